@@ -1,0 +1,46 @@
+/**
+ * One captured packet as the reader hands it out. The reader owns a single instance and
+ * overwrites it for every record: a consumer that needs a value after its callback
+ * returns must copy it. `data[offset, offset + capturedLength)` are the packet bytes, a
+ * view into the reader's window (no copy), valid only during the callback.
+ */
+export interface PacketRecord {
+  /** 1-based, counting every packet record in the file, as Wireshark numbers frames. */
+  frame: number;
+  /** Seconds since the epoch (integer part); full precision is tsSec + tsNsec / 1e9. */
+  tsSec: number;
+  /** Nanoseconds within the second, 0 ≤ tsNsec < 1e9. */
+  tsNsec: number;
+  capturedLength: number;
+  originalLength: number;
+  /** LINKTYPE_* value of the interface the packet was captured on. */
+  linkType: number;
+  /** pcapng interface index within its section; 0 for classic pcap. */
+  interfaceId: number;
+  data: Buffer;
+  offset: number;
+  /** Byte offset of the record's header in the (decompressed) input. */
+  fileOffset: number;
+}
+
+export function newPacketRecord(): PacketRecord {
+  return {
+    frame: 0,
+    tsSec: 0,
+    tsNsec: 0,
+    capturedLength: 0,
+    originalLength: 0,
+    linkType: 0,
+    interfaceId: 0,
+    data: EMPTY,
+    offset: 0,
+    fileOffset: 0,
+  };
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** Seconds since the epoch as a float (loses sub-microsecond digits; for display). */
+export function recordTime(r: Pick<PacketRecord, 'tsSec' | 'tsNsec'>): number {
+  return r.tsSec + r.tsNsec / 1e9;
+}
