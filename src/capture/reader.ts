@@ -32,6 +32,11 @@ export interface CaptureSummary {
 export interface ReadOptions {
   /** Window size in bytes (tests use tiny windows to exercise every straddle). */
   windowBytes?: number;
+  /**
+   * Awaited before each read from the input: a consumer that writes output flushes it
+   * here, so a slow stdout slows the reading instead of filling memory.
+   */
+  beforeRead?: () => Promise<void> | void;
 }
 
 /**
@@ -42,7 +47,7 @@ export interface ReadOptions {
  */
 export async function readCapture(input: CaptureInput, visit: PacketVisitor, options: ReadOptions = {}): Promise<CaptureSummary> {
   const raw = await openInput(input);
-  let window = new ByteWindow(raw, options.windowBytes);
+  let window = new ByteWindow(raw, options.windowBytes, options.beforeRead);
   const summary: CaptureSummary = {
     format: null,
     compression: 'none',
@@ -60,7 +65,7 @@ export async function readCapture(input: CaptureInput, visit: PacketVisitor, opt
     summary.compression = compressionOf(window.buf.subarray(window.start, window.end));
     if (summary.compression !== 'none') {
       decompressed = decompressingSource(summary.compression, window.takeRemaining(), raw);
-      window = new ByteWindow(decompressed, options.windowBytes);
+      window = new ByteWindow(decompressed, options.windowBytes, options.beforeRead);
       await window.need(4);
     }
     ctx = new ReadContext(window, visit);

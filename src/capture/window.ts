@@ -22,6 +22,8 @@ export class ByteWindow {
   constructor(
     private readonly source: ByteSource,
     size = DEFAULT_WINDOW_BYTES,
+    /** Awaited before every read, so a consumer can flush its output first (back-pressure). */
+    private readonly beforeRead?: () => Promise<void> | void,
   ) {
     this.buf = Buffer.allocUnsafe(size);
   }
@@ -89,6 +91,7 @@ export class ByteWindow {
   }
 
   private async readMore(): Promise<void> {
+    await this.beforeRead?.();
     const n = await this.source.read(this.buf, this.end, this.buf.length - this.end);
     if (n === 0) this.exhausted = true;
     else this.end += n;

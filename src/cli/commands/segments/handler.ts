@@ -1,0 +1,37 @@
+import { readCapture } from '../../../capture/reader.js';
+import { PacketDecoder } from '../../../decode/packet.js';
+import { SEGMENT_COLUMNS, segmentRow } from '../../../report/segment-rows.js';
+import { EXIT_BAD_INPUT, EXIT_OK, failureLine, warningLine, writeOut } from '../../fail.js';
+
+export interface SegmentsArgs {
+  file: string;
+}
+
+/** Prints every decoded TCP segment (and ICMP error about one) as TSV, streaming. */
+export async function segmentsHandler(args: SegmentsArgs): Promise<number> {
+  const decoder = new PacketDecoder();
+  let rows: string[] = [SEGMENT_COLUMNS.join('\t')];
+  const flush = async (): Promise<void> => {
+    if (rows.length === 0) return;
+    const text = rows.join('\n') + '\n';
+    rows = [];
+    await writeOut(text);
+  };
+  try {
+    const summary = await readCapture(
+      args.file,
+      (rec) => {
+        const row = segmentRow(rec, decoder, decoder.decode(rec));
+        if (row !== null) rows.push(row);
+      },
+      { beforeRead: flush },
+    );
+    await flush();
+    for (const w of summary.warnings) process.stderr.write(warningLine(args.file, w) + '\n');
+    return EXIT_OK;
+  } catch (err) {
+    await flush();
+    process.stderr.write(failureLine(args.file, err) + '\n');
+    return EXIT_BAD_INPUT;
+  }
+}

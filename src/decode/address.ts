@@ -1,0 +1,54 @@
+/**
+ * IP addresses are held as four 32-bit words so IPv4 and IPv6 share one allocation-free
+ * representation: IPv6 as written, IPv4 as the IPv4-mapped address ::ffff:a.b.c.d
+ * (RFC 4291 2.5.5.2). The IP version travels beside it, so a genuine v4-mapped IPv6
+ * address never passes for IPv4.
+ */
+export type AddressWords = Uint32Array;
+
+export function newAddress(): AddressWords {
+  return new Uint32Array(4);
+}
+
+export function setIpv4(out: AddressWords, b: Buffer, p: number): void {
+  out[0] = 0;
+  out[1] = 0;
+  out[2] = 0xffff;
+  out[3] = b.readUInt32BE(p);
+}
+
+export function setIpv6(out: AddressWords, b: Buffer, p: number): void {
+  out[0] = b.readUInt32BE(p);
+  out[1] = b.readUInt32BE(p + 4);
+  out[2] = b.readUInt32BE(p + 8);
+  out[3] = b.readUInt32BE(p + 12);
+}
+
+/** Dotted quad for version 4; RFC 5952 text (what Wireshark prints) for version 6. */
+export function formatAddress(version: 4 | 6, words: ArrayLike<number>): string {
+  if (version === 4) {
+    const v = words[3]!;
+    return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+  }
+  const groups: number[] = [];
+  for (let i = 0; i < 4; i++) groups.push(words[i]! >>> 16, words[i]! & 0xffff);
+  // RFC 5952 4.2: shorten the longest run (first if tied) of two or more zero groups.
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  const hex = (gs: number[]): string => gs.map((g) => g.toString(16)).join(':');
+  if (bestStart < 0) return hex(groups);
+  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLength))}`;
+}
