@@ -91,8 +91,7 @@ export async function readPcapng(ctx: ReadContext): Promise<void> {
         break;
       }
       case SIMPLE_PACKET: {
-        // No interface field (it is interface 0) and no timestamp: Wireshark shows
-        // such frames at time 0, and so do we.
+        // No interface field (it is interface 0) and no timestamp.
         const iface = interfaceOf(ctx, section, 0, pos);
         const original = order.u32(buf, pos + 8);
         let captured = Math.min(original, length - 16);
@@ -100,6 +99,7 @@ export async function readPcapng(ctx: ReadContext): Promise<void> {
         setPacket(ctx, iface, 0, 0, captured, original, pos + 12);
         rec.tsSec = 0;
         rec.tsNsec = 0;
+        rec.hasTimestamp = false;
         rec.interfaceId = 0;
         rec.fileOffset = w.offsetOf(pos);
         ctx.emit();
@@ -140,6 +140,7 @@ export async function readPcapng(ctx: ReadContext): Promise<void> {
 function setPacket(ctx: ReadContext, iface: Interface, hi: number, lo: number, captured: number, original: number, data: number): void {
   const rec = ctx.record;
   unitsToTime(hi, lo, iface.resolution, iface.offsetSeconds, rec);
+  rec.hasTimestamp = true;
   rec.capturedLength = captured;
   rec.originalLength = original;
   rec.linkType = iface.linkType;

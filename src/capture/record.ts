@@ -11,6 +11,8 @@ export interface PacketRecord {
   tsSec: number;
   /** Nanoseconds within the second, 0 ≤ tsNsec < 1e9. */
   tsNsec: number;
+  /** False for pcapng Simple Packet Blocks, which carry no time (tsSec/tsNsec are 0). */
+  hasTimestamp: boolean;
   capturedLength: number;
   originalLength: number;
   /** LINKTYPE_* value of the interface the packet was captured on. */
@@ -28,6 +30,7 @@ export function newPacketRecord(): PacketRecord {
     frame: 0,
     tsSec: 0,
     tsNsec: 0,
+    hasTimestamp: true,
     capturedLength: 0,
     originalLength: 0,
     linkType: 0,

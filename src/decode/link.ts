@@ -221,8 +221,9 @@ function ppp(b: Buffer, off: number, end: number, out: LinkResult): LinkOutcome 
 
 /**
  * BSD loopback: a 4-byte address family, in the capturing host's byte order for NULL
- * and in network order for LOOP. AF_INET is 2 everywhere; AF_INET6 differs by OS:
- * 10 Linux, 23 Windows, 24 NetBSD/OpenBSD, 28 FreeBSD, 30 macOS.
+ * and in network order for LOOP. AF_INET is 2 everywhere; AF_INET6 differs by BSD:
+ * 24 NetBSD/OpenBSD (and Npcap), 28 FreeBSD, 30 macOS. Linux never writes this header,
+ * so its AF_INET6 (10, another family on the BSDs) is not one, as in Wireshark.
  */
 function loopback(linkType: number, b: Buffer, off: number, end: number, out: LinkResult): LinkOutcome {
   if (end - off < 4) return 'truncated';
@@ -232,8 +233,6 @@ function loopback(linkType: number, b: Buffer, off: number, end: number, out: Li
   switch (family) {
     case 2:
       return found(ETHERTYPE_IPV4, off + 4, out);
-    case 10:
-    case 23:
     case 24:
     case 28:
     case 30:

@@ -19,7 +19,8 @@ export function formatTimestamp(tsSec: number, tsNsec: number): string {
 
 /** The row for a decoded frame, or null for frames that are neither TCP nor ICMP-about-TCP. */
 export function segmentRow(rec: PacketRecord, decoder: PacketDecoder, outcome: DecodeOutcome): string | null {
-  const time = formatTimestamp(rec.tsSec, rec.tsNsec);
+  // Wireshark leaves the time empty for frames without one (pcapng simple packet blocks).
+  const time = rec.hasTimestamp ? formatTimestamp(rec.tsSec, rec.tsNsec) : '';
   if (outcome === 'icmp-error') {
     const { icmp } = decoder;
     const q = icmp.quoted;
