@@ -21,11 +21,12 @@ export class CaptureError extends Error {
   summary?: CaptureSummary;
   constructor(
     readonly kind: CaptureErrorKind,
-    /** What is wrong, without the offset (the CLI appends "at byte N"). */
+    /** What is wrong, without the offset (the message appends "at byte N"). */
     readonly what: string,
-    readonly offset: number,
+    /** Byte offset in the (decompressed) input; null when the file could not be opened. */
+    readonly offset: number | null,
   ) {
-    super(`${what} at byte ${offset}`);
+    super(offset === null ? what : `${what} at byte ${offset}`);
   }
 }
 

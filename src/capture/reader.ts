@@ -130,7 +130,7 @@ async function openInput(input: CaptureInput): Promise<ByteSource> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const what = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : `cannot open (${code ?? String(err)})`;
-    throw new CaptureError('io', what, 0);
+    throw new CaptureError('io', what, null);
   }
 }
 

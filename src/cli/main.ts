@@ -4,11 +4,12 @@ import { hideBin } from 'yargs/helpers';
 import { infoCommand } from './commands/info/command.js';
 import { segmentsCommand } from './commands/segments/command.js';
 import { EXIT_BAD_INPUT } from './fail.js';
+import { protectStdinArg } from './stdin-arg.js';
 
 const commands = [infoCommand, segmentsCommand];
 
 async function main(): Promise<void> {
-  const cli = yargs(hideBin(process.argv))
+  const cli = yargs(protectStdinArg(hideBin(process.argv)))
     .scriptName('teardown')
     .strict()
     .demandCommand(1, 'name a command')

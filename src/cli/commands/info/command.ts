@@ -1,13 +1,14 @@
 import type { CommandModule } from 'yargs';
 import { infoHandler, type InfoArgs } from './handler.js';
 import { runHandler } from '../../run.js';
+import { restoreStdinAll } from '../../stdin-arg.js';
 
 export const infoCommand: CommandModule<object, InfoArgs> = {
   command: 'info <files..>',
   describe: 'Read captures to the end and report format, frames, link types and problems',
   builder: (y) =>
     y
-      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'capture files, or - for standard input' })
+      .positional('files', { type: 'string', array: true, demandOption: true, coerce: restoreStdinAll, describe: 'capture files, or - for standard input' })
       .option('json', { type: 'boolean', default: false, describe: 'print JSON instead of text' }),
   handler: (args) => runHandler(infoHandler, args),
 };

@@ -1,5 +1,6 @@
 import { readCapture, type CaptureSummary } from '../../../capture/reader.js';
 import { formatWarning } from '../../../capture/errors.js';
+import { captureEnd, type CaptureEnd } from '../../../capture/capture-end.js';
 import { linkTypeName } from '../../../decode/link-names.js';
 import { decodeNotices } from '../../../decode/notices.js';
 import { PacketDecoder, type DecodeCounts } from '../../../decode/packet.js';
@@ -22,7 +23,8 @@ export interface CaptureInfo {
   decoded: DecodeCounts['byOutcome'];
   firstTime: string | null;
   lastTime: string | null;
-  statisticsEnd: string | null;
+  /** When the capture stopped, and the evidence for it (see capture-end.ts). */
+  captureEnd: { time: string; source: CaptureEnd['source'] } | null;
   writer: string | null;
   warnings: string[];
   error: string | null;
@@ -63,7 +65,7 @@ async function describe(file: string): Promise<CaptureInfo> {
     summary = (err as { summary?: CaptureSummary }).summary;
   }
   if (first !== null) last = formatTimestamp(lastSec, lastNsec);
-  const end = summary?.statisticsEnds.at(-1);
+  const end = captureEnd(summary?.statisticsEnds ?? [], first === null ? null : { tsSec: lastSec, tsNsec: lastNsec });
   return {
     file,
     format: summary?.format ?? null,
@@ -74,12 +76,18 @@ async function describe(file: string): Promise<CaptureInfo> {
     decoded: decoder.counts.byOutcome,
     firstTime: first,
     lastTime: last,
-    statisticsEnd: end === undefined ? null : formatTimestamp(end.tsSec, end.tsNsec),
+    captureEnd: end === null ? null : { time: formatTimestamp(end.tsSec, end.tsNsec), source: end.source },
     writer: summary?.writer ?? null,
     warnings: [...(summary?.warnings ?? []).map(formatWarning), ...decodeNotices(decoder.counts)],
     error,
   };
 }
+
+const END_SOURCES: Record<CaptureEnd['source'], string> = {
+  'statistics-block': 'pcapng statistics block',
+  'statistics-block-microseconds': 'pcapng statistics block, written in microseconds as dumpcap 4.0 does',
+  'last-packet': 'last packet',
+};
 
 function renderInfo(info: CaptureInfo): string {
   const d = info.decoded;
@@ -93,7 +101,7 @@ function renderInfo(info: CaptureInfo): string {
     ['first packet', info.firstTime ?? '-'],
     ['last packet', info.lastTime ?? '-'],
   ];
-  if (info.statisticsEnd !== null) rows.push(['capture end', `${info.statisticsEnd} (pcapng statistics block)`]);
+  if (info.captureEnd !== null) rows.push(['capture end', `${info.captureEnd.time} (${END_SOURCES[info.captureEnd.source]})`]);
   if (info.writer !== null) rows.push(['written by', info.writer]);
   const width = Math.max(...rows.map(([k]) => k.length));
   return `${info.file}\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')}\n`;

@@ -1,0 +1,106 @@
+import { execFile, spawn } from 'node:child_process';
+import { createReadStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { READER_FIXTURES, REPO } from '../helpers/paths.js';
+
+/** The built CLI as users run it (npm test builds it first). */
+const BIN = join(REPO, 'dist', 'src', 'cli', 'main.js');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function teardown(args: string[], stdinFile?: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    if (stdinFile === undefined) child.stdin.end();
+    else createReadStream(stdinFile).pipe(child.stdin);
+  });
+}
+
+const fixture = (name: string): string => join(READER_FIXTURES, name);
+
+/** The expected byte offset of a fixture's error or warning, from the fixture manifest. */
+function manifestOffset(name: string): string {
+  const row = readFileSync(join(READER_FIXTURES, 'MANIFEST.tsv'), 'utf8').split('\n').find((l) => l.startsWith(`${name}\t`));
+  return row!.split('\t')[4]!;
+}
+
+describe('teardown info', () => {
+  it('describes a dumpcap capture, including its statistics-block end time', async () => {
+    const r = await teardown(['info', fixture('eth-dumpcap.pcapng')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/format +pcapng\n/);
+    expect(r.stdout).toMatch(/link types +Ethernet \(1\): \d+/);
+    expect(r.stdout).toMatch(/capture end +\d{10}\.\d{9} \(pcapng statistics block, written in microseconds as dumpcap 4\.0 does\)/);
+    expect(r.stdout).toMatch(/written by +Dumpcap/);
+  });
+
+  it('prints JSON with --json', async () => {
+    const r = await teardown(['info', '--json', fixture('eth-us.pcap.gz')]);
+    const [info] = JSON.parse(r.stdout) as { format: string; compression: string; decoded: { tcp: number } }[];
+    expect([info!.format, info!.compression, info!.decoded.tcp > 0]).toEqual(['pcap', 'gzip', true]);
+  });
+});
+
+describe('bad input', () => {
+  it('is one line naming the file and byte offset, exit code 2, no stack trace', async () => {
+    const path = fixture('broken-caplen.pcap');
+    const r = await teardown(['segments', path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`teardown: ${path}: record claims 2147483647 captured bytes (limit 262144) at byte ${manifestOffset('broken-caplen.pcap')}\n`);
+    // The frames before the damage are still printed.
+    expect(r.stdout.trim().split('\n').length).toBeGreaterThan(1);
+  });
+
+  it('names a file that is not a capture by what it is', async () => {
+    const r = await teardown(['info', fixture('broken-magic.pcap')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^teardown: .*broken-magic\.pcap: not a pcap or pcapng capture \(starts with 42 41 44 21\) at byte 0\n$/);
+  });
+
+  it('says so when a file does not exist', async () => {
+    const r = await teardown(['info', '/nonexistent.pcap']);
+    expect([r.code, r.stderr]).toEqual([2, 'teardown: /nonexistent.pcap: no such file\n']);
+  });
+
+  it('warns about a cut-off last packet and still reports everything before it', async () => {
+    const r = await teardown(['segments', fixture('truncated-mid-packet.pcap')]);
+    expect(r.code).toBe(0);
+    const offset = manifestOffset('truncated-mid-packet.pcap');
+    expect(r.stderr).toMatch(new RegExp(`^teardown: .*: warning: last packet is incomplete: the file was cut short \\(\\d+ bytes of it\\) at byte ${offset}\n$`));
+    expect(r.stdout.split('\n').length).toBeGreaterThan(20);
+  });
+
+  it('rejects an unknown command with exit code 2', async () => {
+    const r = await teardown(['frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^teardown: /);
+  });
+});
+
+describe('standard input', () => {
+  it('reads a compressed capture piped in as -', async () => {
+    const fromFile = await teardown(['segments', fixture('eth-us.pcap')]);
+    const fromPipe = await teardown(['segments', '-'], fixture('eth-us.pcap.gz'));
+    expect(fromPipe.code).toBe(0);
+    expect(fromPipe.stdout).toBe(fromFile.stdout);
+  });
+
+  it('stops quietly when the reader of its output goes away', async () => {
+    const out = await new Promise<{ error: Error | null; stderr: string }>((resolve) => {
+      execFile('sh', ['-c', `node ${BIN} segments ${fixture('two-interfaces.pcapng')} | head -n 2`], (error, _stdout, stderr) => resolve({ error, stderr }));
+    });
+    expect(out.error).toBeNull();
+    expect(out.stderr).toBe('');
+  });
+});
