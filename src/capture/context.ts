@@ -21,8 +21,12 @@ export interface StatisticsEnd {
 export class ReadContext {
   readonly record: PacketRecord = newPacketRecord();
   readonly warnings: CaptureWarning[] = [];
-  /** Frames seen per link type. */
+  /** Frames seen per link type (complete once `flushLinkTypes` has run). */
   readonly linkTypes = new Map<number, number>();
+  // Link types are counted in runs, touching the Map only when the type changes:
+  // a Map update per packet showed up in profiles.
+  private runLinkType = -1;
+  private runFrames = 0;
   readonly statisticsEnds: StatisticsEnd[] = [];
   /** The writing application (pcapng shb_userappl) of the last section, if stated. */
   writer: string | null = null;
@@ -43,9 +47,20 @@ export class ReadContext {
   emit(): void {
     const r = this.record;
     r.frame++;
-    const lt = r.linkType;
-    this.linkTypes.set(lt, (this.linkTypes.get(lt) ?? 0) + 1);
+    if (r.linkType !== this.runLinkType) this.startLinkTypeRun(r.linkType);
+    this.runFrames++;
     this.visit(r);
+  }
+
+  /** Adds the current run of same-link-type frames to `linkTypes`. */
+  flushLinkTypes(): void {
+    if (this.runFrames > 0) this.linkTypes.set(this.runLinkType, (this.linkTypes.get(this.runLinkType) ?? 0) + this.runFrames);
+    this.runFrames = 0;
+  }
+
+  private startLinkTypeRun(linkType: number): void {
+    this.flushLinkTypes();
+    this.runLinkType = linkType;
   }
 
   /** Numbers a frame that is not a packet (Wireshark counts some pcapng blocks as frames). */

@@ -1,3 +1,4 @@
+import { i32le } from '../byte-order.js';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { Decompress } from 'fzstd';
@@ -9,7 +10,7 @@ export type Compression = 'none' | 'gzip' | 'zstd';
 /** Recognises a compressed stream by its first bytes (never by the file name). */
 export function compressionOf(first: Buffer): Compression {
   if (first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b) return 'gzip';
-  if (first.length >= 4 && first.readUInt32LE(0) === 0xfd2fb528) return 'zstd';
+  if (first.length >= 4 && (i32le(first, 0) >>> 0) === 0xfd2fb528) return 'zstd';
   return 'none';
 }
 

@@ -1,4 +1,4 @@
-import { BIG_ENDIAN, LITTLE_ENDIAN, type ByteOrder } from './byte-order.js';
+import { BIG_ENDIAN, LITTLE_ENDIAN, type ByteOrder } from '../byte-order.js';
 import type { ReadContext } from './context.js';
 
 /**
@@ -48,8 +48,8 @@ export async function readPcap(ctx: ReadContext, flavour: PcapFlavour): Promise<
   if (major !== 2 || minor > 4) {
     ctx.fail('unsupported-version', `unsupported pcap version ${major}.${minor}`, w.offsetOf(h + 4));
   }
-  const snaplen = order.u32(w.buf, h + 16);
-  const linkField = order.u32(w.buf, h + 20);
+  const snaplen = order.i32(w.buf, h + 16) >>> 0;
+  const linkField = order.i32(w.buf, h + 20) >>> 0;
   // Bits 16-25 of the link-type field are reserved and must be zero (bits 26-31 carry
   // the FCS length); a file with them set is corrupt, as libpcap and Wireshark say.
   if ((linkField & 0x03ff0000) !== 0) {
@@ -68,9 +68,9 @@ export async function readPcap(ctx: ReadContext, flavour: PcapFlavour): Promise<
   const nsPerUnit = nanoseconds ? 1 : 1000;
 
   const capturedAt = (b: Buffer, p: number): number => {
-    const a = order.u32(b, p + 8);
+    const a = order.i32(b, p + 8) >>> 0;
     if (!lengthsMaySwap) return a;
-    const o = order.u32(b, p + 12);
+    const o = order.i32(b, p + 12) >>> 0;
     return a > o ? o : a;
   };
 
@@ -85,10 +85,10 @@ export async function readPcap(ctx: ReadContext, flavour: PcapFlavour): Promise<
         ctx.fail('bad-record-length', `record claims ${captured} captured bytes (limit ${maxCaptured})`, w.offsetOf(pos + 8));
       }
       if (end - pos - RECORD_HEADER < captured) break;
-      const a = order.u32(buf, pos + 8);
-      const o = order.u32(buf, pos + 12);
-      let seconds = order.u32(buf, pos);
-      let fraction = order.u32(buf, pos + 4);
+      const a = order.i32(buf, pos + 8) >>> 0;
+      const o = order.i32(buf, pos + 12) >>> 0;
+      let seconds = order.i32(buf, pos) >>> 0;
+      let fraction = order.i32(buf, pos + 4) >>> 0;
       if (fraction >= fractionPerSecond) {
         ctx.warnOnce('timestamp', `timestamp fraction ${fraction} is not below ${fractionPerSecond} (carried into seconds)`, w.offsetOf(pos + 4));
         seconds += Math.floor(fraction / fractionPerSecond);

@@ -1,4 +1,4 @@
-import { BIG_ENDIAN, LITTLE_ENDIAN, i64, type ByteOrder } from './byte-order.js';
+import { BIG_ENDIAN, LITTLE_ENDIAN, i64, type ByteOrder } from '../byte-order.js';
 import type { ReadContext } from './context.js';
 import { MAX_CAPTURED_LENGTH } from './pcap.js';
 import { MICROSECONDS, parseTsResolution, unitsToTime, type TsResolution } from './timestamp.js';
@@ -51,11 +51,11 @@ export async function readPcapng(ctx: ReadContext): Promise<void> {
       return;
     }
     let pos = w.start;
-    const type = (section?.order ?? LITTLE_ENDIAN).u32(w.buf, pos);
+    const type = (section?.order ?? LITTLE_ENDIAN).i32(w.buf, pos) >>> 0;
     if (type === SECTION_HEADER) section = startSection(ctx, pos);
     if (section === null) return ctx.fail('bad-header', 'pcapng file does not start with a section header', w.offsetOf(pos));
     const order = section.order;
-    const length = order.u32(w.buf, pos + 4);
+    const length = order.i32(w.buf, pos + 4) >>> 0;
     if (length < MIN_BLOCK || length % 4 !== 0 || length > MAX_BLOCK) {
       ctx.fail('bad-block-length', `block of type 0x${type.toString(16)} has invalid length ${length}`, w.offsetOf(pos + 4));
     }
@@ -67,7 +67,7 @@ export async function readPcapng(ctx: ReadContext): Promise<void> {
       pos = w.start;
     }
     const buf = w.buf;
-    const trailer = order.u32(buf, pos + length - 4);
+    const trailer = order.i32(buf, pos + length - 4) >>> 0;
     if (trailer !== length) {
       ctx.fail('bad-block-length', `block length ${length} in header but ${trailer} in trailer`, w.offsetOf(pos + length - 4));
     }
@@ -79,13 +79,13 @@ export async function readPcapng(ctx: ReadContext): Promise<void> {
         section.interfaces.push(readInterface(ctx, order, pos, length));
         break;
       case ENHANCED_PACKET: {
-        const iface = interfaceOf(ctx, section, order.u32(buf, pos + 8), pos + 8);
-        const captured = order.u32(buf, pos + 20);
+        const iface = interfaceOf(ctx, section, order.i32(buf, pos + 8) >>> 0, pos + 8);
+        const captured = order.i32(buf, pos + 20) >>> 0;
         if (captured > length - 32) {
           ctx.fail('bad-block-length', `packet block claims ${captured} captured bytes in a ${length}-byte block`, w.offsetOf(pos + 20));
         }
-        setPacket(ctx, iface, order.u32(buf, pos + 12), order.u32(buf, pos + 16), captured, order.u32(buf, pos + 24), pos + 28);
-        rec.interfaceId = order.u32(buf, pos + 8);
+        setPacket(ctx, iface, order.i32(buf, pos + 12), order.i32(buf, pos + 16), captured, order.i32(buf, pos + 24) >>> 0, pos + 28);
+        rec.interfaceId = order.i32(buf, pos + 8) >>> 0;
         rec.fileOffset = w.offsetOf(pos);
         ctx.emit();
         break;
@@ -93,7 +93,7 @@ export async function readPcapng(ctx: ReadContext): Promise<void> {
       case SIMPLE_PACKET: {
         // No interface field (it is interface 0) and no timestamp.
         const iface = interfaceOf(ctx, section, 0, pos);
-        const original = order.u32(buf, pos + 8);
+        const original = order.i32(buf, pos + 8) >>> 0;
         let captured = Math.min(original, length - 16);
         if (iface.snaplen > 0) captured = Math.min(captured, iface.snaplen);
         setPacket(ctx, iface, 0, 0, captured, original, pos + 12);
@@ -108,11 +108,11 @@ export async function readPcapng(ctx: ReadContext): Promise<void> {
       case OBSOLETE_PACKET: {
         const id = order.u16(buf, pos + 8);
         const iface = interfaceOf(ctx, section, id, pos + 8);
-        const captured = order.u32(buf, pos + 20);
+        const captured = order.i32(buf, pos + 20) >>> 0;
         if (captured > length - 32) {
           ctx.fail('bad-block-length', `packet block claims ${captured} captured bytes in a ${length}-byte block`, w.offsetOf(pos + 20));
         }
-        setPacket(ctx, iface, order.u32(buf, pos + 12), order.u32(buf, pos + 16), captured, order.u32(buf, pos + 24), pos + 28);
+        setPacket(ctx, iface, order.i32(buf, pos + 12), order.i32(buf, pos + 16), captured, order.i32(buf, pos + 24) >>> 0, pos + 28);
         rec.interfaceId = id;
         rec.fileOffset = w.offsetOf(pos);
         ctx.emit();
@@ -137,6 +137,7 @@ export async function readPcapng(ctx: ReadContext): Promise<void> {
   }
 }
 
+/** Fills the record for a packet block; `hi`/`lo` are the timestamp words as read (signed). */
 function setPacket(ctx: ReadContext, iface: Interface, hi: number, lo: number, captured: number, original: number, data: number): void {
   const rec = ctx.record;
   unitsToTime(hi, lo, iface.resolution, iface.offsetSeconds, rec);
@@ -160,7 +161,7 @@ function interfaceOf(ctx: ReadContext, section: Section, id: number, at: number)
 /** Decides the section's byte order from its magic and checks its version. */
 function startSection(ctx: ReadContext, pos: number): Section {
   const w = ctx.window;
-  const magic = LITTLE_ENDIAN.u32(w.buf, pos + 8);
+  const magic = LITTLE_ENDIAN.i32(w.buf, pos + 8) >>> 0;
   let order: ByteOrder;
   if (magic === BYTE_ORDER_MAGIC) order = LITTLE_ENDIAN;
   else if (magic === 0x4d3c2b1a) order = BIG_ENDIAN;
@@ -187,7 +188,7 @@ function readInterface(ctx: ReadContext, order: ByteOrder, pos: number, length: 
   if (length < 20) ctx.fail('bad-block-length', `interface description of ${length} bytes is too short`, w.offsetOf(pos + 4));
   const iface: Interface = {
     linkType: order.u16(w.buf, pos + 8),
-    snaplen: order.u32(w.buf, pos + 12),
+    snaplen: order.i32(w.buf, pos + 12) >>> 0,
     resolution: MICROSECONDS,
     offsetSeconds: 0,
   };
@@ -203,12 +204,12 @@ function readStatistics(ctx: ReadContext, section: Section, pos: number, length:
   if (length < 24) ctx.fail('bad-block-length', `interface statistics of ${length} bytes is too short`, w.offsetOf(pos + 4));
   // Fixed part: interface id and a 64-bit timestamp; options follow at byte 20.
   const order = section.order;
-  const id = order.u32(w.buf, pos + 8);
+  const id = order.i32(w.buf, pos + 8) >>> 0;
   const iface = interfaceOf(ctx, section, id, pos + 8);
   forEachOption(ctx, order, pos + 20, pos + length - 4, (code, at, len) => {
     if (code !== ISB_ENDTIME || len < 8) return;
     const end = { interfaceId: id, tsSec: 0, tsNsec: 0, afterFrame: ctx.frames };
-    unitsToTime(order.u32(w.buf, at), order.u32(w.buf, at + 4), iface.resolution, iface.offsetSeconds, end);
+    unitsToTime(order.i32(w.buf, at), order.i32(w.buf, at + 4), iface.resolution, iface.offsetSeconds, end);
     ctx.statisticsEnds.push(end);
   });
 }

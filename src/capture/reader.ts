@@ -1,3 +1,4 @@
+import { i32le } from '../byte-order.js';
 import type { Readable } from 'node:stream';
 import { ReadContext, type PacketVisitor, type StatisticsEnd } from './context.js';
 import { compressionOf, CompressionFault, decompressingSource, type Compression, type DecompressedSource } from './decompress.js';
@@ -89,6 +90,7 @@ export async function readCapture(input: CaptureInput, visit: PacketVisitor, opt
 
 function finish(summary: CaptureSummary, ctx: ReadContext | null): CaptureSummary {
   if (ctx !== null) {
+    ctx.flushLinkTypes();
     summary.frames = ctx.frames;
     summary.nonPacketFrames = ctx.nonPacketFrames;
     summary.writer = ctx.writer;
@@ -100,7 +102,7 @@ async function readFormat(ctx: ReadContext, summary: CaptureSummary): Promise<vo
   const w = ctx.window;
   if (w.available === 0) ctx.fail('unknown-format', 'empty input, not a capture', w.offsetOf(w.start));
   if (w.available < 4) ctx.fail('unknown-format', `only ${w.available} bytes, not a capture`, w.offsetOf(w.start));
-  const magic = w.buf.readUInt32LE(w.start);
+  const magic = (i32le(w.buf, w.start) >>> 0);
   if (magic === SECTION_HEADER) {
     summary.format = 'pcapng';
     return readPcapng(ctx);
@@ -117,7 +119,7 @@ async function readFormat(ctx: ReadContext, summary: CaptureSummary): Promise<vo
 function describeForeign(first: Buffer, compression: Compression): string {
   const inside = compression === 'none' ? '' : ` (inside ${compression})`;
   if (first.toString('latin1', 0, 5) === 'snoop') return `a Solaris snoop capture${inside}, not pcap or pcapng (convert it with: editcap -F pcap)`;
-  if (first.readUInt32LE(0) === 0xa1b2cd34) return `a Kuznetzov-modified pcap${inside}, not supported (convert it with: editcap -F pcap)`;
+  if ((i32le(first, 0) >>> 0) === 0xa1b2cd34) return `a Kuznetzov-modified pcap${inside}, not supported (convert it with: editcap -F pcap)`;
   const hex = [...first.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
   return `not a pcap or pcapng capture${inside} (starts with ${hex})`;
 }

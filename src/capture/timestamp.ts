@@ -28,8 +28,14 @@ export interface TimeOut {
   tsNsec: number;
 }
 
-/** Converts hi:lo units to seconds + nanoseconds, adding `offsetSeconds` (if_tsoffset). */
-export function unitsToTime(hi: number, lo: number, res: TsResolution, offsetSeconds: number, out: TimeOut): void {
+/**
+ * Converts hi:lo units to seconds + nanoseconds, adding `offsetSeconds` (if_tsoffset).
+ * `hi` and `lo` may be passed as read (signed int32, see byte-order.ts); they are taken
+ * modulo 2^32 here.
+ */
+export function unitsToTime(signedHi: number, signedLo: number, res: TsResolution, offsetSeconds: number, out: TimeOut): void {
+  const hi = signedHi >>> 0;
+  const lo = signedLo >>> 0;
   const u = res.unitsPerSecond;
   let seconds: number;
   let fraction: number;

@@ -1,3 +1,5 @@
+import { i32be } from '../byte-order.js';
+
 /**
  * IP addresses are held as four 32-bit words so IPv4 and IPv6 share one allocation-free
  * representation: IPv6 as written, IPv4 as the IPv4-mapped address ::ffff:a.b.c.d
@@ -10,18 +12,19 @@ export function newAddress(): AddressWords {
   return new Uint32Array(4);
 }
 
+// Stores into a Uint32Array wrap the signed reads to their unsigned values.
 export function setIpv4(out: AddressWords, b: Buffer, p: number): void {
   out[0] = 0;
   out[1] = 0;
   out[2] = 0xffff;
-  out[3] = b.readUInt32BE(p);
+  out[3] = i32be(b, p);
 }
 
 export function setIpv6(out: AddressWords, b: Buffer, p: number): void {
-  out[0] = b.readUInt32BE(p);
-  out[1] = b.readUInt32BE(p + 4);
-  out[2] = b.readUInt32BE(p + 8);
-  out[3] = b.readUInt32BE(p + 12);
+  out[0] = i32be(b, p);
+  out[1] = i32be(b, p + 4);
+  out[2] = i32be(b, p + 8);
+  out[3] = i32be(b, p + 12);
 }
 
 /** Dotted quad for version 4; RFC 5952 text (what Wireshark prints) for version 6. */

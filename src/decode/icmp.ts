@@ -1,3 +1,4 @@
+import { i32be, u16be } from '../byte-order.js';
 import { ETHERTYPE_IPV4, ETHERTYPE_IPV6 } from './link.js';
 import { IpHeader, parseIp, PROTO_TCP } from './ip.js';
 
@@ -56,8 +57,8 @@ export function parseIcmpError(version: 4 | 6, b: Buffer, off: number, end: numb
   if (quoted.protocol !== PROTO_TCP || quoted.fragmentOffset !== 0) return 'other';
   const t = quoted.payloadOffset;
   if (end - t < 8) return 'truncated';
-  out.quotedSrcPort = b.readUInt16BE(t);
-  out.quotedDstPort = b.readUInt16BE(t + 2);
-  out.quotedSeq = b.readUInt32BE(t + 4);
+  out.quotedSrcPort = u16be(b, t);
+  out.quotedDstPort = u16be(b, t + 2);
+  out.quotedSeq = i32be(b, t + 4) >>> 0;
   return 'tcp-quoted';
 }

@@ -1,3 +1,4 @@
+import { u16be } from '../byte-order.js';
 import { newAddress, setIpv4, setIpv6, type AddressWords } from './address.js';
 import { ETHERTYPE_IPV4 } from './link.js';
 
@@ -52,14 +53,14 @@ function parseIpv4(b: Buffer, off: number, end: number, frameBytes: number, out:
   const headerLength = (first & 0x0f) * 4;
   if (headerLength < 20) return 'malformed';
   if (end - off < headerLength) return 'truncated';
-  let total = b.readUInt16BE(off + 2);
+  let total = u16be(b, off + 2);
   out.lengthFromFrame = total === 0;
   if (total === 0) total = frameBytes;
   if (total < headerLength) return 'malformed';
   // A datagram cannot be longer than the frame that carried it; some old capture tools
   // recorded the snapshot length as the frame length, and Wireshark trusts the frame.
   if (total > frameBytes && frameBytes >= headerLength) total = frameBytes;
-  const fragmentField = b.readUInt16BE(off + 6);
+  const fragmentField = u16be(b, off + 6);
   out.version = 4;
   out.ttl = b[off + 8]!;
   out.protocol = b[off + 9]!;
@@ -75,7 +76,7 @@ function parseIpv4(b: Buffer, off: number, end: number, frameBytes: number, out:
 function parseIpv6(b: Buffer, off: number, end: number, frameBytes: number, out: IpHeader): IpOutcome {
   if (end - off < 40) return 'truncated';
   if (b[off]! >>> 4 !== 6) return 'malformed';
-  let payload = b.readUInt16BE(off + 4);
+  let payload = u16be(b, off + 4);
   out.lengthFromFrame = payload === 0;
   // Zero also marks a jumbogram (RFC 2675); the frame length covers both cases, and
   // bounds a length field larger than the frame (as for IPv4).
@@ -94,7 +95,7 @@ function parseIpv6(b: Buffer, off: number, end: number, frameBytes: number, out:
     if (end - p < 8) return 'truncated';
     let length: number;
     if (next === IPV6_FRAGMENT) {
-      const field = b.readUInt16BE(p + 2);
+      const field = u16be(b, p + 2);
       out.fragmentOffset = field & 0xfff8;
       out.fragmented = true;
       length = 8;

@@ -1,3 +1,5 @@
+import { i32be, i32le, u16be, u16le } from '../byte-order.js';
+
 /**
  * Link layers down to the network header. `locateNetwork` finds where the IP header
  * starts in a frame and which protocol it is, as an EtherType (0x0800 IPv4, 0x86dd
@@ -56,15 +58,15 @@ export function locateNetwork(linkType: number, b: Buffer, off: number, end: num
   switch (linkType) {
     case LINKTYPE.ETHERNET:
       if (end - off < 14) return 'truncated';
-      return etherPayload(b.readUInt16BE(off + 12), b, off + 14, end, out);
+      return etherPayload(u16be(b, off + 12), b, off + 14, end, out);
     case LINKTYPE.LINUX_SLL:
       // packet type, ARPHRD type, address length, 8 address bytes, protocol.
       if (end - off < 16) return 'truncated';
-      return etherPayload(b.readUInt16BE(off + 14), b, off + 16, end, out);
+      return etherPayload(u16be(b, off + 14), b, off + 16, end, out);
     case LINKTYPE.LINUX_SLL2:
       // protocol, reserved, interface index, ARPHRD type, packet type, address length, address.
       if (end - off < 20) return 'truncated';
-      return etherPayload(b.readUInt16BE(off), b, off + 20, end, out);
+      return etherPayload(u16be(b, off), b, off + 20, end, out);
     case LINKTYPE.NULL:
     case LINKTYPE.LOOP:
       return loopback(linkType, b, off, end, out);
@@ -88,7 +90,7 @@ export function locateNetwork(linkType: number, b: Buffer, off: number, end: num
     case LINKTYPE.IPOIB:
       // RFC 4391 as libpcap writes it: a 40-byte address pseudo-header, EtherType, reserved.
       if (end - off < 44) return 'truncated';
-      return etherPayload(b.readUInt16BE(off + 40), b, off + 44, end, out);
+      return etherPayload(u16be(b, off + 40), b, off + 44, end, out);
     case LINKTYPE.ARCNET_LINUX:
       return arcnet(b, off, end, out);
     case LINKTYPE.IEEE802_11:
@@ -96,12 +98,12 @@ export function locateNetwork(linkType: number, b: Buffer, off: number, end: num
     case LINKTYPE.IEEE802_11_RADIOTAP:
       // Radiotap: version, pad, then its own little-endian length.
       if (end - off < 4) return 'truncated';
-      return wifi(b, off + b.readUInt16LE(off + 2), end, out);
+      return wifi(b, off + u16le(b, off + 2), end, out);
     case LINKTYPE.PPI: {
       // Per-Packet Information: version, flags, little-endian length, inner link type.
       if (end - off < 8) return 'truncated';
-      const inner = b.readUInt32LE(off + 4);
-      const payload = off + b.readUInt16LE(off + 2);
+      const inner = i32le(b, off + 4);
+      const payload = off + u16le(b, off + 2);
       if (inner === LINKTYPE.IEEE802_11) return wifi(b, payload, end, out);
       if (inner === LINKTYPE.ETHERNET) return locateNetwork(inner, b, payload, end, out);
       return 'unsupported';
@@ -130,7 +132,7 @@ function arcnet(b: Buffer, off: number, end: number, out: LinkResult): LinkOutco
 function llcSnap(b: Buffer, off: number, end: number, out: LinkResult): LinkOutcome {
   if (end - off < 8) return 'truncated';
   if (b[off] !== 0xaa || b[off + 1] !== 0xaa || b[off + 2] !== 0x03) return 'not-ip';
-  return etherPayload(b.readUInt16BE(off + 6), b, off + 8, end, out);
+  return etherPayload(u16be(b, off + 6), b, off + 8, end, out);
 }
 
 /**
@@ -174,7 +176,7 @@ function etherPayload(type: number, b: Buffer, off: number, end: number, out: Li
       case ETHERTYPE_QINQ_OLD:
         // Tag control information, then the next EtherType.
         if (end - off < 4) return 'truncated';
-        type = b.readUInt16BE(off + 2);
+        type = u16be(b, off + 2);
         off += 4;
         break;
       case ETHERTYPE_PPPOE_SESSION:
@@ -211,7 +213,7 @@ function ppp(b: Buffer, off: number, end: number, out: LinkResult): LinkOutcome 
     off += 1;
   } else {
     if (end - off < 2) return 'truncated';
-    protocol = b.readUInt16BE(off);
+    protocol = u16be(b, off);
     off += 2;
   }
   if (protocol === 0x0021) return found(ETHERTYPE_IPV4, off, out);
@@ -227,9 +229,9 @@ function ppp(b: Buffer, off: number, end: number, out: LinkResult): LinkOutcome 
  */
 function loopback(linkType: number, b: Buffer, off: number, end: number, out: LinkResult): LinkOutcome {
   if (end - off < 4) return 'truncated';
-  let family = linkType === LINKTYPE.LOOP ? b.readUInt32BE(off) : b.readUInt32LE(off);
+  let family = (linkType === LINKTYPE.LOOP ? i32be(b, off) : i32le(b, off)) >>> 0;
   // A NULL header written on a big-endian host reads as a huge little-endian number.
-  if (family > 0xffff) family = b.readUInt32BE(off);
+  if (family > 0xffff) family = i32be(b, off) >>> 0;
   switch (family) {
     case 2:
       return found(ETHERTYPE_IPV4, off + 4, out);

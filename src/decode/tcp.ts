@@ -1,3 +1,5 @@
+import { i32be, u16be } from '../byte-order.js';
+
 /** TCP flag bits as they sit in the 9 low bits of header bytes 12-13 (RFC 9293, RFC 3168). */
 export const TCP_FIN = 0x001;
 export const TCP_SYN = 0x002;
@@ -66,13 +68,13 @@ export function parseTcp(b: Buffer, off: number, end: number, segmentLength: num
   if (end - off < 20 || segmentLength < 20) return 'truncated';
   const headerLength = (b[off + 12]! >>> 4) * 4;
   if (headerLength < 20 || headerLength > segmentLength) return 'malformed';
-  out.srcPort = b.readUInt16BE(off);
-  out.dstPort = b.readUInt16BE(off + 2);
-  out.seq = b.readUInt32BE(off + 4);
-  out.ack = b.readUInt32BE(off + 8);
+  out.srcPort = u16be(b, off);
+  out.dstPort = u16be(b, off + 2);
+  out.seq = i32be(b, off + 4) >>> 0;
+  out.ack = i32be(b, off + 8) >>> 0;
   out.flags = ((b[off + 12]! & 0x0f) << 8) | b[off + 13]!;
-  out.window = b.readUInt16BE(off + 14);
-  out.urgentPointer = b.readUInt16BE(off + 18);
+  out.window = u16be(b, off + 14);
+  out.urgentPointer = u16be(b, off + 18);
   out.headerLength = headerLength;
   out.payloadLength = segmentLength - headerLength;
   out.capturedPayload = Math.max(0, Math.min(out.payloadLength, end - off - headerLength));
@@ -112,7 +114,7 @@ function parseOptions(b: Buffer, start: number, headerEnd: number, captureEnd: n
     if (p + length > end) return; // cut by the snaplen: flagged above
     switch (kind) {
       case OPT_MSS:
-        if (length === 4) out.mss = b.readUInt16BE(p + 2);
+        if (length === 4) out.mss = u16be(b, p + 2);
         break;
       case OPT_WINDOW_SCALE:
         if (length === 3) out.windowScale = b[p + 2]!;
@@ -123,8 +125,8 @@ function parseOptions(b: Buffer, start: number, headerEnd: number, captureEnd: n
       case OPT_SACK: {
         const blocks = Math.min(MAX_SACK_BLOCKS, (length - 2) >>> 3);
         for (let i = 0; i < blocks; i++) {
-          out.sackBlocks[2 * i] = b.readUInt32BE(p + 2 + 8 * i);
-          out.sackBlocks[2 * i + 1] = b.readUInt32BE(p + 6 + 8 * i);
+          out.sackBlocks[2 * i] = i32be(b, p + 2 + 8 * i) >>> 0;
+          out.sackBlocks[2 * i + 1] = i32be(b, p + 6 + 8 * i) >>> 0;
         }
         out.sackCount = blocks;
         break;
@@ -132,8 +134,8 @@ function parseOptions(b: Buffer, start: number, headerEnd: number, captureEnd: n
       case OPT_TIMESTAMPS:
         if (length === 10) {
           out.hasTimestamps = true;
-          out.tsVal = b.readUInt32BE(p + 2);
-          out.tsEcr = b.readUInt32BE(p + 6);
+          out.tsVal = i32be(b, p + 2) >>> 0;
+          out.tsEcr = i32be(b, p + 6) >>> 0;
         }
         break;
       default:

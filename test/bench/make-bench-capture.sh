@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds the read/decode benchmark captures in DIR (default /tmp/tcp-teardown-bench):
+#   bulk.pcap         ~1 GB of real kernel TCP traffic (4 bulk connections, MSS 880,
+#                     segmentation offloads off) recorded on the lab router, >1M packets
+#   bulk-snap96.pcap  the same packets cut to 96 bytes (headers only)
+# Needs root, iproute2, ethtool, tcpdump, editcap, python3. Not committed: regenerated
+# on demand by `npm run bench`.
+set -euo pipefail
+dir=${1:-${TEARDOWN_BENCH_DIR:-/tmp/tcp-teardown-bench}}
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+py=/usr/bin/python3
+mkdir -p "$dir"
+# shellcheck source=../../fixtures/lab/netns.sh
+source "$repo/fixtures/lab/netns.sh"
+trap lab_down EXIT
+lab_up
+lab_capture "$dir/bulk.pcap.tmp" tcpdump -B 262144 tcp
+ip netns exec td-s timeout 120 $py "$here/bulk.py" server 0.0.0.0 9000 4 >/dev/null &
+server=$!
+sleep 0.5
+# 4 x 230 MB at 25 MB/s each: about 9 s, slow enough for tcpdump to keep every packet.
+ip netns exec td-c timeout 120 $py "$here/bulk.py" client $SERVER4 9000 4 230000000 880 25000000
+wait $server
+lab_capture_stop
+mv "$dir/bulk.pcap.tmp" "$dir/bulk.pcap"
+editcap -F pcap -s 96 "$dir/bulk.pcap" "$dir/bulk-snap96.pcap"
+ls -la "$dir"

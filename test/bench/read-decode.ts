@@ -1,0 +1,153 @@
+/**
+ * `npm run bench`: throughput of reading + decoding to TCP on a ~1 GB capture of real
+ * kernel traffic and on its 96-byte-snaplen copy, beside a bare Node loop that only
+ * walks the record headers and beside pcap-parser. Builds the captures first if they
+ * are missing (make-bench-capture.sh, needs root). Prints the best of RUNS runs each,
+ * with the garbage collections seen during the best run of each row.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync, createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import Table from 'cli-table3';
+import { readCapture } from '../../src/capture/reader.js';
+import { PacketDecoder } from '../../src/decode/packet.js';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const DIR = process.env.TEARDOWN_BENCH_DIR ?? '/tmp/tcp-teardown-bench';
+const FILES = ['bulk.pcap', 'bulk-snap96.pcap'];
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+interface Outcome {
+  packets: number;
+  /** Anything derived from the packets, so no run can be optimised away. */
+  check: number;
+}
+
+/** The floor: walk classic-pcap record headers in 8 MiB async reads, nothing else. */
+async function bareLoop(path: string): Promise<Outcome> {
+  const handle = await open(path, 'r');
+  const buf = Buffer.allocUnsafe(8 * 1024 * 1024);
+  let filled = 0;
+  let pos = 24;
+  let packets = 0;
+  let check = 0;
+  for (;;) {
+    const { bytesRead } = await handle.read(buf, filled, buf.length - filled, null);
+    if (bytesRead === 0) break;
+    const end = filled + bytesRead;
+    while (end - pos >= 16) {
+      const captured = buf.readUInt32LE(pos + 8);
+      if (end - pos - 16 < captured) break;
+      packets++;
+      check += captured;
+      pos += 16 + captured;
+    }
+    buf.copyWithin(0, pos, end);
+    filled = end - pos;
+    pos = 0;
+  }
+  await handle.close();
+  return { packets, check };
+}
+
+async function readerOnly(path: string): Promise<Outcome> {
+  let check = 0;
+  const summary = await readCapture(path, (r) => {
+    check += r.capturedLength;
+  });
+  return { packets: summary.frames, check };
+}
+
+async function readerAndDecoder(path: string): Promise<Outcome> {
+  const decoder = new PacketDecoder();
+  let check = 0;
+  const summary = await readCapture(path, (r) => {
+    if (decoder.decode(r) === 'tcp') check += decoder.tcp.payloadLength;
+  });
+  return { packets: summary.frames, check };
+}
+
+const pcapParser = createRequire(import.meta.url)('pcap-parser') as { parse(input: NodeJS.ReadableStream): NodeJS.EventEmitter };
+
+function viaPcapParser(path: string): Promise<Outcome> {
+  return new Promise((done) => {
+    let packets = 0;
+    let check = 0;
+    const parser = pcapParser.parse(createReadStream(path, { highWaterMark: 1 << 20 }));
+    parser.on('packet', (p: { header: { capturedLength: number } }) => {
+      packets++;
+      check += p.header.capturedLength;
+    });
+    parser.on('end', () => done({ packets, check }));
+  });
+}
+
+interface Row {
+  seconds: number;
+  gcs: number;
+  outcome: Outcome;
+}
+
+async function best(run: (path: string) => Promise<Outcome>, path: string, runs: number): Promise<Row> {
+  let top: Row | null = null;
+  for (let i = 0; i < runs; i++) {
+    let gcs = 0;
+    const observer = new PerformanceObserver((list) => (gcs += list.getEntries().length));
+    observer.observe({ entryTypes: ['gc'] });
+    const start = performance.now();
+    const outcome = await run(path);
+    const seconds = (performance.now() - start) / 1000;
+    await new Promise((r) => setImmediate(r));
+    observer.disconnect();
+    if (top === null || seconds < top.seconds) top = { seconds, gcs, outcome };
+  }
+  return top!;
+}
+
+function ensureCaptures(): void {
+  if (FILES.every((f) => existsSync(join(DIR, f)))) return;
+  console.error(`bench: building the benchmark captures in ${DIR} (needs root; about 15 s)`);
+  const built = spawnSync('bash', [join(REPO, 'test', 'bench', 'make-bench-capture.sh'), DIR], { stdio: 'inherit' });
+  if (built.status !== 0) {
+    console.error('bench: could not build the captures (run as root with tcpdump, editcap, ethtool, iproute2)');
+    process.exit(1);
+  }
+}
+
+async function main(): Promise<void> {
+  ensureCaptures();
+  const table = new Table({ head: ['file', 'what', 'packets', 'seconds', 'Mpackets/s', 'GB/s', 'vs bare loop', 'GCs'] });
+  for (const file of FILES) {
+    const path = join(DIR, file);
+    const bytes = statSync(path).size;
+    await bareLoop(path); // warm the page cache
+    const bare = await best(bareLoop, path, RUNS);
+    const rows: [string, Row][] = [
+      ['bare header loop', bare],
+      ['reader', await best(readerOnly, path, RUNS)],
+      ['reader + decode to TCP', await best(readerAndDecoder, path, RUNS)],
+      ['pcap-parser', await best(viaPcapParser, path, Math.min(RUNS, 2))],
+    ];
+    for (const [what, row] of rows) {
+      if (row.outcome.packets !== bare.outcome.packets) throw new Error(`${what} saw ${row.outcome.packets} packets, the bare loop ${bare.outcome.packets}`);
+      table.push([
+        `${file} (${(bytes / 1e9).toFixed(2)} GB)`,
+        what,
+        row.outcome.packets,
+        row.seconds.toFixed(3),
+        (row.outcome.packets / row.seconds / 1e6).toFixed(2),
+        (bytes / row.seconds / 1e9).toFixed(2),
+        `${(row.seconds / bare.seconds).toFixed(2)}x`,
+        row.gcs,
+      ]);
+    }
+  }
+  console.log(table.toString());
+  console.log(`node ${process.version}, best of ${RUNS} runs (pcap-parser: ${Math.min(RUNS, 2)}), peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+}
+
+await main();
