@@ -41,6 +41,7 @@ export function decompressingSource(kind: Exclude<Compression, 'none'>, prefix: 
   const inner = chunkSource(output);
   const source = {
     cutShort: false,
+    size: Infinity,
     async read(into: Buffer, offset: number, length: number): Promise<number> {
       try {
         return await inner.read(into, offset, length);

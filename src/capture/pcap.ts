@@ -60,7 +60,10 @@ export async function readPcap(ctx: ReadContext, flavour: PcapFlavour): Promise<
   const rec = ctx.record;
   rec.linkType = linkField & 0xffff;
   rec.interfaceId = 0;
+  // A record holds no more than the snapshot length allows (with Wireshark's floor),
+  // nor more than the whole file (when its size is known).
   const maxCaptured = Math.min(MAX_CAPTURED_LENGTH, Math.max(snaplen, STANDARD_MAX_PACKET));
+  const limit = Math.min(maxCaptured, w.inputSize);
   // Before 2.3 some writers swapped the two length fields; libpcap swaps them back
   // whenever the captured length exceeds the original one.
   const lengthsMaySwap = minor < 3;
@@ -80,9 +83,10 @@ export async function readPcap(ctx: ReadContext, flavour: PcapFlavour): Promise<
     let pos = w.start;
     while (end - pos >= RECORD_HEADER) {
       const captured = capturedAt(buf, pos);
-      if (captured > maxCaptured) {
+      if (captured > limit) {
         w.start = pos;
-        ctx.fail('bad-record-length', `record claims ${captured} captured bytes (limit ${maxCaptured})`, w.offsetOf(pos + 8));
+        const why = captured > maxCaptured ? `limit ${maxCaptured}` : `more than the whole file of ${w.inputSize}`;
+        ctx.fail('bad-record-length', `record claims ${captured} captured bytes (${why})`, w.offsetOf(pos + 8));
       }
       if (end - pos - RECORD_HEADER < captured) break;
       const a = order.i32(buf, pos + 8) >>> 0;

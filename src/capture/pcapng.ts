@@ -59,6 +59,9 @@ export async function readPcapng(ctx: ReadContext): Promise<void> {
     if (length < MIN_BLOCK || length % 4 !== 0 || length > MAX_BLOCK) {
       ctx.fail('bad-block-length', `block of type 0x${type.toString(16)} has invalid length ${length}`, w.offsetOf(pos + 4));
     }
+    if (length > w.inputSize) {
+      ctx.fail('bad-block-length', `block of type 0x${type.toString(16)} claims ${length} bytes, more than the whole file of ${w.inputSize}`, w.offsetOf(pos + 4));
+    }
     if (w.available < length) {
       if (!(await w.need(length))) {
         ctx.cutShort(`last block (type 0x${type.toString(16)}, ${length} bytes) is incomplete`);

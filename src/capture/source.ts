@@ -9,11 +9,15 @@ import type { Readable } from 'node:stream';
 export interface ByteSource {
   read(into: Buffer, offset: number, length: number): Promise<number>;
   close(): Promise<void>;
+  /** Total bytes when known in advance (a regular file), else Infinity (pipes, decompressors). */
+  readonly size: number;
 }
 
 export async function openFileSource(path: string): Promise<ByteSource> {
   const handle: FileHandle = await open(path, 'r');
+  const stats = await handle.stat();
   return {
+    size: stats.isFile() ? stats.size : Infinity,
     async read(into, offset, length) {
       const { bytesRead } = await handle.read(into, offset, length, null);
       return bytesRead;
@@ -33,6 +37,7 @@ export function chunkSource(chunks: AsyncIterable<Uint8Array>, onClose?: () => v
   let position = 0;
   let done = false;
   return {
+    size: Infinity,
     async read(into, offset, length) {
       while (!done && (current === null || position >= current.length)) {
         const next = await iterator.next();

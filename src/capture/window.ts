@@ -32,6 +32,14 @@ export class ByteWindow {
     return this.end - this.start;
   }
 
+  /**
+   * Bytes in the whole input when known (a regular file), else Infinity. A length
+   * field claiming more than this is corrupt, not a file cut short.
+   */
+  get inputSize(): number {
+    return this.source.size;
+  }
+
   /** Input offset (in the decompressed stream) of window position `pos`. */
   offsetOf(pos: number): number {
     return this.base + pos;

@@ -3,6 +3,7 @@
 #   bulk.pcap         ~1 GB of real kernel TCP traffic (4 bulk connections, MSS 880,
 #                     segmentation offloads off) recorded on the lab router, >1M packets
 #   bulk-snap96.pcap  the same packets cut to 96 bytes (headers only)
+#   bulk.pcapng       the same packets as pcapng (Wireshark's default format)
 # Needs root, iproute2, ethtool, tcpdump, editcap, python3. Not committed: regenerated
 # on demand by `npm run bench`.
 set -euo pipefail
@@ -25,4 +26,5 @@ wait $server
 lab_capture_stop
 mv "$dir/bulk.pcap.tmp" "$dir/bulk.pcap"
 editcap -F pcap -s 96 "$dir/bulk.pcap" "$dir/bulk-snap96.pcap"
+editcap -F pcapng "$dir/bulk.pcap" "$dir/bulk.pcapng"
 ls -la "$dir"

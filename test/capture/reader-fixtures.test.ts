@@ -67,6 +67,15 @@ describe('reader fixtures', () => {
         const whole = await readRows(path);
         const tiny = await readRows(path, { windowBytes: 61 });
         const piped = await readRows(asTrickle(path, 997));
+        // A length beyond the end of a file is corruption only where the file's size is
+        // known; through a pipe it looks like a capture cut short, and must say so.
+        if (whole.error?.message.includes('more than the whole file')) {
+          expect(piped.error).toBeNull();
+          expect(piped.summary?.warnings.map((w) => w.kind)).toEqual(['truncated']);
+          expect(piped.rows).toEqual(whole.rows);
+          expect(tiny.error?.offset).toBe(whole.error.offset);
+          return;
+        }
         for (const other of [tiny, piped]) {
           expect(other.rows).toEqual(whole.rows);
           expect(other.summary?.frames).toBe(whole.summary?.frames);
