@@ -43,7 +43,3 @@ export function newPacketRecord(): PacketRecord {
 
 const EMPTY = Buffer.alloc(0);
 
-/** Seconds since the epoch as a float (loses sub-microsecond digits; for display). */
-export function recordTime(r: Pick<PacketRecord, 'tsSec' | 'tsNsec'>): number {
-  return r.tsSec + r.tsNsec / 1e9;
-}

@@ -36,12 +36,6 @@ export const LINKTYPE = {
   LINUX_SLL2: 276,
 } as const;
 
-/** Link types this decoder understands; anything else is counted and skipped. */
-export function isSupportedLinkType(linkType: number): boolean {
-  return SUPPORTED.has(linkType);
-}
-const SUPPORTED = new Set<number>(Object.values(LINKTYPE));
-
 export type LinkOutcome = 'ip' | 'not-ip' | 'truncated' | 'unsupported';
 
 export interface LinkResult {
