@@ -39,6 +39,8 @@ export class IcmpError {
   quotedSrcPort = 0;
   quotedDstPort = 0;
   quotedSeq = 0;
+  /** Bytes of the quoted TCP header present (8 from most routers, all of it from Linux). */
+  quotedTcpBytes = 0;
 }
 
 /** Parses an ICMP message at `off` (the ICMP header); only errors quoting TCP matter. */
@@ -60,5 +62,6 @@ export function parseIcmpError(version: 4 | 6, b: Buffer, off: number, end: numb
   out.quotedSrcPort = u16be(b, t);
   out.quotedDstPort = u16be(b, t + 2);
   out.quotedSeq = i32be(b, t + 4) >>> 0;
+  out.quotedTcpBytes = Math.min(end - t, 60);
   return 'tcp-quoted';
 }

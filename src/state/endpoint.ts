@@ -1,0 +1,301 @@
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../decode/tcp.js';
+import { seqAdd, seqGe, seqGt } from './seq.js';
+import { assertNever, type TcpState } from './tcp-state.js';
+import { Timeline } from './timeline.js';
+
+/** What the state machines need of a segment (copied only when a reception must wait). */
+export interface SegmentFacts {
+  frame: number;
+  time: number;
+  flags: number;
+  seq: number;
+  ack: number;
+  /** Sequence space used: payload + 1 for SYN + 1 for FIN. */
+  seqLength: number;
+  /** For an RST: whether the receiver would act on it (RFC 5961, decided by the connection). */
+  rstAccepted: boolean;
+}
+
+/** Segments a receiver must acknowledge, so its later ACKs show whether it got them. */
+function usesSequenceSpace(flags: number): boolean {
+  return (flags & (TCP_SYN | TCP_FIN)) !== 0;
+}
+
+/** RFC 9293 2MSL: Linux holds TIME-WAIT for 60 s (TCP_TIMEWAIT_LEN). */
+export const TIME_WAIT_SECONDS = 60;
+
+/**
+ * One side of a connection: its state timeline, driven by what it sent (seen at the
+ * tap) and what it received (inferred). Receptions are applied in path order: the tap
+ * saw a segment heading here, but it counts as received before this side's next send
+ * only if that send acknowledges it (its ACK covers the segment's SYN or FIN). That is
+ * what tells crossing FINs (simultaneous close, RFC 9293 3.6 case 2) from a FIN
+ * answered in turn. Receptions nothing contradicts are applied when the connection is
+ * finalised.
+ */
+export class Endpoint {
+  readonly timeline: Timeline;
+  /** Our SYN's sequence number, once sent. */
+  synSeq: number | null = null;
+  /** Our FIN's sequence number, once sent. */
+  finSeq: number | null = null;
+  private readonly inFlight: SegmentFacts[] = [];
+
+  constructor(initial: TcpState) {
+    this.timeline = new Timeline(initial);
+  }
+
+  get state(): TcpState {
+    return this.timeline.state;
+  }
+
+  /** The tap saw `s` heading to this endpoint. */
+  arriving(s: SegmentFacts): void {
+    if (this.inFlight.length === 0 && !usesSequenceSpace(s.flags)) this.receive(s, s.frame, s.time);
+    else this.inFlight.push({ ...s });
+    // A peer that keeps sending without this side ever answering gives no evidence;
+    // bound the wait so memory stays small (the oldest are taken as received).
+    if (this.inFlight.length > 32) this.deliver(1);
+  }
+
+  /** This endpoint sent `s`: first take in what it must have received before, then send. */
+  sending(s: SegmentFacts): void {
+    this.deliverAcknowledgedBy(s);
+    this.send(s);
+  }
+
+  /** End of the capture (or eviction): whatever is still in flight counts as received. */
+  settle(): void {
+    this.deliver(this.inFlight.length);
+  }
+
+  /**
+   * A new SYN reused this 4-tuple: a TIME-WAIT here accepted it (RFC 6191; Linux
+   * takes a SYN with a higher ISN), which ends the old connection's TIME-WAIT.
+   */
+  reusedBy(frame: number, time: number): void {
+    this.settle();
+    if (this.state === 'TIME-WAIT') this.timeline.setState('CLOSED', time, frame, 'TIME-WAIT ended: a new SYN reused the ports', true);
+  }
+
+  /** TIME-WAIT ends after 2MSL if the capture lasted that long. */
+  expireTimeWait(captureEnd: number): void {
+    const entered = this.timeline.lastTime;
+    if (this.state === 'TIME-WAIT' && captureEnd - entered >= TIME_WAIT_SECONDS) {
+      this.timeline.setState('CLOSED', entered + TIME_WAIT_SECONDS, null, `TIME-WAIT expired (${TIME_WAIT_SECONDS} s on Linux)`, true);
+    }
+  }
+
+  private deliverAcknowledgedBy(s: SegmentFacts): void {
+    if (this.inFlight.length === 0) return;
+    let upTo = 0;
+    if ((s.flags & TCP_ACK) !== 0) {
+      for (let i = 0; i < this.inFlight.length; i++) {
+        const f = this.inFlight[i]!;
+        if (usesSequenceSpace(f.flags) && seqGe(s.ack, seqAdd(f.seq, f.seqLength))) upTo = i + 1;
+      }
+    }
+    const head = this.inFlight[0]!;
+    // Answering a SYN with RST: nothing was listening, so the SYN changed nothing.
+    if ((s.flags & TCP_RST) !== 0 && this.state === 'LISTEN' && (head.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) {
+      this.inFlight.shift();
+      upTo = Math.max(0, upTo - 1);
+    }
+    this.deliver(upTo);
+  }
+
+  /** Receives the first `count` segments in flight, then any that need no evidence. */
+  private deliver(count: number): void {
+    for (let i = 0; i < count && this.inFlight.length > 0; i++) this.receiveQueued(this.inFlight.shift()!);
+    while (this.inFlight.length > 0 && !usesSequenceSpace(this.inFlight[0]!.flags)) this.receiveQueued(this.inFlight.shift()!);
+  }
+
+  /** Never placed before this endpoint's latest step, so the timeline stays in order. */
+  private receiveQueued(s: SegmentFacts): void {
+    const last = this.timeline.lastFrame;
+    if (s.frame >= last) this.receive(s, s.frame, s.time);
+    else this.receive(s, last, this.timeline.lastTime);
+  }
+
+  /** RFC 9293 3.10.4 and 3.10.7 (SEGMENT ARRIVES), as far as state goes. */
+  private receive(s: SegmentFacts, frame: number, time: number): void {
+    const t = this.timeline;
+    if ((s.flags & TCP_RST) !== 0) {
+      if (!s.rstAccepted) return; // RFC 5961 3.2: out of window, or a challenge ACK is due
+      switch (t.state) {
+        case 'LISTEN':
+        case 'CLOSED':
+          return; // an RST for a listener or nothing is ignored (RFC 9293 3.10.7.1-2)
+        case 'SYN-SENT':
+          t.setState('CLOSED', time, frame, 'received RST (connection refused)', true);
+          return;
+        case 'TIME-WAIT':
+          // Linux (net.ipv4.tcp_rfc1337=0) lets an RST end TIME-WAIT early.
+          t.setState('CLOSED', time, frame, 'received RST in TIME-WAIT', true);
+          return;
+        case 'SYN-RECEIVED':
+        case 'ESTABLISHED':
+        case 'FIN-WAIT-1':
+        case 'FIN-WAIT-2':
+        case 'CLOSE-WAIT':
+        case 'CLOSING':
+        case 'LAST-ACK':
+          t.setState('CLOSED', time, frame, 'received RST', true);
+          return;
+        default:
+          return assertNever(t.state);
+      }
+    }
+    if ((s.flags & TCP_ACK) !== 0) this.receiveAck(s, frame, time);
+    if ((s.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) this.receiveSyn(frame, time);
+    if ((s.flags & TCP_FIN) !== 0) this.receiveFin(frame, time);
+  }
+
+  private receiveAck(s: SegmentFacts, frame: number, time: number): void {
+    const t = this.timeline;
+    const ackedSyn = this.synSeq !== null && seqGt(s.ack, this.synSeq);
+    const ackedFin = this.finSeq !== null && seqGt(s.ack, this.finSeq);
+    switch (t.state) {
+      case 'SYN-SENT':
+        if ((s.flags & TCP_SYN) !== 0 && ackedSyn) t.setState('ESTABLISHED', time, frame, 'received SYN-ACK', true);
+        return;
+      case 'SYN-RECEIVED':
+        if (ackedSyn) t.setState('ESTABLISHED', time, frame, 'received ACK of our SYN', true);
+        return;
+      case 'FIN-WAIT-1':
+        if (ackedFin) t.setState('FIN-WAIT-2', time, frame, 'received ACK of our FIN', true);
+        return;
+      case 'CLOSING':
+        if (ackedFin) t.setState('TIME-WAIT', time, frame, 'received ACK of our FIN', true);
+        return;
+      case 'LAST-ACK':
+        if (ackedFin) t.setState('CLOSED', time, frame, 'received ACK of our FIN', true);
+        return;
+      case 'CLOSED':
+      case 'LISTEN':
+      case 'ESTABLISHED':
+      case 'FIN-WAIT-2':
+      case 'CLOSE-WAIT':
+      case 'TIME-WAIT':
+        return;
+      default:
+        return assertNever(t.state);
+    }
+  }
+
+  private receiveSyn(frame: number, time: number): void {
+    const t = this.timeline;
+    switch (t.state) {
+      case 'LISTEN':
+        t.setState('SYN-RECEIVED', time, frame, 'received SYN', true);
+        return;
+      case 'SYN-SENT':
+        t.setState('SYN-RECEIVED', time, frame, 'received SYN (simultaneous open)', true);
+        return;
+      case 'CLOSED':
+      case 'SYN-RECEIVED':
+      case 'ESTABLISHED':
+      case 'FIN-WAIT-1':
+      case 'FIN-WAIT-2':
+      case 'CLOSE-WAIT':
+      case 'CLOSING':
+      case 'LAST-ACK':
+      case 'TIME-WAIT':
+        return; // a retransmitted or stray SYN changes nothing here
+      default:
+        return assertNever(t.state);
+    }
+  }
+
+  private receiveFin(frame: number, time: number): void {
+    const t = this.timeline;
+    switch (t.state) {
+      case 'SYN-RECEIVED':
+      case 'ESTABLISHED':
+        t.setState('CLOSE-WAIT', time, frame, 'received FIN', true);
+        return;
+      case 'FIN-WAIT-1':
+        t.setState('CLOSING', time, frame, 'received FIN before the ACK of ours (simultaneous close)', true);
+        return;
+      case 'FIN-WAIT-2':
+        t.setState('TIME-WAIT', time, frame, 'received FIN', true);
+        return;
+      case 'CLOSED':
+      case 'LISTEN':
+      case 'SYN-SENT':
+      case 'CLOSE-WAIT':
+      case 'CLOSING':
+      case 'LAST-ACK':
+      case 'TIME-WAIT':
+        return; // a retransmitted FIN, or one for a connection this side no longer has
+      default:
+        return assertNever(t.state);
+    }
+  }
+
+  /** RFC 9293 3.10 (OPEN, CLOSE, ABORT as seen on the wire). */
+  private send(s: SegmentFacts): void {
+    const t = this.timeline;
+    const { frame, time, flags } = s;
+    if ((flags & TCP_RST) !== 0) {
+      const cause = t.state === 'LISTEN' ? 'sent RST (nothing listening)' : 'sent RST';
+      t.setState('CLOSED', time, frame, cause, false);
+      return;
+    }
+    if ((flags & TCP_SYN) !== 0) {
+      if (this.synSeq === null) this.synSeq = s.seq;
+      this.sendSyn((flags & TCP_ACK) !== 0, frame, time);
+    }
+    if ((flags & TCP_FIN) !== 0) {
+      if (this.finSeq === null) this.finSeq = seqAdd(s.seq, s.seqLength - 1);
+      this.sendFin(frame, time);
+    }
+  }
+
+  private sendSyn(withAck: boolean, frame: number, time: number): void {
+    const t = this.timeline;
+    switch (t.state) {
+      case 'CLOSED':
+      case 'LISTEN':
+        if (withAck) t.setState('SYN-RECEIVED', time, frame, 'sent SYN-ACK', false);
+        else t.setState('SYN-SENT', time, frame, 'sent SYN', false);
+        return;
+      case 'SYN-SENT':
+      case 'SYN-RECEIVED':
+      case 'ESTABLISHED':
+      case 'FIN-WAIT-1':
+      case 'FIN-WAIT-2':
+      case 'CLOSE-WAIT':
+      case 'CLOSING':
+      case 'LAST-ACK':
+      case 'TIME-WAIT':
+        return; // a retransmission
+      default:
+        return assertNever(t.state);
+    }
+  }
+
+  private sendFin(frame: number, time: number): void {
+    const t = this.timeline;
+    switch (t.state) {
+      case 'SYN-RECEIVED':
+      case 'ESTABLISHED':
+        t.setState('FIN-WAIT-1', time, frame, 'sent FIN', false);
+        return;
+      case 'CLOSE-WAIT':
+        t.setState('LAST-ACK', time, frame, 'sent FIN', false);
+        return;
+      case 'CLOSED':
+      case 'LISTEN':
+      case 'SYN-SENT':
+      case 'FIN-WAIT-1':
+      case 'FIN-WAIT-2':
+      case 'CLOSING':
+      case 'LAST-ACK':
+      case 'TIME-WAIT':
+        return; // a retransmitted FIN, or a FIN where no connection is open
+      default:
+        return assertNever(t.state);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Sequence-number arithmetic modulo 2^32 (RFC 9293 section 3.4): the only place raw
+ * sequence or acknowledgement numbers are compared or added. A comparison is valid for
+ * numbers less than 2^31 apart, as TCP itself assumes.
+ */
+
+/** a − b as a signed distance in (−2^31, 2^31]. */
+export function seqDiff(a: number, b: number): number {
+  return (a - b) | 0;
+}
+
+export function seqLt(a: number, b: number): boolean {
+  return seqDiff(a, b) < 0;
+}
+
+export function seqLe(a: number, b: number): boolean {
+  return seqDiff(a, b) <= 0;
+}
+
+export function seqGt(a: number, b: number): boolean {
+  return seqDiff(a, b) > 0;
+}
+
+export function seqGe(a: number, b: number): boolean {
+  return seqDiff(a, b) >= 0;
+}
+
+/** a + n, wrapped to 0..2^32−1. */
+export function seqAdd(a: number, n: number): number {
+  return (a + n) >>> 0;
+}
+
+/** The later of two sequence numbers. */
+export function seqMax(a: number, b: number): number {
+  return seqGt(a, b) ? a : b;
+}

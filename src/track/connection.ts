@@ -1,0 +1,205 @@
+import type { AddressWords } from '../decode/address.js';
+import { newAddress } from '../decode/address.js';
+import type { IcmpError } from '../decode/icmp.js';
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpHeader } from '../decode/tcp.js';
+import { Endpoint, type SegmentFacts } from '../state/endpoint.js';
+import { seqAdd, seqGe, seqLt } from '../state/seq.js';
+import type { TcpState } from '../state/tcp-state.js';
+import { Direction, SEG_KEEPALIVE, SEG_ZERO_WINDOW } from './direction.js';
+
+export type ConnectionFlag =
+  | 'midstream' // the handshake was not captured
+  | 'port-reuse' // a SYN with a new ISN opened this connection on a 4-tuple already in use
+  | 'late-segments' // segments after both sides had closed
+  | 'data-after-fin' // data kept flowing from a side after its own FIN (impossible) or after the peer's
+  | 'zero-window'
+  | 'keepalive'
+  | 'capture-loss' // the peer acknowledged bytes the capture never saw
+  | 'rst-ignored' // an RST outside the receive window, ignored by the receiver (RFC 5961 3.2)
+  | 'rst-challenged' // an in-window RST with an inexact sequence number: challenge ACK, no reset
+  | 'icmp' // ICMP errors quote this connection's packets
+  | 'simultaneous-open'
+  | 'idle-evicted'; // finalised because it was idle past the limit, not because it ended
+
+/** An ICMP error quoting one of this connection's packets. */
+export interface IcmpEvent {
+  frame: number;
+  time: number;
+  version: 4 | 6;
+  type: number;
+  code: number;
+  /** The endpoint (0: first sender, 1: the other) whose packet was quoted. */
+  about: 0 | 1;
+  quotedSeq: number;
+}
+
+const MAX_ICMP_EVENTS = 32;
+const CLOSED_STATES: ReadonlySet<TcpState> = new Set<TcpState>(['CLOSED', 'TIME-WAIT']);
+
+/** First-packet flags for a connection known only from an ICMP error quoting it. */
+export const NO_SEGMENT = -1;
+
+/** Scratch facts handed to the state machines (they copy what they keep). */
+const facts: SegmentFacts = { frame: 0, time: 0, flags: 0, seq: 0, ack: 0, seqLength: 0, rstAccepted: false };
+
+/**
+ * One TCP connection: its two endpoints in the order the capture first saw them
+ * (endpoint 0 sent the first packet), what each sent, each one's state timeline, and
+ * what happened to it. Roles (client/server) are derived at report time.
+ */
+export class Connection {
+  readonly addr: [AddressWords, AddressWords] = [newAddress(), newAddress()];
+  readonly port: [number, number] = [0, 0];
+  readonly dirs: [Direction, Direction] = [new Direction(), new Direction()];
+  readonly ends: [Endpoint, Endpoint];
+  readonly flags = new Set<ConnectionFlag>();
+  readonly icmp: IcmpEvent[] = [];
+  version: 4 | 6;
+  firstFrame: number;
+  lastFrame: number;
+  /** Seconds since the epoch of the first and last packet (float; exact parts below). */
+  start: number;
+  end: number;
+  /** Endpoint that sent the first SYN, and the first SYN-ACK, if captured. */
+  synSide: 0 | 1 | null = null;
+  synAckSide: 0 | 1 | null = null;
+  /** Segments seen after the connection was reported (kept on its tombstone). */
+  latePackets = 0;
+
+  // Links for the table's activity lists (intrusive, so moving costs no allocation).
+  hash = 0;
+  prev: Connection | null = null;
+  next: Connection | null = null;
+  list: 0 | 1 | 2 = 0;
+
+  constructor(
+    readonly stream: number,
+    version: 4 | 6,
+    src: AddressWords,
+    srcPort: number,
+    dst: AddressWords,
+    dstPort: number,
+    firstFlags: number,
+    frame: number,
+    time: number,
+  ) {
+    this.version = version;
+    this.addr[0].set(src);
+    this.addr[1].set(dst);
+    this.port[0] = srcPort;
+    this.port[1] = dstPort;
+    this.firstFrame = this.lastFrame = frame;
+    this.start = this.end = time;
+    this.ends = initialEndpoints(firstFlags, frame, time);
+    if (firstFlags !== NO_SEGMENT && (firstFlags & (TCP_SYN | TCP_ACK)) !== TCP_SYN) this.flags.add('midstream');
+  }
+
+  /** Which endpoint sent a packet from `src:srcPort` (the caller matched the 4-tuple). */
+  sideOf(src: AddressWords, srcPort: number): 0 | 1 {
+    const a = this.addr[0];
+    return srcPort === this.port[0] && src[0] === a[0] && src[1] === a[1] && src[2] === a[2] && src[3] === a[3] ? 0 : 1;
+  }
+
+  /** Both sides have closed (or sit in TIME-WAIT): nothing more is expected but strays. */
+  get closed(): boolean {
+    return CLOSED_STATES.has(this.ends[0].state) && CLOSED_STATES.has(this.ends[1].state);
+  }
+
+  /** A segment `side` sent, seen at `frame`. */
+  segment(side: 0 | 1, t: TcpHeader, frame: number, time: number): void {
+    const peer = (1 - side) as 0 | 1;
+    const out = this.dirs[side];
+    const back = this.dirs[peer];
+    const flags = t.flags;
+    if (this.closed && (flags & TCP_SYN) === 0) this.flags.add('late-segments');
+
+    out.noteBase(flags, t.seq);
+    if ((flags & TCP_ACK) !== 0) back.noteBaseFromPeerAck(t.ack);
+    if ((flags & (TCP_SYN | TCP_ACK)) === TCP_SYN && this.synSide === null) this.synSide = side;
+    if ((flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK) && this.synAckSide === null) {
+      this.synAckSide = side;
+      if (this.synSide === side) this.flags.add('simultaneous-open');
+    }
+
+    const rstAccepted = (flags & TCP_RST) !== 0 && this.acceptsRst(peer, t);
+    const kind = out.sent(t, frame, time, back);
+    if ((kind & SEG_ZERO_WINDOW) !== 0) this.flags.add('zero-window');
+    if ((kind & SEG_KEEPALIVE) !== 0) this.flags.add('keepalive');
+    if (out.dataAfterFinFrame !== 0) this.flags.add('data-after-fin');
+
+    facts.frame = frame;
+    facts.time = time;
+    facts.flags = flags;
+    facts.seq = t.seq;
+    facts.ack = t.ack;
+    facts.seqLength = t.payloadLength + ((flags & TCP_SYN) !== 0 ? 1 : 0) + ((flags & TCP_FIN) !== 0 ? 1 : 0);
+    facts.rstAccepted = rstAccepted;
+    this.ends[side].sending(facts);
+    this.ends[peer].arriving(facts);
+
+    this.lastFrame = frame;
+    this.end = time;
+  }
+
+  /** An ICMP error quoting a packet `about` sent. */
+  icmpError(about: 0 | 1, e: IcmpError, frame: number, time: number): void {
+    this.flags.add('icmp');
+    if (this.icmp.length < MAX_ICMP_EVENTS) {
+      this.icmp.push({ frame, time, version: e.version, type: e.type, code: e.code, about, quotedSeq: e.quotedSeq });
+    }
+  }
+
+  /** End of the capture or eviction: settle what is in flight, let TIME-WAIT expire. */
+  finalize(captureEnd: number): void {
+    for (const e of this.ends) {
+      e.settle();
+      e.expireTimeWait(captureEnd);
+    }
+    if (this.dirs[0].captureLossBytes + this.dirs[1].captureLossBytes > 0) this.flags.add('capture-loss');
+  }
+
+  /**
+   * Would `receiver` act on this RST? RFC 9293 3.10.7 with RFC 5961 3.2: in SYN-SENT
+   * only if it acknowledges our SYN; otherwise only an RST whose sequence number is
+   * exactly the next one expected resets; one elsewhere in the window draws a challenge
+   * ACK, one outside it is dropped. "Next expected" is what the receiver last
+   * acknowledged or, if it had not caught up yet, the sender's next byte.
+   */
+  private acceptsRst(receiver: 0 | 1, t: TcpHeader): boolean {
+    const end = this.ends[receiver];
+    if (end.state === 'SYN-SENT') {
+      const ok = (t.flags & TCP_ACK) !== 0 && end.synSeq !== null && t.ack === seqAdd(end.synSeq, 1);
+      if (!ok) this.flags.add('rst-ignored');
+      return ok;
+    }
+    const sender = this.dirs[1 - receiver]!;
+    const receiverDir = this.dirs[receiver];
+    if (!receiverDir.ackSet && !sender.nextSeqSet) return true;
+    if ((receiverDir.ackSet && t.seq === receiverDir.highestAck) || (sender.nextSeqSet && t.seq === sender.nextSeq)) return true;
+    const left = receiverDir.ackSet ? receiverDir.highestAck : sender.nextSeq;
+    const window = Math.max(receiverDir.windowBytes, 1);
+    if (seqGe(t.seq, left) && seqLt(t.seq, seqAdd(left, window))) this.flags.add('rst-challenged');
+    else this.flags.add('rst-ignored');
+    return false;
+  }
+}
+
+/**
+ * Where each endpoint starts, from the first packet. A SYN: its sender is CLOSED and
+ * about to connect, the other presumably listening. A SYN-ACK: the SYN was missed, so
+ * the other side had sent it. Anything else: the connection was open before the
+ * capture began (both ESTABLISHED, inferred).
+ */
+function initialEndpoints(flags: number, frame: number, time: number): [Endpoint, Endpoint] {
+  const synAck = TCP_SYN | TCP_ACK;
+  if (flags === NO_SEGMENT) return [new Endpoint('CLOSED'), new Endpoint('CLOSED')];
+  if ((flags & synAck) === TCP_SYN) return [new Endpoint('CLOSED'), new Endpoint('LISTEN')];
+  if ((flags & synAck) === synAck) {
+    const client = new Endpoint('CLOSED');
+    client.timeline.setState('SYN-SENT', time, frame, 'sent SYN before the capture started', true);
+    return [new Endpoint('LISTEN'), client];
+  }
+  const ends: [Endpoint, Endpoint] = [new Endpoint('CLOSED'), new Endpoint('CLOSED')];
+  for (const e of ends) e.timeline.setState('ESTABLISHED', time, frame, 'open before the capture started', true);
+  return ends;
+}

@@ -1,0 +1,263 @@
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpHeader } from '../decode/tcp.js';
+import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from '../state/seq.js';
+
+/** What a segment is, the way an engineer reads it (bit mask; several can hold). */
+export const SEG_RETRANSMISSION = 1; // repeats bytes, a SYN or a FIN already sent
+export const SEG_OUT_OF_ORDER = 2; // fills a gap within moments of the later bytes
+export const SEG_DUP_ACK = 4; // same ACK and window again, no data, while data is outstanding
+export const SEG_ZERO_WINDOW = 8; // advertises a zero receive window
+export const SEG_WINDOW_PROBE = 16; // one byte at the next sequence into a zero window
+export const SEG_KEEPALIVE = 32; // seq one below the next byte, 0 or 1 byte, no SYN/FIN/RST
+export const SEG_SACK = 64; // carries SACK blocks
+export const SEG_GAP = 128; // starts after bytes the tap never saw from this side
+
+/** A segment that fills a gap this soon after the gap appeared was reordered, not resent. */
+const REORDER_WINDOW_SECONDS = 0.003;
+/** Longest retransmission series kept (Linux gives up after at most ~16). */
+const MAX_SERIES = 64;
+
+/** Transmissions of the same unacknowledged sequence number: the back-off evidence. */
+export interface RetransmissionSeries {
+  seq: number;
+  kind: 'syn' | 'data' | 'fin';
+  frames: number[];
+  times: number[];
+}
+
+/**
+ * Bookkeeping for one direction of a connection: what this side sent and acknowledged.
+ * Sequence numbers are raw; relative ones are `seq − isn` (see `relative`).
+ */
+export class Direction {
+  segments = 0;
+  /** Payload bytes in captured segments, retransmissions included. */
+  bytes = 0;
+  retransmittedBytes = 0;
+
+  /** Our SYN's sequence number, when the SYN was captured. */
+  isn: number | null = null;
+  /**
+   * Wireshark's base_seq (packet-tcp.c): the SYN's seq, else first seq − 1, else from
+   * the peer's first ACK − 1. Decides whether a later SYN is a retransmission or a new
+   * connection on the same ports.
+   */
+  base = 0;
+  baseSet = false;
+
+  /** Next sequence number after everything this side has sent (that the tap saw). */
+  nextSeq = 0;
+  nextSeqSet = false;
+  /** Highest ACK this side has sent, i.e. what it says it received. */
+  highestAck = 0;
+  ackSet = false;
+  lastAck = 0;
+  lastWindow = -1;
+  /** Raw window field of the last segment, and the negotiated shift (-1: unknown). */
+  window = 0;
+  windowScale = -1;
+  /** Window-scale option in our SYN (-1 none), to negotiate with the peer's. */
+  offeredScale = -1;
+  mss = -1;
+  sackPermitted = false;
+
+  syns = 0;
+  fins = 0;
+  rsts = 0;
+  synFrame = 0;
+  finFrame = 0;
+  finSeq: number | null = null;
+  rstFrame = 0;
+  dataAfterFinFrame = 0;
+
+  retransmissions = 0;
+  outOfOrder = 0;
+  dupAcks = 0;
+  zeroWindows = 0;
+  windowProbes = 0;
+  keepalives = 0;
+  sackSegments = 0;
+  /** Bytes the peer acknowledged that the capture never saw from this side. */
+  captureLossBytes = 0;
+
+  /** Retransmissions of data, SYN or FIN not yet acknowledged (null when all is acked). */
+  series: RetransmissionSeries | null = null;
+  /** Longest series seen, for the report. */
+  longestSeries = 0;
+
+  private holeStart = 0;
+  private holeEnd = 0;
+  private holeTime = 0;
+  private lastNewSeq = 0;
+  private lastNewFrame = 0;
+  private lastNewTime = 0;
+
+  /** Sequence number relative to this side's ISN (or first seq), as Wireshark shows it. */
+  relative(seq: number): number {
+    return seqDiff(seq, this.base) >>> 0;
+  }
+
+  /** Sets Wireshark's base_seq from our first segment, if not known yet. */
+  noteBase(flags: number, seq: number): void {
+    if (this.baseSet) return;
+    this.base = (flags & TCP_SYN) !== 0 ? seq : seqAdd(seq, -1);
+    this.baseSet = true;
+  }
+
+  /** Sets base_seq from the peer's first ACK (ack − 1), if not known yet. */
+  noteBaseFromPeerAck(ack: number): void {
+    if (this.baseSet) return;
+    this.base = seqAdd(ack, -1);
+    this.baseSet = true;
+  }
+
+  /**
+   * Accounts a segment this side sent and classifies it. `peer` is the other direction
+   * (its window and ACKs). Returns SEG_* bits.
+   */
+  sent(t: TcpHeader, frame: number, time: number, peer: Direction): number {
+    const flags = t.flags;
+    const payload = t.payloadLength;
+    const syn = (flags & TCP_SYN) !== 0;
+    const fin = (flags & TCP_FIN) !== 0;
+    const rst = (flags & TCP_RST) !== 0;
+    const seqLength = payload + (syn ? 1 : 0) + (fin ? 1 : 0);
+    const end = seqAdd(t.seq, seqLength);
+    let kind = 0;
+    this.segments++;
+    this.bytes += payload;
+
+    if (syn) this.syns++;
+    if (fin) this.fins++;
+    if (rst) this.rsts++;
+    if (syn) {
+      if (this.isn === null) this.isn = t.seq;
+      if (this.synFrame === 0) this.synFrame = frame;
+      this.offeredScale = t.windowScale;
+      if (t.mss >= 0) this.mss = t.mss;
+      this.sackPermitted ||= t.sackPermitted;
+      if ((flags & TCP_ACK) !== 0) this.negotiateScale(peer);
+    }
+    if (t.sackCount > 0) {
+      kind |= SEG_SACK;
+      this.sackSegments++;
+    }
+    if (t.window === 0 && !syn && !fin && !rst) {
+      kind |= SEG_ZERO_WINDOW;
+      this.zeroWindows++;
+    }
+
+    if (!this.nextSeqSet) {
+      this.nextSeq = t.seq;
+      this.nextSeqSet = true;
+    }
+    if (!rst && !syn && !fin && payload <= 1 && seqDiff(t.seq, this.nextSeq) === -1) {
+      // RFC 9293 3.8.4 / Linux tcp_keepalive: a byte (or none) just below the next one.
+      kind |= SEG_KEEPALIVE;
+      this.keepalives++;
+    } else if (seqLength > 0 && !rst) {
+      kind |= this.classifySequence(t.seq, end, payload, syn, fin, frame, time, peer);
+    }
+
+    if (fin) {
+      if (this.finSeq === null) this.finSeq = seqAdd(t.seq, payload);
+      if (this.finFrame === 0) this.finFrame = frame;
+    }
+    if (payload > 0 && this.finSeq !== null && seqGt(t.seq, this.finSeq) && this.dataAfterFinFrame === 0) this.dataAfterFinFrame = frame;
+    if (rst && this.rstFrame === 0) this.rstFrame = frame;
+
+    if ((flags & TCP_ACK) !== 0) kind |= this.noteAck(t, payload, seqLength, peer);
+    this.window = t.window;
+    return kind;
+  }
+
+  /** Both SYNs carried window scale: RFC 7323 2.2, otherwise no scaling either way. */
+  negotiateScale(peer: Direction): void {
+    const both = this.offeredScale >= 0 && peer.offeredScale >= 0;
+    this.windowScale = both ? this.offeredScale : 0;
+    peer.windowScale = both ? peer.offeredScale : 0;
+  }
+
+  /** The receive window this side last advertised, in bytes (raw if the scale is unknown). */
+  get windowBytes(): number {
+    return this.window * 2 ** Math.max(0, this.windowScale);
+  }
+
+  private classifySequence(seq: number, end: number, payload: number, syn: boolean, fin: boolean, frame: number, time: number, peer: Direction): number {
+    let kind = 0;
+    if (payload === 1 && !syn && !fin && seq === this.nextSeq && peer.window === 0 && peer.ackSet) {
+      this.windowProbes++;
+      kind |= SEG_WINDOW_PROBE;
+    }
+    if (seqLt(seq, this.nextSeq)) {
+      // Bytes below the highest sent: a fill of a gap the tap saw, or a resend.
+      const fillsHole = this.holeEnd !== this.holeStart && seqGe(seq, this.holeStart) && seqLe(end, this.holeEnd);
+      if (fillsHole && time - this.holeTime < REORDER_WINDOW_SECONDS) {
+        this.outOfOrder++;
+        kind |= SEG_OUT_OF_ORDER;
+      } else {
+        this.retransmissions++;
+        this.retransmittedBytes += payload;
+        kind |= SEG_RETRANSMISSION;
+        this.addToSeries(seq, syn ? 'syn' : payload > 0 ? 'data' : 'fin', frame, time);
+      }
+      if (fillsHole) this.holeStart = this.holeEnd = 0;
+    } else {
+      if (seqGt(seq, this.nextSeq)) {
+        // The tap never saw [nextSeq, seq): lost before the tap, or by the capture.
+        kind |= SEG_GAP;
+        this.holeStart = this.nextSeq;
+        this.holeEnd = seq;
+        this.holeTime = time;
+      }
+      this.lastNewSeq = seq;
+      this.lastNewFrame = frame;
+      this.lastNewTime = time;
+    }
+    if (seqGt(end, this.nextSeq)) this.nextSeq = end;
+    return kind;
+  }
+
+  private addToSeries(seq: number, kind: RetransmissionSeries['kind'], frame: number, time: number): void {
+    if (this.series === null || this.series.seq !== seq) {
+      const original = seq === this.lastNewSeq;
+      this.series = {
+        seq,
+        kind,
+        frames: original ? [this.lastNewFrame] : [],
+        times: original ? [this.lastNewTime] : [],
+      };
+    }
+    if (this.series.frames.length < MAX_SERIES) {
+      this.series.frames.push(frame);
+      this.series.times.push(time);
+    }
+    this.longestSeries = Math.max(this.longestSeries, this.series.frames.length);
+  }
+
+  /** This side acknowledged `t.ack`: duplicate ACKs, capture loss, the peer's series. */
+  private noteAck(t: TcpHeader, payload: number, seqLength: number, peer: Direction): number {
+    const ack = t.ack;
+    let kind = 0;
+    const pure = payload === 0 && seqLength === 0;
+    if (pure && this.ackSet && ack === this.lastAck && t.window === this.lastWindow && peer.nextSeqSet && seqGt(peer.nextSeq, ack)) {
+      this.dupAcks++;
+      kind |= SEG_DUP_ACK;
+    }
+    if (peer.nextSeqSet && seqGt(ack, peer.nextSeq)) {
+      // Acknowledges bytes the tap never saw: the capture dropped them, not the network.
+      peer.captureLossBytes += seqDiff(ack, peer.nextSeq);
+      peer.nextSeq = ack;
+    }
+    if (peer.holeEnd !== peer.holeStart && seqGe(ack, peer.holeEnd)) {
+      // The gap was acknowledged without ever being seen: also the capture's loss.
+      peer.captureLossBytes += seqDiff(peer.holeEnd, peer.holeStart);
+      peer.holeStart = peer.holeEnd = 0;
+    }
+    if (peer.series !== null && seqGt(ack, peer.series.seq)) peer.series = null;
+    if (!this.ackSet || seqGt(ack, this.highestAck)) this.highestAck = ack;
+    this.ackSet = true;
+    this.lastAck = ack;
+    this.lastWindow = t.window;
+    return kind;
+  }
+}

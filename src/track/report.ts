@@ -1,0 +1,145 @@
+import { formatAddress } from '../decode/address.js';
+import type { TcpState } from '../state/tcp-state.js';
+import type { Step } from '../state/timeline.js';
+import type { Connection, ConnectionFlag } from './connection.js';
+import type { Direction, RetransmissionSeries } from './direction.js';
+import type { ReportReason } from './tracker.js';
+
+export interface EndpointAddress {
+  ip: string;
+  port: number;
+}
+
+/** What one side sent and how its state ended, as observed. */
+export interface SideRecord {
+  finalState: TcpState;
+  packets: number;
+  bytes: number;
+  retransmittedBytes: number;
+  /** ISN, when the SYN was captured. */
+  isn: number | null;
+  mss: number | null;
+  /** Negotiated window-scale shift; null when unknown (handshake not seen). */
+  windowScale: number | null;
+  sackPermitted: boolean;
+  /** Segments with SYN, FIN and RST set. */
+  syns: number;
+  fins: number;
+  rsts: number;
+  /** First frames of this side's SYN, FIN and RST (null when none). */
+  synFrame: number | null;
+  finFrame: number | null;
+  rstFrame: number | null;
+  retransmissions: number;
+  outOfOrder: number;
+  dupAcks: number;
+  zeroWindows: number;
+  windowProbes: number;
+  keepalives: number;
+  sackSegments: number;
+  captureLossBytes: number;
+  longestRetransmissionSeries: number;
+  /** Transmissions of data, SYN or FIN still unacknowledged when the connection was reported. */
+  unackedSeries: RetransmissionSeries | null;
+}
+
+export interface IcmpRecord {
+  frame: number;
+  time: number;
+  type: number;
+  code: number;
+  version: 4 | 6;
+  /** Whose packet the ICMP error quotes. */
+  about: 'client' | 'server';
+}
+
+/** One connection as observed: the input of the diagnosis and of every report. */
+export interface TrackedConnection {
+  /** Wireshark's tcp.stream index. */
+  stream: number;
+  client: EndpointAddress;
+  server: EndpointAddress;
+  roleGuessed: boolean;
+  firstFrame: number;
+  lastFrame: number;
+  start: number;
+  end: number;
+  packets: { client: number; server: number };
+  bytes: { client: number; server: number };
+  flags: ConnectionFlag[];
+  timeline: { client: Step[]; server: Step[] };
+  sides: { client: SideRecord; server: SideRecord };
+  icmp: IcmpRecord[];
+  /** Why it was reported at that point. */
+  reportedBecause: ReportReason;
+}
+
+/**
+ * Client and server (teardown.md "Roles"): the sender of the first SYN is the client.
+ * Without one the role is guessed: the receiver of a SYN-ACK, else the side of a
+ * well-known port (below 1024) facing an ephemeral one is the server, else the lower
+ * port, else whoever spoke first is the client.
+ */
+export function roles(c: Connection): { client: 0 | 1; guessed: boolean } {
+  const guessed = c.flags.has('midstream') || c.synSide === null;
+  if (c.synSide !== null) return { client: c.synSide, guessed };
+  if (c.synAckSide !== null) return { client: (1 - c.synAckSide) as 0 | 1, guessed };
+  const [p0, p1] = c.port;
+  if (p0 < 1024 !== p1 < 1024) return { client: p0 < 1024 ? 1 : 0, guessed };
+  if (p0 !== p1) return { client: p0 < p1 ? 1 : 0, guessed };
+  return { client: 0, guessed };
+}
+
+export function trackedConnection(c: Connection, reason: ReportReason): TrackedConnection {
+  const { client: ci, guessed } = roles(c);
+  const si = (1 - ci) as 0 | 1;
+  const address = (i: 0 | 1): EndpointAddress => ({ ip: formatAddress(c.version, c.addr[i]), port: c.port[i] });
+  return {
+    stream: c.stream,
+    client: address(ci),
+    server: address(si),
+    roleGuessed: guessed,
+    firstFrame: c.firstFrame,
+    lastFrame: c.lastFrame,
+    start: c.start,
+    end: c.end,
+    packets: { client: c.dirs[ci].segments, server: c.dirs[si].segments },
+    bytes: { client: c.dirs[ci].bytes, server: c.dirs[si].bytes },
+    flags: [...c.flags].sort(),
+    timeline: { client: [...c.ends[ci].timeline.steps], server: [...c.ends[si].timeline.steps] },
+    sides: { client: side(c, ci), server: side(c, si) },
+    icmp: c.icmp.map((e) => ({ frame: e.frame, time: e.time, type: e.type, code: e.code, version: e.version, about: e.about === ci ? 'client' : 'server' })),
+    reportedBecause: reason,
+  };
+}
+
+function side(c: Connection, i: 0 | 1): SideRecord {
+  const d: Direction = c.dirs[i];
+  const orNull = (n: number): number | null => (n === 0 ? null : n);
+  return {
+    finalState: c.ends[i].state,
+    packets: d.segments,
+    bytes: d.bytes,
+    retransmittedBytes: d.retransmittedBytes,
+    isn: d.isn,
+    mss: d.mss < 0 ? null : d.mss,
+    windowScale: d.windowScale < 0 ? null : d.windowScale,
+    sackPermitted: d.sackPermitted,
+    syns: d.syns,
+    fins: d.fins,
+    rsts: d.rsts,
+    synFrame: orNull(d.synFrame),
+    finFrame: orNull(d.finFrame),
+    rstFrame: orNull(d.rstFrame),
+    retransmissions: d.retransmissions,
+    outOfOrder: d.outOfOrder,
+    dupAcks: d.dupAcks,
+    zeroWindows: d.zeroWindows,
+    windowProbes: d.windowProbes,
+    keepalives: d.keepalives,
+    sackSegments: d.sackSegments,
+    captureLossBytes: d.captureLossBytes,
+    longestRetransmissionSeries: d.longestSeries,
+    unackedSeries: d.series === null ? null : { ...d.series, frames: [...d.series.frames], times: [...d.series.times] },
+  };
+}

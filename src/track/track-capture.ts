@@ -1,0 +1,54 @@
+import { captureEnd, type CaptureEnd } from '../capture/capture-end.js';
+import { readCapture, type CaptureInput, type CaptureSummary, type ReadOptions } from '../capture/reader.js';
+import type { PacketRecord } from '../capture/record.js';
+import { PacketDecoder } from '../decode/packet.js';
+import { trackedConnection, type TrackedConnection } from './report.js';
+import { Tracker, type TrackerOptions, type TrackerStats } from './tracker.js';
+
+export interface TrackResult {
+  summary: CaptureSummary;
+  decoder: PacketDecoder;
+  stats: TrackerStats;
+  end: CaptureEnd | null;
+}
+
+/**
+ * The pipeline up to connections: read, decode, track. Each connection is handed to
+ * `visit` once it is over (closed and quiet, idle, replaced by port reuse) or at the
+ * end of the capture, so the order is not stream order; memory holds only the
+ * connections still open. A CaptureError is thrown after the connections seen before
+ * the damage were reported.
+ */
+export async function trackCapture(
+  input: CaptureInput,
+  visit: (c: TrackedConnection) => void,
+  options: { tracker?: Partial<TrackerOptions>; read?: ReadOptions } = {},
+): Promise<TrackResult> {
+  const decoder = new PacketDecoder();
+  const tracker = new Tracker((c, reason) => visit(trackedConnection(c, reason)), options.tracker);
+  let lastSec = 0;
+  let lastNsec = 0;
+  let any = false;
+  const onPacket = (rec: PacketRecord): void => {
+    if (rec.hasTimestamp) {
+      lastSec = rec.tsSec;
+      lastNsec = rec.tsNsec;
+      any = true;
+    }
+    const outcome = decoder.decode(rec);
+    if (outcome === 'tcp') tracker.segment(rec, decoder);
+    else if (outcome === 'icmp-error') tracker.icmpError(rec, decoder);
+  };
+  const finish = (summary: CaptureSummary): TrackResult => {
+    const end = captureEnd(summary.statisticsEnds, any ? { tsSec: lastSec, tsNsec: lastNsec } : null);
+    tracker.finish(end === null ? 0 : end.tsSec + end.tsNsec / 1e9);
+    return { summary, decoder, stats: tracker.stats, end };
+  };
+  try {
+    return finish(await readCapture(input, onPacket, options.read));
+  } catch (err) {
+    const partial = (err as { summary?: CaptureSummary }).summary;
+    if (partial !== undefined) finish(partial);
+    throw err;
+  }
+}

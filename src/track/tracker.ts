@@ -1,0 +1,248 @@
+import type { AddressWords } from '../decode/address.js';
+import { newAddress } from '../decode/address.js';
+import type { PacketDecoder } from '../decode/packet.js';
+import { TCP_ACK, TCP_SYN } from '../decode/tcp.js';
+import type { PacketRecord } from '../capture/record.js';
+import { Connection, NO_SEGMENT } from './connection.js';
+import { CLOSED, ConnectionTable, flowHash, LIVE, TOMBSTONES, type ListId, type TableEntry } from './table.js';
+
+export interface TrackerOptions {
+  /** A connection without packets for this long is reported as it stands (seconds). */
+  idleSeconds: number;
+  /** A closed connection is reported after this much quiet: time for stray retransmissions. */
+  closedQuietSeconds: number;
+  /** A reported connection's tombstone keeps its stream number for late packets this long. */
+  tombstoneSeconds: number;
+  /** Most connections tracked at once; more are counted as overflow, not tracked. */
+  maxConnections: number;
+}
+
+/**
+ * Wireshark never splits a connection for silence, so the idle limit is long: an hour
+ * (seen in the public corpus: SMB sessions quiet for 6 minutes between bursts). Linux
+ * keepalives start after 2 h by default, so a longer-idle connection may still be
+ * alive; it is then reported as it stood and flagged idle-evicted.
+ */
+export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
+  idleSeconds: 3600,
+  closedQuietSeconds: 10,
+  tombstoneSeconds: 3600,
+  maxConnections: 1_000_000,
+};
+
+/** A timestamp this far ahead of the capture clock is believed only if the next agrees. */
+const CLOCK_JUMP_SECONDS = 86_400;
+
+/** Why a connection was reported when it was. */
+export type ReportReason = 'closed' | 'idle' | 'port-reuse' | 'capture-end';
+
+export interface TrackerStats {
+  /** Connections (streams) numbered. */
+  connections: number;
+  /** Packets of connections not tracked because the table was full. */
+  overflowPackets: number;
+  /** Packets that arrived for a connection after it had been reported. */
+  latePackets: number;
+  /** ICMP errors quoting no connection the capture shows. */
+  unmatchedIcmp: number;
+  /** Most connections held at once. */
+  peakTracked: number;
+}
+
+/**
+ * What is left of a reported connection: its 4-tuple, stream number and Wireshark base
+ * sequence numbers, so a late packet keeps the stream number Wireshark gives it and a
+ * new SYN is still told from a retransmitted one.
+ */
+class Tombstone implements TableEntry {
+  readonly addr: [AddressWords, AddressWords] = [newAddress(), newAddress()];
+  readonly port: [number, number];
+  readonly version: 4 | 6;
+  readonly stream: number;
+  readonly base: [number | null, number | null];
+  hash: number;
+  end: number;
+  prev: TableEntry | null = null;
+  next: TableEntry | null = null;
+  list: ListId = TOMBSTONES;
+
+  constructor(c: Connection) {
+    this.addr[0].set(c.addr[0]);
+    this.addr[1].set(c.addr[1]);
+    this.port = [c.port[0], c.port[1]];
+    this.version = c.version;
+    this.stream = c.stream;
+    this.base = [c.dirs[0].baseSet ? c.dirs[0].base : null, c.dirs[1].baseSet ? c.dirs[1].base : null];
+    this.hash = c.hash;
+    this.end = c.end;
+  }
+
+  sideOf(src: AddressWords, srcPort: number): 0 | 1 {
+    const a = this.addr[0];
+    return srcPort === this.port[0] && src[0] === a[0] && src[1] === a[1] && src[2] === a[2] && src[3] === a[3] ? 0 : 1;
+  }
+}
+
+type Entry = Connection | Tombstone;
+
+/**
+ * Turns decoded segments into connections, numbered as Wireshark numbers tcp.stream
+ * (epan/dissectors/packet-tcp.c, 4.0): a packet joins the latest connection on its
+ * 4-tuple; a pure SYN whose sequence number differs from that direction's base
+ * sequence starts a new one (port reuse), while one with the same number is a
+ * retransmission. Connections are reported (and dropped, leaving a tombstone) once
+ * closed and quiet, or idle past the limit, so memory follows the open connections.
+ */
+export class Tracker {
+  readonly options: TrackerOptions;
+  readonly stats: TrackerStats = { connections: 0, overflowPackets: 0, latePackets: 0, unmatchedIcmp: 0, peakTracked: 0 };
+  private readonly table = new ConnectionTable<Entry>();
+  private sweepAt = 0;
+  /** Capture time as eviction sees it: never backwards, not moved by one wild timestamp. */
+  private now = 0;
+  private pendingJump = 0;
+
+  constructor(
+    private readonly report: (c: Connection, reason: ReportReason) => void,
+    options: Partial<TrackerOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_TRACKER_OPTIONS, ...options };
+  }
+
+  /** A decoded TCP segment (outcome 'tcp'). */
+  segment(rec: PacketRecord, d: PacketDecoder): void {
+    const { ip, tcp } = d;
+    const time = rec.tsSec + rec.tsNsec / 1e9;
+    this.advanceClock(time);
+    const hash = flowHash(ip.version, ip.src, tcp.srcPort, ip.dst, tcp.dstPort);
+    let e = this.table.find(hash, ip.version, ip.src, tcp.srcPort, ip.dst, tcp.dstPort);
+    const pureSyn = (tcp.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
+    let conn: Connection | undefined;
+    if (e === undefined) {
+      conn = this.open(hash, ip.version, ip.src, tcp.srcPort, ip.dst, tcp.dstPort, tcp.flags, rec.frame, time);
+      if (conn === undefined) return;
+    } else {
+      const side = e.sideOf(ip.src, tcp.srcPort);
+      const base = e instanceof Tombstone ? e.base[side] : e.dirs[side].baseSet ? e.dirs[side].base : null;
+      if (pureSyn && base !== null && tcp.seq !== base) {
+        conn = this.reuse(e, hash, ip.version, ip.src, tcp.srcPort, ip.dst, tcp.dstPort, tcp.flags, rec.frame, time);
+      } else if (e instanceof Tombstone) {
+        this.stats.latePackets++;
+        e.end = time;
+        this.table.touch(e, TOMBSTONES);
+        return;
+      } else {
+        conn = e;
+      }
+    }
+    conn.segment(conn.sideOf(ip.src, tcp.srcPort), tcp, rec.frame, time);
+    this.table.touch(conn, conn.closed ? CLOSED : LIVE);
+  }
+
+  /** A decoded ICMP error quoting a TCP header (outcome 'icmp-error'). */
+  icmpError(rec: PacketRecord, d: PacketDecoder): void {
+    const e = d.icmp;
+    const q = e.quoted;
+    const time = rec.tsSec + rec.tsNsec / 1e9;
+    this.advanceClock(time);
+    const hash = flowHash(q.version, q.src, e.quotedSrcPort, q.dst, e.quotedDstPort);
+    let found = this.table.find(hash, q.version, q.src, e.quotedSrcPort, q.dst, e.quotedDstPort);
+    if (found === undefined) {
+      // Wireshark dissects a fully quoted TCP header as TCP and so opens a conversation
+      // (and a stream number) for it; from 8 quoted bytes it cannot, and neither do we.
+      if (e.quotedTcpBytes < 20) {
+        this.stats.unmatchedIcmp++;
+        return;
+      }
+      found = this.open(hash, q.version, q.src, e.quotedSrcPort, q.dst, e.quotedDstPort, NO_SEGMENT, rec.frame, time);
+      if (found === undefined) return;
+    }
+    if (found instanceof Tombstone) {
+      this.stats.latePackets++;
+      return;
+    }
+    found.icmpError(found.sideOf(q.src, e.quotedSrcPort), e, rec.frame, time);
+    found.end = time;
+    this.table.touch(found, found.list);
+  }
+
+  /** End of capture: every connection still held is reported, in stream order. */
+  finish(captureEnd: number): void {
+    const held: Connection[] = [];
+    for (const e of this.table.entries()) if (e instanceof Connection) held.push(e);
+    held.sort((a, b) => a.stream - b.stream);
+    for (const c of held) this.retire(c, 'capture-end', captureEnd, false);
+  }
+
+  /** Connections currently held (live and closed-but-quiet). */
+  get tracked(): number {
+    return this.table.counts[LIVE]! + this.table.counts[CLOSED]!;
+  }
+
+  private open(hash: number, version: 4 | 6, src: AddressWords, srcPort: number, dst: AddressWords, dstPort: number, flags: number, frame: number, time: number): Connection | undefined {
+    if (this.tracked >= this.options.maxConnections) {
+      this.stats.overflowPackets++;
+      return undefined;
+    }
+    const c = new Connection(this.stats.connections++, version, src, srcPort, dst, dstPort, flags, frame, time);
+    c.hash = hash;
+    this.table.insert(c, LIVE);
+    this.stats.peakTracked = Math.max(this.stats.peakTracked, this.tracked);
+    return c;
+  }
+
+  /** A SYN with a new ISN on a 4-tuple in use: the old connection is over. */
+  private reuse(old: Entry, hash: number, version: 4 | 6, src: AddressWords, srcPort: number, dst: AddressWords, dstPort: number, flags: number, frame: number, time: number): Connection {
+    const c = new Connection(this.stats.connections++, version, src, srcPort, dst, dstPort, flags, frame, time);
+    c.hash = hash;
+    c.flags.add('port-reuse');
+    this.table.replace(old, c, LIVE);
+    if (old instanceof Connection) {
+      for (const end of old.ends) end.reusedBy(frame, time);
+      old.finalize(time);
+      this.report(old, 'port-reuse');
+    }
+    return c;
+  }
+
+  /** Reports `c` and leaves a tombstone in its place (or nothing, at capture end). */
+  private retire(c: Connection, reason: ReportReason, now: number, tombstone: boolean): void {
+    c.finalize(now);
+    if (reason === 'idle') c.flags.add('idle-evicted');
+    if (tombstone) this.table.replace(c, new Tombstone(c), TOMBSTONES);
+    else this.table.remove(c);
+    this.report(c, reason);
+  }
+
+  /**
+   * Moves the eviction clock. Captures hold the odd corrupt timestamp decades away
+   * (one is in the public corpus); a single one must not evict every connection, so a
+   * jump of more than a day counts only when the next packet confirms it.
+   */
+  private advanceClock(time: number): void {
+    if (time <= this.now) return;
+    if (this.now !== 0 && time - this.now > CLOCK_JUMP_SECONDS) {
+      const confirmed = this.pendingJump !== 0 && Math.abs(time - this.pendingJump) < CLOCK_JUMP_SECONDS;
+      this.pendingJump = time;
+      if (!confirmed) return;
+    }
+    this.pendingJump = 0;
+    this.now = time;
+    if (time >= this.sweepAt) this.sweep(time);
+  }
+
+  /** Reports closed-and-quiet and idle connections, forgets old tombstones (once a second). */
+  private sweep(now: number): void {
+    this.sweepAt = now + 1;
+    const o = this.options;
+    for (let e = this.table.oldest(CLOSED); e !== null && e.end < now - o.closedQuietSeconds; e = this.table.oldest(CLOSED)) {
+      this.retire(e as Connection, 'closed', now, true);
+    }
+    for (let e = this.table.oldest(LIVE); e !== null && e.end < now - o.idleSeconds; e = this.table.oldest(LIVE)) {
+      this.retire(e as Connection, 'idle', now, true);
+    }
+    for (let e = this.table.oldest(TOMBSTONES); e !== null && e.end < now - o.tombstoneSeconds; e = this.table.oldest(TOMBSTONES)) {
+      this.table.remove(e);
+    }
+  }
+}
