@@ -153,7 +153,8 @@ export class Endpoint {
 
   private receiveAck(s: SegmentFacts, frame: number, time: number): void {
     const t = this.timeline;
-    const ackedSyn = this.synSeq !== null && seqGt(s.ack, this.synSeq);
+    // A SYN the capture missed (it began at the SYN-ACK) cannot be checked: taken as acked.
+    const ackedSyn = this.synSeq === null || seqGt(s.ack, this.synSeq);
     const ackedFin = this.finSeq !== null && seqGt(s.ack, this.finSeq);
     switch (t.state) {
       case 'SYN-SENT':

@@ -11,7 +11,7 @@ export type ConnectionFlag =
   | 'midstream' // the handshake was not captured
   | 'port-reuse' // a SYN with a new ISN opened this connection on a 4-tuple already in use
   | 'late-segments' // segments after both sides had closed
-  | 'data-after-fin' // data kept flowing from a side after its own FIN (impossible) or after the peer's
+  | 'data-after-fin' // data kept flowing in the open direction after the peer's FIN (half-close)
   | 'zero-window'
   | 'keepalive'
   | 'capture-loss' // the peer acknowledged bytes the capture never saw
@@ -125,7 +125,7 @@ export class Connection {
     const kind = out.sent(t, frame, time, back);
     if ((kind & SEG_ZERO_WINDOW) !== 0) this.flags.add('zero-window');
     if ((kind & SEG_KEEPALIVE) !== 0) this.flags.add('keepalive');
-    if (out.dataAfterFinFrame !== 0) this.flags.add('data-after-fin');
+    if (t.payloadLength > 0 && back.finFrame !== 0) this.flags.add('data-after-fin');
 
     facts.frame = frame;
     facts.time = time;

@@ -67,7 +67,6 @@ export class Direction {
   finFrame = 0;
   finSeq: number | null = null;
   rstFrame = 0;
-  dataAfterFinFrame = 0;
 
   retransmissions = 0;
   outOfOrder = 0;
@@ -162,7 +161,6 @@ export class Direction {
       if (this.finSeq === null) this.finSeq = seqAdd(t.seq, payload);
       if (this.finFrame === 0) this.finFrame = frame;
     }
-    if (payload > 0 && this.finSeq !== null && seqGt(t.seq, this.finSeq) && this.dataAfterFinFrame === 0) this.dataAfterFinFrame = frame;
     if (rst && this.rstFrame === 0) this.rstFrame = frame;
 
     if ((flags & TCP_ACK) !== 0) kind |= this.noteAck(t, payload, seqLength, peer);
