@@ -10,6 +10,11 @@ export interface EndpointAddress {
   port: number;
 }
 
+/** `198.18.1.2:8080` or `[fd00:7d::5:2]:8080`, so an IPv6 port cannot blur into the address. */
+export function formatEndpoint(e: EndpointAddress): string {
+  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+}
+
 /** What one side sent and how its state ended, as observed. */
 export interface SideRecord {
   finalState: TcpState;

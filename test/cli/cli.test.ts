@@ -104,3 +104,22 @@ describe('standard input', () => {
     expect(out.stderr).toBe('');
   });
 });
+
+describe('teardown connections', () => {
+  it('lists the demo capture in stream order with final states, without colour when piped', async () => {
+    const r = await teardown(['connections', join(REPO, 'fixtures', 'demo.pcap')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/\u001b\[/);
+    expect(r.stdout).toMatch(/│ 3 +│ 198\.18\.1\.2:\d+ → 198\.18\.2\.2:8084 .*│ TIME-WAIT +│ TIME-WAIT +│/);
+    expect(r.stdout).toMatch(/\[fd00:7d::c:2\]:\d+ → \[fd00:7d::5:2\]:8088/);
+    expect(r.stdout).toMatch(/\n9 connections\n$/);
+  });
+
+  it('prints one JSON object per connection with timelines', async () => {
+    const r = await teardown(['connections', '--format', 'ndjson', join(REPO, 'fixtures', 'lab', 'port-reuse.pcap')]);
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { stream: number; flags: string[]; timeline: { server: { state: string }[] } });
+    expect(rows.map((c) => c.stream).sort()).toEqual([0, 1]);
+    expect(rows.find((c) => c.stream === 1)?.flags).toContain('port-reuse');
+    expect(rows.find((c) => c.stream === 1)?.timeline.server.at(-1)?.state).toBe('TIME-WAIT');
+  });
+});

@@ -44,3 +44,47 @@ describe('decoding', () => {
     expect(collections).toBe(0);
   });
 });
+
+describe('tracking', () => {
+  it('allocates nothing per packet for an established connection (lookup, bookkeeping, states)', async () => {
+    const { Tracker } = await import('../../src/track/tracker.js');
+    const { ethernet, ipv4, record, tcp } = await import('../helpers/packets.js');
+    const { TCP_ACK, TCP_SYN } = await import('../../src/decode/tcp.js');
+    const decoder = new PacketDecoder();
+    const tracker = new Tracker(() => undefined);
+    const client = { src: '198.18.1.2', dst: '198.18.2.2' };
+    const server = { src: '198.18.2.2', dst: '198.18.1.2' };
+    const feed = (r: PacketRecord, frame: number): void => {
+      r.frame = frame;
+      r.tsSec = 1000 + Math.floor(frame / 100000);
+      decoder.decode(r);
+      tracker.segment(r, decoder);
+    };
+    feed(record(ethernet(ipv4(tcp({ seq: 0, flags: TCP_SYN }), client))), 1);
+    feed(record(ethernet(ipv4(tcp({ sport: 80, dport: 40000, seq: 0, ack: 1, flags: TCP_SYN | TCP_ACK }), server))), 2);
+    const data = record(ethernet(ipv4(tcp({ seq: 1, ack: 1, flags: TCP_ACK, payload: 1000 }), client)));
+    const ack = record(ethernet(ipv4(tcp({ sport: 80, dport: 40000, seq: 1, ack: 1, flags: TCP_ACK }), server)));
+    // Sequence and acknowledgement fields sit at TCP offsets 4 and 8 (record offset 3 + 14 + 20).
+    const tcpAt = 3 + 14 + 20;
+    let seq = 1;
+    let frame = 3;
+    const run = (segments: number): void => {
+      for (let i = 0; i < segments; i++) {
+        data.data.writeUInt32BE(seq, tcpAt + 4);
+        feed(data, frame++);
+        seq = (seq + 1000) >>> 0;
+        ack.data.writeUInt32BE(seq, tcpAt + 8);
+        feed(ack, frame++);
+      }
+    };
+    run(100_000);
+    let collections = 0;
+    const observer = new PerformanceObserver((list) => (collections += list.getEntries().length));
+    observer.observe({ entryTypes: ['gc'] });
+    run(500_000);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    observer.disconnect();
+    expect(tracker.stats.connections).toBe(1);
+    expect(collections).toBe(0);
+  });
+});

@@ -39,7 +39,8 @@ export async function infoHandler(args: InfoArgs): Promise<number> {
     if (info.error !== null) exitCode = EXIT_BAD_INPUT;
     for (const w of info.warnings) process.stderr.write(`teardown: ${file}: warning: ${w}\n`);
     if (info.error !== null) process.stderr.write(`${info.error}\n`);
-    infos.push(info);
+    // A file that could not be opened or recognised has nothing to describe.
+    if (info.format !== null || args.json) infos.push(info);
   }
   await writeOut(args.json ? JSON.stringify(infos, null, 2) + '\n' : infos.map(renderInfo).join('\n'));
   return exitCode;

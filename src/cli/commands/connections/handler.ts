@@ -1,0 +1,71 @@
+import Table from 'cli-table3';
+import { formatEndpoint, type TrackedConnection } from '../../../track/report.js';
+import { trackCapture, type TrackResult } from '../../../track/track-capture.js';
+import { formatWarning } from '../../../capture/errors.js';
+import { decodeNotices } from '../../../decode/notices.js';
+import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
+
+export interface ConnectionsArgs {
+  file: string;
+  format: 'table' | 'ndjson';
+}
+
+/**
+ * Every TCP connection with its roles, packets and each side's final state. `ndjson`
+ * streams one object per connection as each is reported (not in stream order), with
+ * the full state timelines; `table` collects them and prints in stream order.
+ */
+export async function connectionsHandler(args: ConnectionsArgs): Promise<number> {
+  const collected: TrackedConnection[] = [];
+  let lines: string[] = [];
+  const flush = async (): Promise<void> => {
+    if (lines.length === 0) return;
+    const text = lines.join('\n') + '\n';
+    lines = [];
+    await writeOut(text);
+  };
+  const visit = (c: TrackedConnection): void => {
+    if (args.format === 'ndjson') lines.push(JSON.stringify(c));
+    else collected.push(c);
+  };
+  let exitCode = EXIT_OK;
+  let result: TrackResult | undefined;
+  try {
+    result = await trackCapture(args.file, visit, { read: { beforeRead: flush } });
+  } catch (err) {
+    process.stderr.write(failureLine(args.file, err) + '\n');
+    exitCode = EXIT_BAD_INPUT;
+  }
+  await flush();
+  if (args.format === 'table') await writeOut(renderTable(collected));
+  if (result !== undefined) {
+    const notes = [...result.summary.warnings.map(formatWarning), ...decodeNotices(result.decoder.counts)];
+    if (result.stats.overflowPackets > 0) notes.push(`${result.stats.overflowPackets} packets of connections not tracked: more than ${result.stats.peakTracked} open at once`);
+    for (const n of notes) process.stderr.write(`teardown: ${args.file}: warning: ${n}\n`);
+  }
+  return exitCode;
+}
+
+function renderTable(connections: TrackedConnection[]): string {
+  const sorted = [...connections].sort((a, b) => a.stream - b.stream);
+  const t0 = sorted[0]?.start ?? 0;
+  // Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org).
+  const colour = process.env.NO_COLOR === undefined && process.stdout.isTTY === true;
+  const table = new Table({
+    head: ['stream', 'client → server', 'start', 'duration', 'packets c/s', 'client ends', 'server ends', 'flags'],
+    style: { head: colour ? ['cyan'] : [], border: colour ? ['grey'] : [] },
+  });
+  for (const c of sorted) {
+    table.push([
+      c.stream,
+      `${formatEndpoint(c.client)} → ${formatEndpoint(c.server)}${c.roleGuessed ? ' (roles guessed)' : ''}`,
+      `+${(c.start - t0).toFixed(3)}s`,
+      `${(c.end - c.start).toFixed(3)}s`,
+      `${c.packets.client}/${c.packets.server}`,
+      c.sides.client.finalState,
+      c.sides.server.finalState,
+      c.flags.join(' '),
+    ]);
+  }
+  return `${table.toString()}\n${sorted.length} connection${sorted.length === 1 ? '' : 's'}\n`;
+}

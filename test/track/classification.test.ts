@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { ACK, CLIENT, FIN, SERVER, SYN, Wire, established, synSent } from '../helpers/wire.js';
+
+/** Segment classification and per-direction bookkeeping, one behaviour per test. */
+describe('per-direction bookkeeping', () => {
+  it('counts segments and payload bytes, and numbers relative to the ISN', () => {
+    const w = established();
+    const client = w.conn.dirs[CLIENT];
+    expect([client.segments, client.bytes, client.isn]).toEqual([4, 100, 100]);
+    expect(client.relative(w.next[CLIENT]!)).toBe(101);
+  });
+
+  it('negotiates window scaling only when both SYNs carry it (RFC 7323 2.2)', () => {
+    const w = established();
+    expect([w.conn.dirs[CLIENT].windowScale, w.conn.dirs[SERVER].windowScale]).toEqual([7, 7]);
+    const v = synSent();
+    v.send(SERVER, { seq: 5000, ack: 101, flags: 0x12 }); // SYN-ACK without the option
+    expect([v.conn.dirs[CLIENT].windowScale, v.conn.dirs[SERVER].windowScale]).toEqual([0, 0]);
+  });
+
+  it('works across sequence-number wrap-around', () => {
+    const isn = 0xffffff00;
+    const w = new Wire({ seq: isn, flags: SYN });
+    w.send(SERVER, { seq: 5000, ack: (isn + 1) >>> 0, flags: SYN | ACK });
+    w.send(CLIENT, { seq: (isn + 1) >>> 0, ack: 5001, flags: ACK, len: 0x200 });
+    w.send(CLIENT, { seq: (isn + 0x201) >>> 0, ack: 5001, flags: ACK, len: 100 });
+    w.send(SERVER, { seq: 5001, ack: (isn + 0x265) >>> 0, flags: ACK });
+    const d = w.conn.dirs[CLIENT];
+    expect(d.nextSeq).toBe((isn + 0x265) >>> 0);
+    expect([d.retransmissions, d.captureLossBytes, d.relative(d.nextSeq)]).toEqual([0, 0, 0x265]);
+  });
+});
+
+describe('segment classification', () => {
+  it('retransmission: the same bytes again, kept as a series with the original send', () => {
+    const w = established();
+    const seq = w.next[CLIENT]!;
+    const first = w.say(CLIENT, 0, 500);
+    const again = w.send(CLIENT, { seq, ack: w.next[SERVER]!, flags: ACK, len: 500 });
+    const third = w.send(CLIENT, { seq, ack: w.next[SERVER]!, flags: ACK, len: 500 });
+    const d = w.conn.dirs[CLIENT];
+    expect([d.retransmissions, d.retransmittedBytes]).toEqual([2, 1000]);
+    expect(d.series).toMatchObject({ seq, kind: 'data', frames: [first, again, third] });
+    w.say(SERVER, 0);
+    expect(d.series).toBeNull();
+    expect(d.longestSeries).toBe(3);
+  });
+
+  it('keepalive: zero or one byte just below the next sequence number', () => {
+    const w = established();
+    w.send(CLIENT, { seq: w.next[CLIENT]! - 1, ack: w.next[SERVER]!, flags: ACK });
+    w.send(CLIENT, { seq: w.next[CLIENT]! - 1, ack: w.next[SERVER]!, flags: ACK, len: 1 });
+    expect(w.conn.dirs[CLIENT].keepalives).toBe(2);
+    expect(w.conn.dirs[CLIENT].retransmissions).toBe(0);
+    expect(w.conn.flags.has('keepalive')).toBe(true);
+  });
+
+  it('zero window and a window probe into it', () => {
+    const w = established();
+    w.send(SERVER, { seq: w.next[SERVER]!, ack: w.next[CLIENT]!, flags: ACK, window: 0 });
+    w.send(CLIENT, { seq: w.next[CLIENT]!, ack: w.next[SERVER]!, flags: ACK, len: 1 });
+    expect([w.conn.dirs[SERVER].zeroWindows, w.conn.dirs[CLIENT].windowProbes]).toEqual([1, 1]);
+    expect(w.conn.flags.has('zero-window')).toBe(true);
+  });
+
+  it('duplicate ACKs: the same ACK and window again while data is outstanding', () => {
+    const w = established();
+    w.say(CLIENT, 0, 1000);
+    const ack = w.next[CLIENT]! - 1000;
+    for (let i = 0; i < 3; i++) w.send(SERVER, { seq: w.next[SERVER]!, ack, flags: ACK, window: 700 });
+    expect(w.conn.dirs[SERVER].dupAcks).toBe(2);
+  });
+
+  it('capture loss: bytes acknowledged that the capture never saw', () => {
+    const w = established();
+    w.send(SERVER, { seq: w.next[SERVER]!, ack: w.next[CLIENT]! + 1460, flags: ACK });
+    w.finalize();
+    expect(w.conn.dirs[CLIENT].captureLossBytes).toBe(1460);
+    expect(w.conn.flags.has('capture-loss')).toBe(true);
+  });
+
+  it('a gap the peer acknowledges without the tap seeing it is capture loss; one filled later is not', () => {
+    const w = established();
+    const seq = w.next[CLIENT]!;
+    w.send(CLIENT, { seq: seq + 1000, ack: w.next[SERVER]!, flags: ACK, len: 500 });
+    w.send(SERVER, { seq: w.next[SERVER]!, ack: seq + 1500, flags: ACK });
+    expect(w.conn.dirs[CLIENT].captureLossBytes).toBe(1000);
+    const v = established();
+    const s2 = v.next[CLIENT]!;
+    v.send(CLIENT, { seq: s2 + 1000, ack: v.next[SERVER]!, flags: ACK, len: 500 });
+    v.time += 0.5;
+    v.send(CLIENT, { seq: s2, ack: v.next[SERVER]!, flags: ACK, len: 1000 });
+    expect([v.conn.dirs[CLIENT].retransmissions, v.conn.dirs[CLIENT].captureLossBytes]).toEqual([1, 0]);
+  });
+
+  it('out of order: a gap filled within 3 ms', () => {
+    const w = established();
+    const seq = w.next[CLIENT]!;
+    w.send(CLIENT, { seq: seq + 1000, ack: w.next[SERVER]!, flags: ACK, len: 500 });
+    w.time -= 0.0095; // the next frame comes 0.5 ms later
+    w.send(CLIENT, { seq, ack: w.next[SERVER]!, flags: ACK, len: 1000 });
+    expect([w.conn.dirs[CLIENT].outOfOrder, w.conn.dirs[CLIENT].retransmissions]).toEqual([1, 0]);
+  });
+
+  it('SACK blocks are counted; a retransmitted FIN joins a series of kind fin', () => {
+    const w = established();
+    w.send(SERVER, { seq: w.next[SERVER]!, ack: w.next[CLIENT]!, flags: ACK, sack: 2 });
+    expect(w.conn.dirs[SERVER].sackSegments).toBe(1);
+    const finSeq = w.next[CLIENT]!;
+    w.say(CLIENT, FIN);
+    w.send(CLIENT, { seq: finSeq, ack: w.next[SERVER]!, flags: FIN | ACK });
+    expect(w.conn.dirs[CLIENT].series?.kind).toBe('fin');
+  });
+});
