@@ -123,3 +123,21 @@ describe('teardown connections', () => {
     expect(rows.find((c) => c.stream === 1)?.timeline.server.at(-1)?.state).toBe('TIME-WAIT');
   });
 });
+
+describe('teardown connections limits', () => {
+  it('counts and reports the packets of connections beyond --max-connections', async () => {
+    const r = await teardown(['connections', '--max-connections', '2', join(REPO, 'fixtures', 'demo.pcap')]);
+    expect(r.code).toBe(0);
+    // Connections close and leave the table as the capture goes on, so some are tracked.
+    const listed = Number(/\n(\d+) connections\n$/.exec(r.stdout)?.[1]);
+    expect(listed).toBeGreaterThanOrEqual(2);
+    expect(listed).toBeLessThan(9);
+    expect(r.stderr).toMatch(/warning: \d+ packets of connections not tracked: more than 2 open at once/);
+  });
+
+  it('rejects a nonsensical limit with exit code 2', async () => {
+    const r = await teardown(['connections', '--max-connections', '0', join(REPO, 'fixtures', 'demo.pcap')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^teardown: --idle-timeout must be positive/);
+  });
+});

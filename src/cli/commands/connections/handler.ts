@@ -8,6 +8,8 @@ import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
 export interface ConnectionsArgs {
   file: string;
   format: 'table' | 'ndjson';
+  'idle-timeout': number;
+  'max-connections': number;
 }
 
 /**
@@ -31,7 +33,8 @@ export async function connectionsHandler(args: ConnectionsArgs): Promise<number>
   let exitCode = EXIT_OK;
   let result: TrackResult | undefined;
   try {
-    result = await trackCapture(args.file, visit, { read: { beforeRead: flush } });
+    const tracker = { idleSeconds: args['idle-timeout'], maxConnections: args['max-connections'] };
+    result = await trackCapture(args.file, visit, { read: { beforeRead: flush }, tracker });
   } catch (err) {
     process.stderr.write(failureLine(args.file, err) + '\n');
     exitCode = EXIT_BAD_INPUT;
