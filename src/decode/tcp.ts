@@ -30,7 +30,10 @@ export type TcpOutcome = 'ok' | 'truncated' | 'malformed';
 export class TcpHeader {
   srcPort = 0;
   dstPort = 0;
-  /** Raw sequence and acknowledgement numbers, 0..2^32-1. */
+  /**
+   * Sequence and acknowledgement numbers in int32 form (state/seq.ts explains why);
+   * `>>> 0` gives the wire value. Compare them only through state/seq.ts.
+   */
   seq = 0;
   ack = 0;
   /** The nine flag bits and the three reserved bits (TCP_* masks), as Wireshark's tcp.flags. */
@@ -70,8 +73,8 @@ export function parseTcp(b: Buffer, off: number, end: number, segmentLength: num
   if (headerLength < 20 || headerLength > segmentLength) return 'malformed';
   out.srcPort = u16be(b, off);
   out.dstPort = u16be(b, off + 2);
-  out.seq = i32be(b, off + 4) >>> 0;
-  out.ack = i32be(b, off + 8) >>> 0;
+  out.seq = i32be(b, off + 4);
+  out.ack = i32be(b, off + 8);
   out.flags = ((b[off + 12]! & 0x0f) << 8) | b[off + 13]!;
   out.window = u16be(b, off + 14);
   out.urgentPointer = u16be(b, off + 18);

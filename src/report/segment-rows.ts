@@ -1,6 +1,7 @@
 import type { PacketRecord } from '../capture/record.js';
 import { formatAddress } from '../decode/address.js';
 import type { DecodeOutcome, PacketDecoder } from '../decode/packet.js';
+import { unsignedSeq } from '../state/seq.js';
 
 /**
  * One tab-separated row per TCP segment or TCP-quoting ICMP error, in the columns of
@@ -35,7 +36,7 @@ export function segmentRow(rec: PacketRecord, decoder: PacketDecoder, outcome: D
   for (let i = 0; i < tcp.sackCount * 2; i++) sack.push(tcp.sackBlocks[i]!);
   return [
     rec.frame, time, formatAddress(v, ip.src), tcp.srcPort, formatAddress(v, ip.dst), tcp.dstPort,
-    `0x${tcp.flags.toString(16).padStart(4, '0')}`, tcp.seq, tcp.ack, tcp.payloadLength, tcp.window, tcp.headerLength,
+    `0x${tcp.flags.toString(16).padStart(4, '0')}`, unsignedSeq(tcp.seq), unsignedSeq(tcp.ack), tcp.payloadLength, tcp.window, tcp.headerLength,
     tcp.mss < 0 ? '' : tcp.mss, tcp.windowScale < 0 ? '' : tcp.windowScale, tcp.sackPermitted ? '1' : '', sack.join(','),
     tcp.hasTimestamps ? tcp.tsVal : '', tcp.hasTimestamps ? tcp.tsEcr : '', '',
   ].join('\t');

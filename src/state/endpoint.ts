@@ -51,7 +51,7 @@ export class Endpoint {
 
   /** The tap saw `s` heading to this endpoint. */
   arriving(s: SegmentFacts): void {
-    if (this.inFlight.length === 0 && !usesSequenceSpace(s.flags)) this.receive(s, s.frame, s.time);
+    if (this.inFlight.length === 0 && !usesSequenceSpace(s.flags)) this.receive(s);
     else this.inFlight.push({ ...s });
     // A peer that keeps sending without this side ever answering gives no evidence;
     // bound the wait so memory stays small (the oldest are taken as received).
@@ -113,12 +113,19 @@ export class Endpoint {
   /** Never placed before this endpoint's latest step, so the timeline stays in order. */
   private receiveQueued(s: SegmentFacts): void {
     const last = this.timeline.lastFrame;
-    if (s.frame >= last) this.receive(s, s.frame, s.time);
-    else this.receive(s, last, this.timeline.lastTime);
+    if (s.frame < last) {
+      s.frame = last; // a queued copy: re-stamping it changes nothing else
+      s.time = this.timeline.lastTime;
+    }
+    this.receive(s);
   }
 
-  /** RFC 9293 3.10.4 and 3.10.7 (SEGMENT ARRIVES), as far as state goes. */
-  private receive(s: SegmentFacts, frame: number, time: number): void {
+  /**
+   * RFC 9293 3.10.4 and 3.10.7 (SEGMENT ARRIVES), as far as state goes. The step is
+   * placed at `s.frame`/`s.time`, read only where a step is recorded: a fractional time
+   * held in a local may be boxed on every call (measured as garbage per packet).
+   */
+  private receive(s: SegmentFacts): void {
     const t = this.timeline;
     if ((s.flags & TCP_RST) !== 0) {
       if (!s.rstAccepted) return; // RFC 5961 3.2: out of window, or a challenge ACK is due
@@ -127,11 +134,11 @@ export class Endpoint {
         case 'CLOSED':
           return; // an RST for a listener or nothing is ignored (RFC 9293 3.10.7.1-2)
         case 'SYN-SENT':
-          t.setState('CLOSED', time, frame, 'received RST (connection refused)', true);
+          t.setState('CLOSED', s.time, s.frame, 'received RST (connection refused)', true);
           return;
         case 'TIME-WAIT':
           // Linux (net.ipv4.tcp_rfc1337=0) lets an RST end TIME-WAIT early.
-          t.setState('CLOSED', time, frame, 'received RST in TIME-WAIT', true);
+          t.setState('CLOSED', s.time, s.frame, 'received RST in TIME-WAIT', true);
           return;
         case 'SYN-RECEIVED':
         case 'ESTABLISHED':
@@ -140,37 +147,37 @@ export class Endpoint {
         case 'CLOSE-WAIT':
         case 'CLOSING':
         case 'LAST-ACK':
-          t.setState('CLOSED', time, frame, 'received RST', true);
+          t.setState('CLOSED', s.time, s.frame, 'received RST', true);
           return;
         default:
           return assertNever(t.state);
       }
     }
-    if ((s.flags & TCP_ACK) !== 0) this.receiveAck(s, frame, time);
-    if ((s.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) this.receiveSyn(frame, time);
-    if ((s.flags & TCP_FIN) !== 0) this.receiveFin(frame, time);
+    if ((s.flags & TCP_ACK) !== 0) this.receiveAck(s);
+    if ((s.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) this.receiveSyn(s);
+    if ((s.flags & TCP_FIN) !== 0) this.receiveFin(s);
   }
 
-  private receiveAck(s: SegmentFacts, frame: number, time: number): void {
+  private receiveAck(s: SegmentFacts): void {
     const t = this.timeline;
     // A SYN the capture missed (it began at the SYN-ACK) cannot be checked: taken as acked.
     const ackedSyn = this.synSeq === null || seqGt(s.ack, this.synSeq);
     const ackedFin = this.finSeq !== null && seqGt(s.ack, this.finSeq);
     switch (t.state) {
       case 'SYN-SENT':
-        if ((s.flags & TCP_SYN) !== 0 && ackedSyn) t.setState('ESTABLISHED', time, frame, 'received SYN-ACK', true);
+        if ((s.flags & TCP_SYN) !== 0 && ackedSyn) t.setState('ESTABLISHED', s.time, s.frame, 'received SYN-ACK', true);
         return;
       case 'SYN-RECEIVED':
-        if (ackedSyn) t.setState('ESTABLISHED', time, frame, 'received ACK of our SYN', true);
+        if (ackedSyn) t.setState('ESTABLISHED', s.time, s.frame, 'received ACK of our SYN', true);
         return;
       case 'FIN-WAIT-1':
-        if (ackedFin) t.setState('FIN-WAIT-2', time, frame, 'received ACK of our FIN', true);
+        if (ackedFin) t.setState('FIN-WAIT-2', s.time, s.frame, 'received ACK of our FIN', true);
         return;
       case 'CLOSING':
-        if (ackedFin) t.setState('TIME-WAIT', time, frame, 'received ACK of our FIN', true);
+        if (ackedFin) t.setState('TIME-WAIT', s.time, s.frame, 'received ACK of our FIN', true);
         return;
       case 'LAST-ACK':
-        if (ackedFin) t.setState('CLOSED', time, frame, 'received ACK of our FIN', true);
+        if (ackedFin) t.setState('CLOSED', s.time, s.frame, 'received ACK of our FIN', true);
         return;
       case 'CLOSED':
       case 'LISTEN':
@@ -184,14 +191,14 @@ export class Endpoint {
     }
   }
 
-  private receiveSyn(frame: number, time: number): void {
+  private receiveSyn(s: SegmentFacts): void {
     const t = this.timeline;
     switch (t.state) {
       case 'LISTEN':
-        t.setState('SYN-RECEIVED', time, frame, 'received SYN', true);
+        t.setState('SYN-RECEIVED', s.time, s.frame, 'received SYN', true);
         return;
       case 'SYN-SENT':
-        t.setState('SYN-RECEIVED', time, frame, 'received SYN (simultaneous open)', true);
+        t.setState('SYN-RECEIVED', s.time, s.frame, 'received SYN (simultaneous open)', true);
         return;
       case 'CLOSED':
       case 'SYN-RECEIVED':
@@ -208,18 +215,18 @@ export class Endpoint {
     }
   }
 
-  private receiveFin(frame: number, time: number): void {
+  private receiveFin(s: SegmentFacts): void {
     const t = this.timeline;
     switch (t.state) {
       case 'SYN-RECEIVED':
       case 'ESTABLISHED':
-        t.setState('CLOSE-WAIT', time, frame, 'received FIN', true);
+        t.setState('CLOSE-WAIT', s.time, s.frame, 'received FIN', true);
         return;
       case 'FIN-WAIT-1':
-        t.setState('CLOSING', time, frame, 'received FIN before the ACK of ours (simultaneous close)', true);
+        t.setState('CLOSING', s.time, s.frame, 'received FIN before the ACK of ours (simultaneous close)', true);
         return;
       case 'FIN-WAIT-2':
-        t.setState('TIME-WAIT', time, frame, 'received FIN', true);
+        t.setState('TIME-WAIT', s.time, s.frame, 'received FIN', true);
         return;
       case 'CLOSED':
       case 'LISTEN':
@@ -237,24 +244,26 @@ export class Endpoint {
   /** RFC 9293 3.10 (OPEN, CLOSE, ABORT as seen on the wire). */
   private send(s: SegmentFacts): void {
     const t = this.timeline;
-    const { frame, time, flags } = s;
+    const flags = s.flags;
     if ((flags & TCP_RST) !== 0) {
       const cause = t.state === 'LISTEN' ? 'sent RST (nothing listening)' : 'sent RST';
-      t.setState('CLOSED', time, frame, cause, false);
+      t.setState('CLOSED', s.time, s.frame, cause, false);
       return;
     }
     if ((flags & TCP_SYN) !== 0) {
       if (this.synSeq === null) this.synSeq = s.seq;
-      this.sendSyn((flags & TCP_ACK) !== 0, frame, time);
+      this.sendSyn(s);
     }
     if ((flags & TCP_FIN) !== 0) {
       if (this.finSeq === null) this.finSeq = seqAdd(s.seq, s.seqLength - 1);
-      this.sendFin(frame, time);
+      this.sendFin(s);
     }
   }
 
-  private sendSyn(withAck: boolean, frame: number, time: number): void {
+  private sendSyn(s: SegmentFacts): void {
     const t = this.timeline;
+    const withAck = (s.flags & TCP_ACK) !== 0;
+    const { frame, time } = s;
     switch (t.state) {
       case 'CLOSED':
       case 'LISTEN':
@@ -276,8 +285,9 @@ export class Endpoint {
     }
   }
 
-  private sendFin(frame: number, time: number): void {
+  private sendFin(s: SegmentFacts): void {
     const t = this.timeline;
+    const { frame, time } = s;
     switch (t.state) {
       case 'SYN-RECEIVED':
       case 'ESTABLISHED':

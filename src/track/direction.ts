@@ -1,5 +1,6 @@
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpHeader } from '../decode/tcp.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from '../state/seq.js';
+import type { Moment } from './connection.js';
 
 /** What a segment is, the way an engineer reads it (bit mask; several can hold). */
 export const SEG_RETRANSMISSION = 1; // repeats bytes, a SYN or a FIN already sent
@@ -26,7 +27,8 @@ export interface RetransmissionSeries {
 
 /**
  * Bookkeeping for one direction of a connection: what this side sent and acknowledged.
- * Sequence numbers are raw; relative ones are `seq − isn` (see `relative`).
+ * Sequence numbers are held in int32 form (see state/seq.ts); relative ones are
+ * `seq − base` (see `relative`).
  */
 export class Direction {
   segments = 0;
@@ -90,7 +92,7 @@ export class Direction {
   private lastNewFrame = 0;
   private lastNewTime = 0;
 
-  /** Sequence number relative to this side's ISN (or first seq), as Wireshark shows it. */
+  /** Sequence number (either form) relative to this side's base, as Wireshark shows it. */
   relative(seq: number): number {
     return seqDiff(seq, this.base) >>> 0;
   }
@@ -113,14 +115,16 @@ export class Direction {
    * Accounts a segment this side sent and classifies it. `peer` is the other direction
    * (its window and ACKs). Returns SEG_* bits.
    */
-  sent(t: TcpHeader, frame: number, time: number, peer: Direction): number {
+  sent(t: TcpHeader, at: Moment, peer: Direction): number {
+    const frame = at.frame;
+    const seq = t.seq;
     const flags = t.flags;
     const payload = t.payloadLength;
     const syn = (flags & TCP_SYN) !== 0;
     const fin = (flags & TCP_FIN) !== 0;
     const rst = (flags & TCP_RST) !== 0;
     const seqLength = payload + (syn ? 1 : 0) + (fin ? 1 : 0);
-    const end = seqAdd(t.seq, seqLength);
+    const end = seqAdd(seq, seqLength);
     let kind = 0;
     this.segments++;
     this.bytes += payload;
@@ -129,7 +133,7 @@ export class Direction {
     if (fin) this.fins++;
     if (rst) this.rsts++;
     if (syn) {
-      if (this.isn === null) this.isn = t.seq;
+      if (this.isn === null) this.isn = seq;
       if (this.synFrame === 0) this.synFrame = frame;
       this.offeredScale = t.windowScale;
       if (t.mss >= 0) this.mss = t.mss;
@@ -146,19 +150,19 @@ export class Direction {
     }
 
     if (!this.nextSeqSet) {
-      this.nextSeq = t.seq;
+      this.nextSeq = seq;
       this.nextSeqSet = true;
     }
-    if (!rst && !syn && !fin && payload <= 1 && seqDiff(t.seq, this.nextSeq) === -1) {
+    if (!rst && !syn && !fin && payload <= 1 && seqDiff(seq, this.nextSeq) === -1) {
       // RFC 9293 3.8.4 / Linux tcp_keepalive: a byte (or none) just below the next one.
       kind |= SEG_KEEPALIVE;
       this.keepalives++;
     } else if (seqLength > 0 && !rst) {
-      kind |= this.classifySequence(t.seq, end, payload, syn, fin, frame, time, peer);
+      kind |= this.classifySequence(seq, end, payload, syn, fin, at, peer);
     }
 
     if (fin) {
-      if (this.finSeq === null) this.finSeq = seqAdd(t.seq, payload);
+      if (this.finSeq === null) this.finSeq = seqAdd(seq, payload);
       if (this.finFrame === 0) this.finFrame = frame;
     }
     if (rst && this.rstFrame === 0) this.rstFrame = frame;
@@ -180,7 +184,7 @@ export class Direction {
     return this.window * 2 ** Math.max(0, this.windowScale);
   }
 
-  private classifySequence(seq: number, end: number, payload: number, syn: boolean, fin: boolean, frame: number, time: number, peer: Direction): number {
+  private classifySequence(seq: number, end: number, payload: number, syn: boolean, fin: boolean, at: Moment, peer: Direction): number {
     let kind = 0;
     if (payload === 1 && !syn && !fin && seq === this.nextSeq && peer.window === 0 && peer.ackSet) {
       this.windowProbes++;
@@ -189,14 +193,14 @@ export class Direction {
     if (seqLt(seq, this.nextSeq)) {
       // Bytes below the highest sent: a fill of a gap the tap saw, or a resend.
       const fillsHole = this.holeEnd !== this.holeStart && seqGe(seq, this.holeStart) && seqLe(end, this.holeEnd);
-      if (fillsHole && time - this.holeTime < REORDER_WINDOW_SECONDS) {
+      if (fillsHole && at.time - this.holeTime < REORDER_WINDOW_SECONDS) {
         this.outOfOrder++;
         kind |= SEG_OUT_OF_ORDER;
       } else {
         this.retransmissions++;
         this.retransmittedBytes += payload;
         kind |= SEG_RETRANSMISSION;
-        this.addToSeries(seq, syn ? 'syn' : payload > 0 ? 'data' : 'fin', frame, time);
+        this.addToSeries(seq, syn ? 'syn' : payload > 0 ? 'data' : 'fin', at);
       }
       if (fillsHole) this.holeStart = this.holeEnd = 0;
     } else {
@@ -205,17 +209,17 @@ export class Direction {
         kind |= SEG_GAP;
         this.holeStart = this.nextSeq;
         this.holeEnd = seq;
-        this.holeTime = time;
+        this.holeTime = at.time;
       }
       this.lastNewSeq = seq;
-      this.lastNewFrame = frame;
-      this.lastNewTime = time;
+      this.lastNewFrame = at.frame;
+      this.lastNewTime = at.time;
     }
     if (seqGt(end, this.nextSeq)) this.nextSeq = end;
     return kind;
   }
 
-  private addToSeries(seq: number, kind: RetransmissionSeries['kind'], frame: number, time: number): void {
+  private addToSeries(seq: number, kind: RetransmissionSeries['kind'], at: Moment): void {
     if (this.series === null || this.series.seq !== seq) {
       const original = seq === this.lastNewSeq;
       this.series = {
@@ -226,8 +230,8 @@ export class Direction {
       };
     }
     if (this.series.frames.length < MAX_SERIES) {
-      this.series.frames.push(frame);
-      this.series.times.push(time);
+      this.series.frames.push(at.frame);
+      this.series.times.push(at.time);
     }
     this.longestSeries = Math.max(this.longestSeries, this.series.frames.length);
   }

@@ -1,6 +1,7 @@
 import { formatAddress } from '../decode/address.js';
 import type { TcpState } from '../state/tcp-state.js';
 import type { Step } from '../state/timeline.js';
+import { unsignedSeq } from '../state/seq.js';
 import type { Connection, ConnectionFlag } from './connection.js';
 import type { Direction, RetransmissionSeries } from './direction.js';
 import type { ReportReason } from './tracker.js';
@@ -126,7 +127,7 @@ function side(c: Connection, i: 0 | 1): SideRecord {
     packets: d.segments,
     bytes: d.bytes,
     retransmittedBytes: d.retransmittedBytes,
-    isn: d.isn,
+    isn: d.isn === null ? null : unsignedSeq(d.isn),
     mss: d.mss < 0 ? null : d.mss,
     windowScale: d.windowScale < 0 ? null : d.windowScale,
     sackPermitted: d.sackPermitted,
@@ -145,6 +146,6 @@ function side(c: Connection, i: 0 | 1): SideRecord {
     sackSegments: d.sackSegments,
     captureLossBytes: d.captureLossBytes,
     longestRetransmissionSeries: d.longestSeries,
-    unackedSeries: d.series === null ? null : { ...d.series, frames: [...d.series.frames], times: [...d.series.times] },
+    unackedSeries: d.series === null ? null : { ...d.series, seq: unsignedSeq(d.series.seq), frames: [...d.series.frames], times: [...d.series.times] },
   };
 }

@@ -31,11 +31,16 @@ function mixEndpoint(words: ArrayLike<number>, port: number): number {
   return h;
 }
 
-/** Same value for both directions of a 4-tuple (the two endpoint hashes are added). */
+/**
+ * Same value for both directions of a 4-tuple (the two endpoint hashes are added).
+ * An int32 on purpose, like sequence numbers (state/seq.ts): it is only masked and
+ * compared, and an unsigned result above 2^31 would be boxed when the call is not
+ * inlined (seen as garbage per packet).
+ */
 export function flowHash(version: number, src: ArrayLike<number>, srcPort: number, dst: ArrayLike<number>, dstPort: number): number {
   let h = (mixEndpoint(src, srcPort) + mixEndpoint(dst, dstPort) + version) | 0;
   h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
-  return (h ^ (h >>> 16)) >>> 0;
+  return h ^ (h >>> 16);
 }
 
 function sameEndpoint(words: AddressWords, port: number, w: ArrayLike<number>, p: number): boolean {

@@ -3,7 +3,7 @@ import { newAddress } from '../decode/address.js';
 import type { PacketDecoder } from '../decode/packet.js';
 import { TCP_ACK, TCP_SYN } from '../decode/tcp.js';
 import type { PacketRecord } from '../capture/record.js';
-import { Connection, NO_SEGMENT } from './connection.js';
+import { Connection, NO_SEGMENT, type Moment } from './connection.js';
 import { CLOSED, ConnectionTable, flowHash, LIVE, TOMBSTONES, type ListId, type TableEntry } from './table.js';
 
 export interface TrackerOptions {
@@ -101,6 +101,8 @@ export class Tracker {
   /** Capture time as eviction sees it: never backwards, not moved by one wild timestamp. */
   private now = 0;
   private pendingJump = 0;
+  /** The packet being handled (reused; see Moment). */
+  private readonly at: Moment = { frame: 0, time: 0 };
 
   constructor(
     private readonly report: (c: Connection, reason: ReportReason) => void,
@@ -112,30 +114,32 @@ export class Tracker {
   /** A decoded TCP segment (outcome 'tcp'). */
   segment(rec: PacketRecord, d: PacketDecoder): void {
     const { ip, tcp } = d;
-    const time = rec.tsSec + rec.tsNsec / 1e9;
-    this.advanceClock(time);
+    const at = this.at;
+    at.frame = rec.frame;
+    at.time = rec.tsSec + rec.tsNsec / 1e9;
+    this.advanceClock();
     const hash = flowHash(ip.version, ip.src, tcp.srcPort, ip.dst, tcp.dstPort);
     let e = this.table.find(hash, ip.version, ip.src, tcp.srcPort, ip.dst, tcp.dstPort);
     const pureSyn = (tcp.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
     let conn: Connection | undefined;
     if (e === undefined) {
-      conn = this.open(hash, ip.version, ip.src, tcp.srcPort, ip.dst, tcp.dstPort, tcp.flags, rec.frame, time);
+      conn = this.open(hash, ip.version, ip.src, tcp.srcPort, ip.dst, tcp.dstPort, tcp.flags);
       if (conn === undefined) return;
     } else {
       const side = e.sideOf(ip.src, tcp.srcPort);
       const base = e instanceof Tombstone ? e.base[side] : e.dirs[side].baseSet ? e.dirs[side].base : null;
       if (pureSyn && base !== null && tcp.seq !== base) {
-        conn = this.reuse(e, hash, ip.version, ip.src, tcp.srcPort, ip.dst, tcp.dstPort, tcp.flags, rec.frame, time);
+        conn = this.reuse(e, hash, ip.version, ip.src, tcp.srcPort, ip.dst, tcp.dstPort, tcp.flags);
       } else if (e instanceof Tombstone) {
         this.stats.latePackets++;
-        e.end = time;
+        e.end = at.time;
         this.table.touch(e, TOMBSTONES);
         return;
       } else {
         conn = e;
       }
     }
-    conn.segment(conn.sideOf(ip.src, tcp.srcPort), tcp, rec.frame, time);
+    conn.segment(conn.sideOf(ip.src, tcp.srcPort), tcp, at);
     this.table.touch(conn, conn.closed ? CLOSED : LIVE);
   }
 
@@ -143,8 +147,10 @@ export class Tracker {
   icmpError(rec: PacketRecord, d: PacketDecoder): void {
     const e = d.icmp;
     const q = e.quoted;
-    const time = rec.tsSec + rec.tsNsec / 1e9;
-    this.advanceClock(time);
+    const at = this.at;
+    at.frame = rec.frame;
+    at.time = rec.tsSec + rec.tsNsec / 1e9;
+    this.advanceClock();
     const hash = flowHash(q.version, q.src, e.quotedSrcPort, q.dst, e.quotedDstPort);
     let found = this.table.find(hash, q.version, q.src, e.quotedSrcPort, q.dst, e.quotedDstPort);
     if (found === undefined) {
@@ -154,15 +160,15 @@ export class Tracker {
         this.stats.unmatchedIcmp++;
         return;
       }
-      found = this.open(hash, q.version, q.src, e.quotedSrcPort, q.dst, e.quotedDstPort, NO_SEGMENT, rec.frame, time);
+      found = this.open(hash, q.version, q.src, e.quotedSrcPort, q.dst, e.quotedDstPort, NO_SEGMENT);
       if (found === undefined) return;
     }
     if (found instanceof Tombstone) {
       this.stats.latePackets++;
       return;
     }
-    found.icmpError(found.sideOf(q.src, e.quotedSrcPort), e, rec.frame, time);
-    found.end = time;
+    found.icmpError(found.sideOf(q.src, e.quotedSrcPort), e, at);
+    found.end = at.time;
     this.table.touch(found, found.list);
   }
 
@@ -179,12 +185,12 @@ export class Tracker {
     return this.table.counts[LIVE]! + this.table.counts[CLOSED]!;
   }
 
-  private open(hash: number, version: 4 | 6, src: AddressWords, srcPort: number, dst: AddressWords, dstPort: number, flags: number, frame: number, time: number): Connection | undefined {
+  private open(hash: number, version: 4 | 6, src: AddressWords, srcPort: number, dst: AddressWords, dstPort: number, flags: number): Connection | undefined {
     if (this.tracked >= this.options.maxConnections) {
       this.stats.overflowPackets++;
       return undefined;
     }
-    const c = new Connection(this.stats.connections++, version, src, srcPort, dst, dstPort, flags, frame, time);
+    const c = new Connection(this.stats.connections++, version, src, srcPort, dst, dstPort, flags, this.at);
     c.hash = hash;
     this.table.insert(c, LIVE);
     this.stats.peakTracked = Math.max(this.stats.peakTracked, this.tracked);
@@ -192,8 +198,9 @@ export class Tracker {
   }
 
   /** A SYN with a new ISN on a 4-tuple in use: the old connection is over. */
-  private reuse(old: Entry, hash: number, version: 4 | 6, src: AddressWords, srcPort: number, dst: AddressWords, dstPort: number, flags: number, frame: number, time: number): Connection {
-    const c = new Connection(this.stats.connections++, version, src, srcPort, dst, dstPort, flags, frame, time);
+  private reuse(old: Entry, hash: number, version: 4 | 6, src: AddressWords, srcPort: number, dst: AddressWords, dstPort: number, flags: number): Connection {
+    const { frame, time } = this.at;
+    const c = new Connection(this.stats.connections++, version, src, srcPort, dst, dstPort, flags, this.at);
     c.hash = hash;
     c.flags.add('port-reuse');
     this.table.replace(old, c, LIVE);
@@ -219,20 +226,22 @@ export class Tracker {
    * (one is in the public corpus); a single one must not evict every connection, so a
    * jump of more than a day counts only when the next packet confirms it.
    */
-  private advanceClock(time: number): void {
-    if (time <= this.now) return;
-    if (this.now !== 0 && time - this.now > CLOCK_JUMP_SECONDS) {
-      const confirmed = this.pendingJump !== 0 && Math.abs(time - this.pendingJump) < CLOCK_JUMP_SECONDS;
-      this.pendingJump = time;
+  private advanceClock(): void {
+    const at = this.at;
+    if (at.time <= this.now) return;
+    if (this.now !== 0 && at.time - this.now > CLOCK_JUMP_SECONDS) {
+      const confirmed = this.pendingJump !== 0 && Math.abs(at.time - this.pendingJump) < CLOCK_JUMP_SECONDS;
+      this.pendingJump = at.time;
       if (!confirmed) return;
     }
     this.pendingJump = 0;
-    this.now = time;
-    if (time >= this.sweepAt) this.sweep(time);
+    this.now = at.time;
+    if (this.now >= this.sweepAt) this.sweep();
   }
 
   /** Reports closed-and-quiet and idle connections, forgets old tombstones (once a second). */
-  private sweep(now: number): void {
+  private sweep(): void {
+    const now = this.now;
     this.sweepAt = now + 1;
     const o = this.options;
     for (let e = this.table.oldest(CLOSED); e !== null && e.end < now - o.closedQuietSeconds; e = this.table.oldest(CLOSED)) {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: throughput of reading + decoding to TCP on a ~1 GB capture of real
+ * `npm run bench`: throughput of reading + decoding to TCP (and + connection tracking) on a ~1 GB capture of real
  * kernel traffic, on its 96-byte-snaplen copy and on a pcapng copy, beside a bare Node
  * loop that only walks classic-pcap record headers and beside pcap-parser (both for
  * classic pcap only; pcapng rows compare with the classic file's bare loop). Builds the captures first if they
@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
 import { readCapture } from '../../src/capture/reader.js';
 import { PacketDecoder } from '../../src/decode/packet.js';
+import { trackCapture } from '../../src/track/track-capture.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const DIR = process.env.TEARDOWN_BENCH_DIR ?? '/tmp/tcp-teardown-bench';
@@ -70,6 +71,14 @@ async function readerAndDecoder(path: string): Promise<Outcome> {
     if (decoder.decode(r) === 'tcp') check += decoder.tcp.payloadLength;
   });
   return { packets: summary.frames, check };
+}
+
+async function readDecodeTrack(path: string): Promise<Outcome> {
+  let check = 0;
+  const result = await trackCapture(path, (c) => {
+    check += c.packets.client + c.packets.server;
+  });
+  return { packets: result.summary.frames, check };
 }
 
 const pcapParser = createRequire(import.meta.url)('pcap-parser') as { parse(input: NodeJS.ReadableStream): NodeJS.EventEmitter };
@@ -133,7 +142,11 @@ async function main(): Promise<void> {
       bareLoops.set(file, await best(bareLoop, path, RUNS));
       rows.push(['bare header loop', bareLoops.get(file)!]);
     }
-    rows.push(['reader', await best(readerOnly, path, RUNS)], ['reader + decode to TCP', await best(readerAndDecoder, path, RUNS)]);
+    rows.push(
+      ['reader', await best(readerOnly, path, RUNS)],
+      ['reader + decode to TCP', await best(readerAndDecoder, path, RUNS)],
+      ['reader + decode + track', await best(readDecodeTrack, path, RUNS)],
+    );
     if (classic) rows.push(['pcap-parser', await best(viaPcapParser, path, Math.min(RUNS, 2))]);
     // A pcapng copy is compared with the bare loop over the same packets in classic pcap.
     const reference = file.replace(/\.pcapng$/, '.pcap');

@@ -70,24 +70,29 @@ describe('tracking', () => {
     const server = { src: '198.18.2.2', dst: '198.18.1.2' };
     const feed = (r: PacketRecord, frame: number): void => {
       r.frame = frame;
+      // Fractional times, as in real captures: a boxed double per packet would show.
       r.tsSec = 1000 + Math.floor(frame / 100000);
+      r.tsNsec = (frame * 7919) % 1_000_000_000;
       decoder.decode(r);
       tracker.segment(r, decoder);
     };
-    feed(record(ethernet(ipv4(tcp({ seq: 0, flags: TCP_SYN }), client))), 1);
-    feed(record(ethernet(ipv4(tcp({ sport: 80, dport: 40000, seq: 0, ack: 1, flags: TCP_SYN | TCP_ACK }), server))), 2);
-    const data = record(ethernet(ipv4(tcp({ seq: 1, ack: 1, flags: TCP_ACK, payload: 1000 }), client)));
-    const ack = record(ethernet(ipv4(tcp({ sport: 80, dport: 40000, seq: 1, ack: 1, flags: TCP_ACK }), server)));
+    feed(record(ethernet(ipv4(tcp({ seq: 0x7fefffff, flags: TCP_SYN }), client))), 1);
+    feed(record(ethernet(ipv4(tcp({ sport: 80, dport: 40000, seq: 0, ack: 0x7ff00000, flags: TCP_SYN | TCP_ACK }), server))), 2);
+    const data = record(ethernet(ipv4(tcp({ seq: 0x7ff00000, ack: 1, flags: TCP_ACK, payload: 1000 }), client)));
+    const ack = record(ethernet(ipv4(tcp({ sport: 80, dport: 40000, seq: 1, ack: 0x7ff00000, flags: TCP_ACK }), server)));
     // Sequence and acknowledgement fields sit at TCP offsets 4 and 8 (record offset 3 + 14 + 20).
     const tcpAt = 3 + 14 + 20;
-    let seq = 1;
+    // Sequence numbers cross 2^31 during the run: unsigned values that high are not small
+    // integers in V8, so any that were boxed per packet would show as collections.
+    let seq = 0x7ff00000;
     let frame = 3;
     const run = (segments: number): void => {
       for (let i = 0; i < segments; i++) {
-        data.data.writeUInt32BE(seq, tcpAt + 4);
+        // int32 arithmetic here too, or this loop would box its own numbers.
+        data.data.writeInt32BE(seq, tcpAt + 4);
         feed(data, frame++);
-        seq = (seq + 1000) >>> 0;
-        ack.data.writeUInt32BE(seq, tcpAt + 8);
+        seq = (seq + 1000) | 0;
+        ack.data.writeInt32BE(seq, tcpAt + 8);
         feed(ack, frame++);
       }
     };

@@ -12,7 +12,7 @@ describe('TCP header', () => {
     const seg = tcp({ sport: 59480, dport: 8080, seq: 0xfffffff0, flags: TCP_SYN, window: 64240, options: SYN_OPTIONS });
     expect(d.decode(record(ethernet(ipv4(seg))))).toBe('tcp');
     const t = d.tcp;
-    expect([t.srcPort, t.dstPort, t.seq, t.ack, t.flags, t.window, t.headerLength]).toEqual([59480, 8080, 0xfffffff0, 0, TCP_SYN, 64240, 40]);
+    expect([t.srcPort, t.dstPort, t.seq >>> 0, t.ack, t.flags, t.window, t.headerLength]).toEqual([59480, 8080, 0xfffffff0, 0, TCP_SYN, 64240, 40]);
     expect([t.mss, t.sackPermitted, t.hasTimestamps, t.tsVal, t.tsEcr, t.windowScale]).toEqual([1460, true, true, 1, 0, 7]);
   });
 

@@ -25,8 +25,8 @@ export function header(f: Fields): TcpHeader {
   const t = new TcpHeader();
   t.srcPort = 40000;
   t.dstPort = 8080;
-  t.seq = f.seq >>> 0;
-  t.ack = (f.ack ?? 0) >>> 0;
+  t.seq = f.seq | 0; // TcpHeader keeps int32 form
+  t.ack = (f.ack ?? 0) | 0;
   t.flags = f.flags;
   t.payloadLength = f.len ?? 0;
   t.window = f.window ?? 500;
@@ -48,7 +48,7 @@ export class Wire {
     const b = newAddress();
     a[3] = 1;
     b[3] = 2;
-    this.conn = new Connection(0, 4, a, 40000, b, 8080, first.flags, 1, this.time);
+    this.conn = new Connection(0, 4, a, 40000, b, 8080, first.flags, { frame: 1, time: this.time });
     this.send(0, first);
   }
 
@@ -56,7 +56,7 @@ export class Wire {
   send(side: number, f: Fields): number {
     this.frame++;
     this.time += 0.01;
-    this.conn.segment(side as 0 | 1, header(f), this.frame, this.time);
+    this.conn.segment(side as 0 | 1, header(f), { frame: this.frame, time: this.time });
     const used = (f.len ?? 0) + ((f.flags & TCP_SYN) !== 0 ? 1 : 0) + ((f.flags & TCP_FIN) !== 0 ? 1 : 0);
     this.next[side] = Math.max(this.next[side]!, f.seq + used);
     return this.frame;
