@@ -21,6 +21,9 @@ function usesSequenceSpace(flags: number): boolean {
   return (flags & (TCP_SYN | TCP_FIN)) !== 0;
 }
 
+/** A SYN or FIN left unanswered this long before the capture ended was not received. */
+const UNANSWERED_SECONDS = 1;
+
 /** RFC 9293 2MSL: Linux holds TIME-WAIT for 60 s (TCP_TIMEWAIT_LEN). */
 export const TIME_WAIT_SECONDS = 60;
 
@@ -64,9 +67,38 @@ export class Endpoint {
     this.send(s);
   }
 
-  /** End of the capture (or eviction): whatever is still in flight counts as received. */
-  settle(): void {
-    this.deliver(this.inFlight.length);
+  /**
+   * End of the capture (or eviction): what is still in flight counts as received,
+   * except a SYN or FIN nothing shows arrived: one its sender had to repeat, or one
+   * left unanswered for more than a second before `now` (a receiver acknowledges
+   * within ~40 ms; its silence means the segment, or the receiver, was lost). Segments
+   * behind a lost one were lost with it (the path delivers in order).
+   */
+  settle(now = Infinity): void {
+    const queued = this.inFlight;
+    let keep = queued.length;
+    for (let i = 0; i < queued.length; i++) {
+      const f = queued[i]!;
+      if (!usesSequenceSpace(f.flags)) continue;
+      const repeated = queued.some((g, j) => j !== i && g.seq === f.seq && g.flags === f.flags);
+      if (repeated || now - f.time > UNANSWERED_SECONDS) {
+        keep = i;
+        break;
+      }
+    }
+    queued.length = keep;
+    this.deliver(queued.length);
+  }
+
+  /** Linux gave up retransmitting (tcp_retries2 / tcp_syn_retries): the socket is gone. */
+  gaveUp(time: number, what: string): void {
+    if (this.state === 'CLOSED' || this.state === 'TIME-WAIT') return;
+    this.timeline.setState('CLOSED', time, null, `gave up retransmitting ${what} (ETIMEDOUT)`, true);
+  }
+
+  /** An ICMP error that aborts a connection attempt (RFC 1122 4.2.3.9; Linux: hard errors, or a repeat). */
+  connectFailed(time: number, frame: number, reason: string): void {
+    if (this.state === 'SYN-SENT') this.timeline.setState('CLOSED', time, frame, `connect failed: ICMP ${reason}`, true);
   }
 
   /**

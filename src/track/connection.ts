@@ -3,9 +3,11 @@ import { newAddress } from '../decode/address.js';
 import type { IcmpError } from '../decode/icmp.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpHeader } from '../decode/tcp.js';
 import { Endpoint, type SegmentFacts } from '../state/endpoint.js';
+import { gaveUp } from '../state/backoff.js';
 import { seqAdd, seqGe, seqLt } from '../state/seq.js';
 import type { TcpState } from '../state/tcp-state.js';
-import { Direction, SEG_KEEPALIVE, SEG_ZERO_WINDOW } from './direction.js';
+import { Direction, SEG_GAP, SEG_KEEPALIVE, SEG_RETRANSMISSION, SEG_ZERO_WINDOW } from './direction.js';
+import { ZeekHistory } from './history.js';
 
 export type ConnectionFlag =
   | 'midstream' // the handshake was not captured
@@ -20,6 +22,32 @@ export type ConnectionFlag =
   | 'icmp' // ICMP errors quote this connection's packets
   | 'simultaneous-open'
   | 'idle-evicted'; // finalised because it was idle past the limit, not because it ended
+
+/**
+ * The first RST that took effect, with what the diagnosis needs to tell an abort from
+ * a write to a closed peer, a stale connection, a late FIN or a keepalive give-up.
+ */
+export interface EndingRst {
+  side: 0 | 1;
+  frame: number;
+  time: number;
+  withAck: boolean;
+  /** The RST's sender had sent its FIN before. */
+  senderHadClosed: boolean;
+  /** The peer had sent data after the sender's FIN (writing to a closed connection). */
+  peerWroteAfterClose: boolean;
+  /** The peer's latest segment before the RST carried a FIN. */
+  answersFin: boolean;
+  /** Seconds the RST's sender had been silent before it (Infinity if it never spoke). */
+  senderSilence: number;
+  /** Seconds since the peer's previous segment. */
+  peerSilence: number;
+  /** The sender's keepalive probes had gone unanswered: Linux's keepalive give-up. */
+  afterUnansweredKeepalives: boolean;
+  /** States just before the RST. */
+  senderState: TcpState;
+  receiverState: TcpState;
+}
 
 /** An ICMP error quoting one of this connection's packets. */
 export interface IcmpEvent {
@@ -79,6 +107,8 @@ export class Connection {
   synAckSide: 0 | 1 | null = null;
   /** Segments seen after the connection was reported (kept on its tombstone). */
   latePackets = 0;
+  endingRst: EndingRst | null = null;
+  readonly history = new ZeekHistory();
 
   // Links for the table's activity lists (intrusive, so moving costs no allocation).
   hash = 0;
@@ -139,7 +169,10 @@ export class Connection {
     }
 
     const rstAccepted = (flags & TCP_RST) !== 0 && this.acceptsRst(peer, t);
+    if (rstAccepted && this.endingRst === null) this.noteEndingRst(side, flags, at);
     const kind = out.sent(t, at, back);
+    this.history.segment(side, flags, seq, t.payloadLength, (kind & SEG_RETRANSMISSION) !== 0, (kind & SEG_ZERO_WINDOW) !== 0);
+    if ((kind & SEG_GAP) !== 0) this.history.gap(side);
     if ((kind & SEG_ZERO_WINDOW) !== 0) this.flags.add('zero-window');
     if ((kind & SEG_KEEPALIVE) !== 0) this.flags.add('keepalive');
     if (t.payloadLength > 0 && back.finFrame !== 0) this.flags.add('data-after-fin');
@@ -150,7 +183,9 @@ export class Connection {
     facts.seq = seq;
     facts.ack = ack;
     facts.seqLength = t.payloadLength + ((flags & TCP_SYN) !== 0 ? 1 : 0) + ((flags & TCP_FIN) !== 0 ? 1 : 0);
-    facts.rstAccepted = rstAccepted;
+    // An RST sent because the peer stopped answering probes (Linux's keepalive give-up)
+    // travels the path that lost everything else: taken as not received.
+    facts.rstAccepted = rstAccepted && !(this.endingRst?.frame === frame && this.endingRst.afterUnansweredKeepalives);
     this.ends[side].sending(facts);
     this.ends[peer].arriving(facts);
 
@@ -158,18 +193,52 @@ export class Connection {
     this.end = at.time;
   }
 
+  private noteEndingRst(side: 0 | 1, flags: number, at: Moment): void {
+    const peer = (1 - side) as 0 | 1;
+    const out = this.dirs[side];
+    const back = this.dirs[peer];
+    this.endingRst = {
+      side,
+      frame: at.frame,
+      time: at.time,
+      withAck: (flags & TCP_ACK) !== 0,
+      senderHadClosed: out.finFrame !== 0,
+      peerWroteAfterClose: out.finFrame !== 0 && back.dataAfterPeerFinFrame > out.finFrame,
+      answersFin: back.finFrame !== 0 && back.lastFrame === back.finFrame,
+      senderSilence: out.lastFrame === 0 ? Infinity : at.time - out.lastTime,
+      peerSilence: back.lastFrame === 0 ? Infinity : at.time - back.lastTime,
+      afterUnansweredKeepalives: out.lastKeepaliveFrame !== 0 && out.lastKeepaliveTime >= back.lastTime,
+      senderState: this.ends[side].state,
+      receiverState: this.ends[peer].state,
+    };
+  }
+
   /** An ICMP error quoting a packet `about` sent. */
   icmpError(about: 0 | 1, e: IcmpError, at: Moment): void {
     this.flags.add('icmp');
+    // RFC 1122 4.2.3.9: protocol/port unreachable (and fragmentation needed) are hard
+    // errors that abort a connection attempt; Linux also aborts a blocking connect on
+    // the second host unreachable (linux-notes.md). Established connections only note it.
+    const unreachable = (e.version === 4 && e.type === 3) || (e.version === 6 && e.type === 1);
+    const hard = e.version === 4 ? e.code === 2 || e.code === 3 || e.code === 4 : e.code === 4;
+    const repeat = this.icmp.some((x) => x.about === about && x.type === e.type);
+    if (unreachable && (hard || repeat)) this.ends[about].connectFailed(at.time, at.frame, `type ${e.type} code ${e.code}`);
     if (this.icmp.length < MAX_ICMP_EVENTS) {
       this.icmp.push({ frame: at.frame, time: at.time, version: e.version, type: e.type, code: e.code, about, quotedSeq: e.quotedSeq });
     }
   }
 
-  /** End of the capture or eviction: settle what is in flight, let TIME-WAIT expire. */
+  /** End of the capture or eviction: settle what is in flight, apply the timers. */
   finalize(captureEnd: number): void {
-    for (const e of this.ends) {
-      e.settle();
+    for (let i = 0; i < 2; i++) {
+      const e = this.ends[i]!;
+      e.settle(captureEnd);
+      // Retransmissions that stopped longer ago than the next back-off would have been:
+      // the sender gave up and its socket is gone (Linux sends nothing then).
+      const series = this.dirs[i]!.series;
+      if (series !== null && gaveUp(series.times, captureEnd)) {
+        e.gaveUp(series.times[series.times.length - 1]!, series.kind === 'syn' ? 'its SYN' : series.kind === 'fin' ? 'its FIN' : 'data');
+      }
       e.expireTimeWait(captureEnd);
     }
     if (this.dirs[0].captureLossBytes + this.dirs[1].captureLossBytes > 0) this.flags.add('capture-loss');

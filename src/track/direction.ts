@@ -63,8 +63,22 @@ export class Direction {
   sackPermitted = false;
 
   syns = 0;
+  synAcks = 0;
   fins = 0;
   rsts = 0;
+  /** When this side last sent anything, and last sent payload. */
+  lastFrame = 0;
+  lastTime = 0;
+  lastDataFrame = 0;
+  lastDataTime = 0;
+  /** Frame where the peer first acknowledged our FIN (0: not yet). */
+  finAckedFrame = 0;
+  /** First payload this side sent after the peer's FIN (a half-close, or a write to a closed peer). */
+  dataAfterPeerFinFrame = 0;
+  /** Keepalive probes: first and last, and whether the peer said anything after the last. */
+  firstKeepaliveFrame = 0;
+  lastKeepaliveFrame = 0;
+  lastKeepaliveTime = 0;
   synFrame = 0;
   finFrame = 0;
   finSeq: number | null = null;
@@ -130,6 +144,7 @@ export class Direction {
     this.bytes += payload;
 
     if (syn) this.syns++;
+    if (syn && (flags & TCP_ACK) !== 0) this.synAcks++;
     if (fin) this.fins++;
     if (rst) this.rsts++;
     if (syn) {
@@ -157,6 +172,9 @@ export class Direction {
       // RFC 9293 3.8.4 / Linux tcp_keepalive: a byte (or none) just below the next one.
       kind |= SEG_KEEPALIVE;
       this.keepalives++;
+      if (this.firstKeepaliveFrame === 0) this.firstKeepaliveFrame = frame;
+      this.lastKeepaliveFrame = frame;
+      this.lastKeepaliveTime = at.time;
     } else if (seqLength > 0 && !rst) {
       kind |= this.classifySequence(seq, end, payload, syn, fin, at, peer);
     }
@@ -166,8 +184,15 @@ export class Direction {
       if (this.finFrame === 0) this.finFrame = frame;
     }
     if (rst && this.rstFrame === 0) this.rstFrame = frame;
+    if (payload > 0) {
+      this.lastDataFrame = frame;
+      this.lastDataTime = at.time;
+      if (peer.finFrame !== 0 && this.dataAfterPeerFinFrame === 0) this.dataAfterPeerFinFrame = frame;
+    }
+    this.lastFrame = frame;
+    this.lastTime = at.time;
 
-    if ((flags & TCP_ACK) !== 0) kind |= this.noteAck(t, payload, seqLength, peer);
+    if ((flags & TCP_ACK) !== 0) kind |= this.noteAck(t, payload, seqLength, peer, frame);
     this.window = t.window;
     return kind;
   }
@@ -237,7 +262,7 @@ export class Direction {
   }
 
   /** This side acknowledged `t.ack`: duplicate ACKs, capture loss, the peer's series. */
-  private noteAck(t: TcpHeader, payload: number, seqLength: number, peer: Direction): number {
+  private noteAck(t: TcpHeader, payload: number, seqLength: number, peer: Direction, frame: number): number {
     const ack = t.ack;
     let kind = 0;
     const pure = payload === 0 && seqLength === 0;
@@ -256,6 +281,7 @@ export class Direction {
       peer.holeStart = peer.holeEnd = 0;
     }
     if (peer.series !== null && seqGt(ack, peer.series.seq)) peer.series = null;
+    if (peer.finSeq !== null && peer.finAckedFrame === 0 && seqGt(ack, peer.finSeq)) peer.finAckedFrame = frame;
     if (!this.ackSet || seqGt(ack, this.highestAck)) this.highestAck = ack;
     this.ackSet = true;
     this.lastAck = ack;

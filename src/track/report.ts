@@ -2,7 +2,7 @@ import { formatAddress } from '../decode/address.js';
 import type { TcpState } from '../state/tcp-state.js';
 import type { Step } from '../state/timeline.js';
 import { unsignedSeq } from '../state/seq.js';
-import type { Connection, ConnectionFlag } from './connection.js';
+import type { Connection, ConnectionFlag, EndingRst } from './connection.js';
 import type { Direction, RetransmissionSeries } from './direction.js';
 import type { ReportReason } from './tracker.js';
 
@@ -28,8 +28,9 @@ export interface SideRecord {
   /** Negotiated window-scale shift; null when unknown (handshake not seen). */
   windowScale: number | null;
   sackPermitted: boolean;
-  /** Segments with SYN, FIN and RST set. */
+  /** Segments with SYN, FIN and RST set (synAcks: SYN with ACK). */
   syns: number;
+  synAcks: number;
   fins: number;
   rsts: number;
   /** First frames of this side's SYN, FIN and RST (null when none). */
@@ -45,6 +46,19 @@ export interface SideRecord {
   sackSegments: number;
   captureLossBytes: number;
   longestRetransmissionSeries: number;
+  /** Last segment, and last payload, this side sent (frame 0: none). */
+  lastFrame: number;
+  lastTime: number;
+  lastDataFrame: number;
+  lastDataTime: number;
+  /** Frame where the peer first acknowledged this side's FIN (null: never). */
+  finAckedFrame: number | null;
+  /** First payload sent after the peer's FIN (null: none). */
+  dataAfterPeerFinFrame: number | null;
+  /** Keepalive probes: first and last frames, and whether the peer answered the last. */
+  firstKeepaliveFrame: number | null;
+  lastKeepaliveFrame: number | null;
+  keepalivesAnswered: boolean;
   /** Transmissions of data, SYN or FIN still unacknowledged when the connection was reported. */
   unackedSeries: RetransmissionSeries | null;
 }
@@ -76,8 +90,19 @@ export interface TrackedConnection {
   timeline: { client: Step[]; server: Step[] };
   sides: { client: SideRecord; server: SideRecord };
   icmp: IcmpRecord[];
-  /** Why it was reported at that point. */
+  /** Zeek conn.log history, client as originator. */
+  history: string;
+  /** Both sides reached ESTABLISHED (or the capture began mid-stream). */
+  established: boolean;
+  /** The first RST that took effect, seen from the roles. */
+  endingRst: EndingRstRecord | null;
+  /** Why it was reported at that point, and when (capture time: the end, for those open then). */
   reportedBecause: ReportReason;
+  reportedAt: number;
+}
+
+export interface EndingRstRecord extends Omit<EndingRst, 'side'> {
+  by: 'client' | 'server';
 }
 
 /**
@@ -96,7 +121,7 @@ export function roles(c: Connection): { client: 0 | 1; guessed: boolean } {
   return { client: 0, guessed };
 }
 
-export function trackedConnection(c: Connection, reason: ReportReason): TrackedConnection {
+export function trackedConnection(c: Connection, reason: ReportReason, at: number): TrackedConnection {
   const { client: ci, guessed } = roles(c);
   const si = (1 - ci) as 0 | 1;
   const address = (i: 0 | 1): EndpointAddress => ({ ip: formatAddress(c.version, c.addr[i]), port: c.port[i] });
@@ -115,15 +140,26 @@ export function trackedConnection(c: Connection, reason: ReportReason): TrackedC
     timeline: { client: [...c.ends[ci].timeline.steps], server: [...c.ends[si].timeline.steps] },
     sides: { client: side(c, ci), server: side(c, si) },
     icmp: c.icmp.map((e) => ({ frame: e.frame, time: e.time, type: e.type, code: e.code, version: e.version, about: e.about === ci ? 'client' : 'server' })),
+    history: c.history.forClient(ci),
+    established: c.ends.every((e) => e.timeline.steps.some((step) => step.state === 'ESTABLISHED')),
+    endingRst: c.endingRst === null ? null : { ...withoutSide(c.endingRst), by: c.endingRst.side === ci ? 'client' : 'server' },
     reportedBecause: reason,
+    reportedAt: at,
   };
+}
+
+function withoutSide(r: EndingRst): Omit<EndingRst, 'side'> {
+  const { side: _side, ...rest } = r;
+  return rest;
 }
 
 function side(c: Connection, i: 0 | 1): SideRecord {
   const d: Direction = c.dirs[i];
   const orNull = (n: number): number | null => (n === 0 ? null : n);
+  const end = c.ends[i];
   return {
-    finalState: c.ends[i].state,
+    // A presumed listener that never took a step never had this connection.
+    finalState: end.state === 'LISTEN' && end.timeline.steps.length === 0 ? 'CLOSED' : end.state,
     packets: d.segments,
     bytes: d.bytes,
     retransmittedBytes: d.retransmittedBytes,
@@ -132,6 +168,7 @@ function side(c: Connection, i: 0 | 1): SideRecord {
     windowScale: d.windowScale < 0 ? null : d.windowScale,
     sackPermitted: d.sackPermitted,
     syns: d.syns,
+    synAcks: d.synAcks,
     fins: d.fins,
     rsts: d.rsts,
     synFrame: orNull(d.synFrame),
@@ -146,6 +183,15 @@ function side(c: Connection, i: 0 | 1): SideRecord {
     sackSegments: d.sackSegments,
     captureLossBytes: d.captureLossBytes,
     longestRetransmissionSeries: d.longestSeries,
+    lastFrame: d.lastFrame,
+    lastTime: d.lastTime,
+    lastDataFrame: d.lastDataFrame,
+    lastDataTime: d.lastDataTime,
+    finAckedFrame: orNull(d.finAckedFrame),
+    dataAfterPeerFinFrame: orNull(d.dataAfterPeerFinFrame),
+    firstKeepaliveFrame: orNull(d.firstKeepaliveFrame),
+    lastKeepaliveFrame: orNull(d.lastKeepaliveFrame),
+    keepalivesAnswered: d.lastKeepaliveFrame === 0 || c.dirs[1 - i]!.lastTime > d.lastKeepaliveTime,
     unackedSeries: d.series === null ? null : { ...d.series, seq: unsignedSeq(d.series.seq), frames: [...d.series.frames], times: [...d.series.times] },
   };
 }

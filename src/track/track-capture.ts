@@ -25,7 +25,7 @@ export async function trackCapture(
   options: { tracker?: Partial<TrackerOptions>; read?: ReadOptions } = {},
 ): Promise<TrackResult> {
   const decoder = new PacketDecoder();
-  const tracker = new Tracker((c, reason) => visit(trackedConnection(c, reason)), options.tracker);
+  const tracker = new Tracker((c, reason, at) => visit(trackedConnection(c, reason, at)), options.tracker);
   let lastSec = 0;
   let lastNsec = 0;
   let any = false;

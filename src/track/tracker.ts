@@ -105,7 +105,8 @@ export class Tracker {
   private readonly at: Moment = { frame: 0, time: 0 };
 
   constructor(
-    private readonly report: (c: Connection, reason: ReportReason) => void,
+    /** Receives each finished connection, why, and the capture time of the report. */
+    private readonly report: (c: Connection, reason: ReportReason, at: number) => void,
     options: Partial<TrackerOptions> = {},
   ) {
     this.options = { ...DEFAULT_TRACKER_OPTIONS, ...options };
@@ -207,7 +208,7 @@ export class Tracker {
     if (old instanceof Connection) {
       for (const end of old.ends) end.reusedBy(frame, time);
       old.finalize(time);
-      this.report(old, 'port-reuse');
+      this.report(old, 'port-reuse', time);
     }
     return c;
   }
@@ -218,7 +219,7 @@ export class Tracker {
     if (reason === 'idle') c.flags.add('idle-evicted');
     if (tombstone) this.table.replace(c, new Tombstone(c), TOMBSTONES);
     else this.table.remove(c);
-    this.report(c, reason);
+    this.report(c, reason, now);
   }
 
   /**

@@ -3,6 +3,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { READER_FIXTURES, REPO } from '../helpers/paths.js';
+import { connectionsOf } from '../helpers/track.js';
 
 /** The built CLI as users run it (npm test builds it first). */
 const BIN = join(REPO, 'dist', 'src', 'cli', 'main.js');
@@ -106,13 +107,17 @@ describe('standard input', () => {
 });
 
 describe('teardown connections', () => {
-  it('lists the demo capture in stream order with final states, without colour when piped', async () => {
-    const r = await teardown(['connections', join(REPO, 'fixtures', 'demo.pcap')]);
+  it('lists the demo capture in stream order with endings and final states, without colour when piped', async () => {
+    const demo = join(REPO, 'fixtures', 'demo.pcap');
+    const r = await teardown(['connections', demo]);
     expect(r.code).toBe(0);
     expect(r.stdout).not.toMatch(/\u001b\[/);
-    expect(r.stdout).toMatch(/│ 3 +│ 198\.18\.1\.2:\d+ → 198\.18\.2\.2:8084 .*│ TIME-WAIT +│ TIME-WAIT +│/);
-    expect(r.stdout).toMatch(/\[fd00:7d::c:2\]:\d+ → \[fd00:7d::5:2\]:8088/);
-    expect(r.stdout).toMatch(/\n9 connections\n$/);
+    expect(r.stdout).toMatch(/→ 198\.18\.2\.2:8084 .*│ simultaneous-close +│ both +│ TIME-WAIT +│ TIME-WAIT +│/);
+    expect(r.stdout).toMatch(/\[fd00:7d::c:2\]:\d+ → \[fd00:7d::5:2\]:8088 .*│ graceful \(four-segment close\)/);
+    const { connections } = await connectionsOf(demo);
+    expect(r.stdout).toMatch(new RegExp(`\\n${connections.length} connections\\n$`));
+    const streams = [...r.stdout.matchAll(/^│ (\d+) +│/gm)].map((m) => Number(m[1]));
+    expect(streams).toEqual(connections.map((c) => c.stream));
   });
 
   it('prints one JSON object per connection with timelines', async () => {
@@ -130,8 +135,9 @@ describe('teardown connections limits', () => {
     expect(r.code).toBe(0);
     // Connections close and leave the table as the capture goes on, so some are tracked.
     const listed = Number(/\n(\d+) connections\n$/.exec(r.stdout)?.[1]);
+    const { connections } = await connectionsOf(join(REPO, 'fixtures', 'demo.pcap'));
     expect(listed).toBeGreaterThanOrEqual(2);
-    expect(listed).toBeLessThan(9);
+    expect(listed).toBeLessThan(connections.length);
     expect(r.stderr).toMatch(/warning: \d+ packets of connections not tracked: more than 2 open at once/);
   });
 

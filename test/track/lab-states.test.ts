@@ -33,10 +33,10 @@ function ssState(list: SsSocket[], local: number, peer: number): string {
 
 describe('final states against ss', () => {
   it('cover the scenarios the issue names', () => {
-    expect(truths.map((t) => t.scenario).sort()).toEqual([
+    expect(truths.map((t) => t.scenario)).toEqual(expect.arrayContaining([
       'client-closes-first', 'fin-ack-piggyback', 'half-close-then-data', 'ipv6-client-closes-first',
       'midstream', 'port-reuse', 'server-closes-first', 'simultaneous-close',
-    ]);
+    ]));
   });
 
   for (const truth of truths) {

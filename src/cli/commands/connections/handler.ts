@@ -1,6 +1,8 @@
 import Table from 'cli-table3';
-import { formatEndpoint, type TrackedConnection } from '../../../track/report.js';
+import { formatEndpoint } from '../../../track/report.js';
+import { connectionReport, type ConnectionReport } from '../../../report/connection-report.js';
 import { trackCapture, type TrackResult } from '../../../track/track-capture.js';
+import type { TrackedConnection } from '../../../track/report.js';
 import { formatWarning } from '../../../capture/errors.js';
 import { decodeNotices } from '../../../decode/notices.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
@@ -18,7 +20,7 @@ export interface ConnectionsArgs {
  * the full state timelines; `table` collects them and prints in stream order.
  */
 export async function connectionsHandler(args: ConnectionsArgs): Promise<number> {
-  const collected: TrackedConnection[] = [];
+  const collected: ConnectionReport[] = [];
   let lines: string[] = [];
   const flush = async (): Promise<void> => {
     if (lines.length === 0) return;
@@ -26,7 +28,8 @@ export async function connectionsHandler(args: ConnectionsArgs): Promise<number>
     lines = [];
     await writeOut(text);
   };
-  const visit = (c: TrackedConnection): void => {
+  const visit = (tracked: TrackedConnection): void => {
+    const c = connectionReport(tracked);
     if (args.format === 'ndjson') lines.push(JSON.stringify(c));
     else collected.push(c);
   };
@@ -49,13 +52,13 @@ export async function connectionsHandler(args: ConnectionsArgs): Promise<number>
   return exitCode;
 }
 
-function renderTable(connections: TrackedConnection[]): string {
+function renderTable(connections: ConnectionReport[]): string {
   const sorted = [...connections].sort((a, b) => a.stream - b.stream);
   const t0 = sorted[0]?.start ?? 0;
   // Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org).
   const colour = process.env.NO_COLOR === undefined && process.stdout.isTTY === true;
   const table = new Table({
-    head: ['stream', 'client → server', 'start', 'duration', 'packets c/s', 'client ends', 'server ends', 'flags'],
+    head: ['stream', 'client → server', 'start', 'duration', 'packets c/s', 'ending', 'closer', 'client ends', 'server ends', 'flags'],
     style: { head: colour ? ['cyan'] : [], border: colour ? ['grey'] : [] },
   });
   for (const c of sorted) {
@@ -65,6 +68,8 @@ function renderTable(connections: TrackedConnection[]): string {
       `+${(c.start - t0).toFixed(3)}s`,
       `${(c.end - c.start).toFixed(3)}s`,
       `${c.packets.client}/${c.packets.server}`,
+      c.detail === null ? c.ending : `${c.ending} (${c.detail})`,
+      c.closer ?? '',
       c.sides.client.finalState,
       c.sides.server.finalState,
       c.flags.join(' '),

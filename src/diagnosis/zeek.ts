@@ -1,0 +1,48 @@
+import type { SideRecord, TrackedConnection } from '../track/report.js';
+
+/** Zeek's per-endpoint TCP states (analyzer/protocol/tcp), derived from what each side sent. */
+type ZeekEndpoint = 'INACTIVE' | 'SYN_SENT' | 'SYN_ACK_SENT' | 'PARTIAL' | 'ESTABLISHED' | 'CLOSED' | 'RESET';
+
+function endpointState(side: SideRecord, originator: boolean, established: boolean): ZeekEndpoint {
+  if (side.rsts > 0) return 'RESET';
+  if (side.fins > 0) return 'CLOSED';
+  if (side.packets === 0) return 'INACTIVE';
+  const pureSyns = side.syns - side.synAcks;
+  if (originator && pureSyns > 0) return established ? 'ESTABLISHED' : 'SYN_SENT';
+  if (!originator && side.synAcks > 0) return established ? 'ESTABLISHED' : 'SYN_ACK_SENT';
+  return established ? 'ESTABLISHED' : 'PARTIAL';
+}
+
+/**
+ * Zeek's conn_state, as `Conn::conn_state` in scripts/base/protocols/conn/main.zeek
+ * computes it from the two endpoint states (the client is the originator):
+ * S0 attempt with no reply; S1 established, not closed; SF closed by both (FIN or RST
+ * handled above it); REJ rejected; S2/S3 only the originator/responder closed; RSTO/RSTR
+ * originator/responder reset; RSTOS0 SYN then RST from the originator, no SYN-ACK;
+ * RSTRH SYN-ACK then RST from the responder, no SYN; SH/SHR SYN (SYN-ACK) then FIN with
+ * no answer; OTH midstream traffic. Ambiguity: Zeek's own endpoint machine is not
+ * reproduced packet for packet; "established" here means both sides reached
+ * ESTABLISHED in our timelines (or the capture began mid-stream with both talking).
+ */
+export function zeekConnState(c: TrackedConnection): string {
+  const bothTalked = c.packets.client > 0 && c.packets.server > 0;
+  const established = c.established && (!c.flags.includes('midstream') || bothTalked);
+  const os = endpointState(c.sides.client, true, established);
+  const rs = endpointState(c.sides.server, false, established);
+  const oInactive = os === 'INACTIVE' || os === 'PARTIAL';
+  const rInactive = rs === 'INACTIVE' || rs === 'PARTIAL';
+  if (rs === 'RESET') {
+    if (os === 'SYN_SENT' || os === 'SYN_ACK_SENT' || (os === 'RESET' && c.bytes.client === 0 && c.bytes.server === 0)) return 'REJ';
+    return oInactive ? 'RSTRH' : 'RSTR';
+  }
+  if (os === 'RESET') {
+    if (rInactive) return /^\^?S[^HAFGIQ]*R/.test(c.history) ? 'RSTOS0' : 'OTH';
+    return 'RSTO';
+  }
+  if (rs === 'CLOSED' && os === 'CLOSED') return 'SF';
+  if (os === 'CLOSED') return rInactive ? 'SH' : 'S2';
+  if (rs === 'CLOSED') return oInactive ? 'SHR' : 'S3';
+  if (os === 'SYN_SENT' && rs === 'INACTIVE') return 'S0';
+  if (os === 'ESTABLISHED' && rs === 'ESTABLISHED') return 'S1';
+  return 'OTH';
+}
