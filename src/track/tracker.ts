@@ -115,10 +115,7 @@ export class Tracker {
   /** A decoded TCP segment (outcome 'tcp'). */
   segment(rec: PacketRecord, d: PacketDecoder): void {
     const { ip, tcp } = d;
-    const at = this.at;
-    at.frame = rec.frame;
-    at.time = rec.tsSec + rec.tsNsec / 1e9;
-    this.advanceClock();
+    const at = this.begin(rec);
     const hash = flowHash(ip.version, ip.src, tcp.srcPort, ip.dst, tcp.dstPort);
     let e = this.table.find(hash, ip.version, ip.src, tcp.srcPort, ip.dst, tcp.dstPort);
     const pureSyn = (tcp.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
@@ -148,10 +145,7 @@ export class Tracker {
   icmpError(rec: PacketRecord, d: PacketDecoder): void {
     const e = d.icmp;
     const q = e.quoted;
-    const at = this.at;
-    at.frame = rec.frame;
-    at.time = rec.tsSec + rec.tsNsec / 1e9;
-    this.advanceClock();
+    const at = this.begin(rec);
     const hash = flowHash(q.version, q.src, e.quotedSrcPort, q.dst, e.quotedDstPort);
     let found = this.table.find(hash, q.version, q.src, e.quotedSrcPort, q.dst, e.quotedDstPort);
     if (found === undefined) {
@@ -171,6 +165,15 @@ export class Tracker {
     found.icmpError(found.sideOf(q.src, e.quotedSrcPort), e, at);
     found.end = at.time;
     this.table.touch(found, found.list);
+  }
+
+  /** Stamps the reused moment with this packet and moves the eviction clock. */
+  private begin(rec: PacketRecord): Moment {
+    const at = this.at;
+    at.frame = rec.frame;
+    at.time = rec.tsSec + rec.tsNsec / 1e9;
+    this.advanceClock();
+    return at;
   }
 
   /** End of capture: every connection still held is reported, in stream order. */
