@@ -7,6 +7,11 @@ import { zeekConnState } from './zeek.js';
 type Verdict = Pick<Diagnosis, 'ending' | 'detail' | 'closer' | 'evidence' | 'apps'> & { flags?: string[]; story: string; hint?: string };
 
 const other = (s: Side): Side => (s === 'client' ? 'server' : 'client');
+
+/** What each application saw, given what `who` saw and what its peer saw. */
+function appsOf(who: Side, mine: string, theirs: string): Diagnosis['apps'] {
+  return who === 'client' ? { client: mine, server: theirs } : { client: theirs, server: mine };
+}
 const nonNull = (xs: (number | null | undefined)[]): number[] => xs.filter((x): x is number => typeof x === 'number' && x > 0);
 
 /**
@@ -72,7 +77,7 @@ function verdict(c: TrackedConnection, captureEnd: number): Verdict {
         detail: `${closer}-closed`,
         closer,
         evidence: nonNull([x.finFrame, x.finAckedFrame, wrote]),
-        apps: { [closer]: 'nothing yet (waiting for the peer to close)', [open]: 'EOF, not closed' } as Diagnosis['apps'],
+        apps: appsOf(closer, 'nothing yet (waiting for the peer to close)', 'EOF, not closed'),
         story: `the ${closer} closed (FIN acknowledged) but the ${open} never closed its side${wrote !== null ? ', though it kept sending data' : ''}: the ${open} sits in CLOSE-WAIT, the ${closer} in FIN-WAIT-2 until the capture ends`,
         hint: `check that the ${open} application closes the socket when read returns 0 (EOF); a CLOSE-WAIT that lasts is a leak`,
       };
@@ -90,7 +95,7 @@ function verdict(c: TrackedConnection, captureEnd: number): Verdict {
         detail: 'retransmission',
         closer: side,
         evidence: series.frames,
-        apps: { [side]: 'ETIMEDOUT', [peer]: 'nothing (unreachable or gone)' } as Diagnosis['apps'],
+        apps: appsOf(side, 'ETIMEDOUT', 'nothing (unreachable or gone)'),
         story: `the ${side} retransmitted ${series.kind === 'fin' ? 'its FIN' : 'data'} ${series.frames.length - 1} times with growing back-off and no ACK from the ${peer}, then went silent: it gave up`,
         hint: `the ${peer} host or the path to it disappeared; check its health and any firewall between them`,
       };
@@ -100,7 +105,7 @@ function verdict(c: TrackedConnection, captureEnd: number): Verdict {
       detail: 'retransmission',
       closer: null,
       evidence: series.frames,
-      apps: { [side]: 'blocked in write (will see ETIMEDOUT)', [peer]: 'nothing (unreachable or gone)' } as Diagnosis['apps'],
+      apps: appsOf(side, 'blocked in write (will see ETIMEDOUT)', 'nothing (unreachable or gone)'),
       story: `the ${peer} stopped answering; the ${side} was still retransmitting (${series.frames.length} transmissions) when the capture ended`,
       hint: `the ${peer} host or the path to it is gone; the ${side} will give up after its retry limit (tcp_retries2 on Linux)`,
     };
@@ -116,7 +121,7 @@ function verdict(c: TrackedConnection, captureEnd: number): Verdict {
         detail: 'keepalive',
         closer: null,
         evidence: nonNull([s.firstKeepaliveFrame, s.lastKeepaliveFrame]),
-        apps: { [side]: 'nothing yet (keepalive probing)', [peer]: 'nothing (unreachable or gone)' } as Diagnosis['apps'],
+        apps: appsOf(side, 'nothing yet (keepalive probing)', 'nothing (unreachable or gone)'),
         story: `the ${side}'s keepalive probes went unanswered until the capture ended: the ${peer} is gone`,
         hint: `the ${side} will drop the connection with ETIMEDOUT once its keepalive probes run out`,
       };
@@ -200,7 +205,7 @@ function reset(c: TrackedConnection, rst: EndingRstRecord): Verdict {
       ending: 'timeout',
       detail: 'keepalive',
       evidence: nonNull([sender.firstKeepaliveFrame, sender.lastKeepaliveFrame, rst.frame]),
-      apps: { [by]: 'ETIMEDOUT', [peer]: 'nothing (gone)' } as Diagnosis['apps'],
+      apps: appsOf(by, 'ETIMEDOUT', 'nothing (gone)'),
       story: `the ${by}'s keepalive probes went unanswered; it gave up and reset the connection`,
       hint: `the ${peer} host vanished without closing (crash, power loss, broken path)`,
     };
@@ -212,7 +217,7 @@ function reset(c: TrackedConnection, rst: EndingRstRecord): Verdict {
         ...base,
         ending: 'reset',
         detail: 'after-close',
-        apps: { [by]: 'EOF, closed', [peer]: 'EOF, then EPIPE on the next write' } as Diagnosis['apps'],
+        apps: appsOf(by, 'EOF, closed', 'EOF, then EPIPE on the next write'),
         story: `the ${by} had closed; the ${peer} wrote after that and the ${by} host answered with RST`,
         hint: `the ${peer} wrote to a connection whose other end was gone: handle EPIPE (or ignore SIGPIPE) and check for EOF before writing`,
       };
@@ -223,7 +228,7 @@ function reset(c: TrackedConnection, rst: EndingRstRecord): Verdict {
       ending: 'reset',
       detail: 'late-fin',
       evidence: nonNull([sender.finFrame, receiver.finFrame, rst.frame]),
-      apps: { [by]: 'EOF, closed', [peer]: 'EOF, then ECONNRESET (or EPIPE) for a late close' } as Diagnosis['apps'],
+      apps: appsOf(by, 'EOF, closed', 'EOF, then ECONNRESET (or EPIPE) for a late close'),
       story: `the ${by} had closed long before (${rst.senderSilence.toFixed(1)} s silent); the ${peer}'s late ${rst.answersFin ? 'FIN' : 'segment'} met no socket and was answered with RST`,
       hint: `the ${peer} closed only after the ${by}'s FIN-WAIT-2 or TIME-WAIT had expired: it held the connection half-closed too long`,
     };
@@ -235,7 +240,7 @@ function reset(c: TrackedConnection, rst: EndingRstRecord): Verdict {
       ending: 'reset',
       detail: 'stale',
       evidence: nonNull([receiver.lastFrame !== rst.frame ? receiver.lastDataFrame : null, rst.frame]),
-      apps: { [by]: 'nothing (lost the connection)', [peer]: 'ECONNRESET' } as Diagnosis['apps'],
+      apps: appsOf(by, 'nothing (lost the connection)', 'ECONNRESET'),
       story: `the ${by} answered with RST (no ACK)${Number.isFinite(rst.senderSilence) ? ` after ${rst.senderSilence.toFixed(1)} s of silence` : ''}: it had lost the connection (rebooted or restarted)`,
       hint: `the ${by} host lost its state; the ${peer} held a half-open connection until it wrote`,
     };
@@ -246,7 +251,7 @@ function reset(c: TrackedConnection, rst: EndingRstRecord): Verdict {
     ...base,
     ending: 'reset',
     detail: 'abort',
-    apps: { [by]: 'closed (abortive)', [peer]: inCloseWait ? 'EOF, then EPIPE on write' : 'ECONNRESET' } as Diagnosis['apps'],
+    apps: appsOf(by, 'closed (abortive)', inCloseWait ? 'EOF, then EPIPE on write' : 'ECONNRESET'),
     story: `the ${by} aborted the connection with RST instead of closing it`,
     hint: `the ${by} closed with SO_LINGER {on, 0}, closed with unread data in its receive buffer (Linux sends RST), or was killed`,
   };
@@ -315,7 +320,7 @@ function icmpUnreachable(c: TrackedConnection, events: IcmpRecord[], established
       detail: 'icmp-port-unreachable',
       closer: other(victim),
       evidence,
-      apps: { [victim]: 'ECONNREFUSED', [other(victim)]: 'nothing' } as Diagnosis['apps'],
+      apps: appsOf(victim, 'ECONNREFUSED', 'nothing'),
       story: `the ${other(victim)} side answered with ICMP port unreachable: nothing was listening`,
       hint: 'check that the service runs and listens on that address and port',
     };
@@ -325,7 +330,7 @@ function icmpUnreachable(c: TrackedConnection, events: IcmpRecord[], established
     detail,
     closer: null,
     evidence,
-    apps: { [victim]: errno, [other(victim)]: 'nothing' } as Diagnosis['apps'],
+    apps: appsOf(victim, errno, 'nothing'),
     story: `${events.length} ICMP ${detail} message${events.length === 1 ? '' : 's'} about the ${victim}'s packets${established ? ' ended the established connection' : ' answered the connection attempt'}`,
     hint: 'a router or firewall on the path rejects this traffic: check routes and filters towards the peer',
   };
