@@ -8,6 +8,21 @@ type Verdict = Pick<Diagnosis, 'ending' | 'detail' | 'closer' | 'evidence' | 'ap
 
 const other = (s: Side): Side => (s === 'client' ? 'server' : 'client');
 
+/** A moment of the connection as an offset from its first packet. */
+function when(c: TrackedConnection, time: number): string {
+  return `+${(time - c.start).toFixed(3)} s`;
+}
+
+/** Time of the step at `frame` on `side`'s timeline (the FIN it sent, say). */
+function timeOfFrame(c: TrackedConnection, frame: number | null): number | null {
+  if (frame === null) return null;
+  for (const side of ['client', 'server'] as const) {
+    const step = c.timeline[side].find((s) => s.frame === frame);
+    if (step !== undefined) return step.time;
+  }
+  return null;
+}
+
 /** What each application saw, given what `who` saw and what its peer saw. */
 function appsOf(who: Side, mine: string, theirs: string): Diagnosis['apps'] {
   return who === 'client' ? { client: mine, server: theirs } : { client: theirs, server: mine };
@@ -78,7 +93,7 @@ function verdict(c: TrackedConnection, captureEnd: number): Verdict {
         closer,
         evidence: nonNull([x.finFrame, x.finAckedFrame, wrote]),
         apps: appsOf(closer, 'nothing yet (waiting for the peer to close)', 'EOF, not closed'),
-        story: `the ${closer} closed (FIN acknowledged) but the ${open} never closed its side${wrote !== null ? ', though it kept sending data' : ''}: the ${open} sits in CLOSE-WAIT, the ${closer} in FIN-WAIT-2 until the capture ends`,
+        story: `the ${closer} closed at ${when(c, timeOfFrame(c, x.finFrame) ?? c.start)} (FIN acknowledged) but the ${open} never closed its side${wrote !== null ? ', though it kept sending data' : ''}: the ${open} sat in CLOSE-WAIT for ${(c.reportedAt - (timeOfFrame(c, x.finFrame) ?? c.start)).toFixed(1)} s, the ${closer} in FIN-WAIT-2, until the capture ended`,
         hint: `check that the ${open} application closes the socket when read returns 0 (EOF); a CLOSE-WAIT that lasts is a leak`,
       };
     }
@@ -198,6 +213,7 @@ function reset(c: TrackedConnection, rst: EndingRstRecord): Verdict {
   const sender = c.sides[by];
   const receiver = c.sides[peer];
   const base = { closer: by, evidence: nonNull([sender.finFrame, receiver.dataAfterPeerFinFrame, rst.frame]) };
+  const at = when(c, rst.time);
   // Linux sends RST+ACK when its keepalive probes run out: that RST is the give-up.
   if (rst.afterUnansweredKeepalives && rst.withAck) {
     return {
@@ -218,7 +234,7 @@ function reset(c: TrackedConnection, rst: EndingRstRecord): Verdict {
         ending: 'reset',
         detail: 'after-close',
         apps: appsOf(by, 'EOF, closed', 'EOF, then EPIPE on the next write'),
-        story: `the ${by} had closed; the ${peer} wrote after that and the ${by} host answered with RST`,
+        story: `the ${by} had closed; the ${peer} wrote after that and the ${by} host answered with RST at ${at}`,
         hint: `the ${peer} wrote to a connection whose other end was gone: handle EPIPE (or ignore SIGPIPE) and check for EOF before writing`,
       };
     }
@@ -252,7 +268,7 @@ function reset(c: TrackedConnection, rst: EndingRstRecord): Verdict {
     ending: 'reset',
     detail: 'abort',
     apps: appsOf(by, 'closed (abortive)', inCloseWait ? 'EOF, then EPIPE on write' : 'ECONNRESET'),
-    story: `the ${by} aborted the connection with RST instead of closing it`,
+    story: `the ${by} aborted the connection with RST at ${at} instead of closing it`,
     hint: `the ${by} closed with SO_LINGER {on, 0}, closed with unread data in its receive buffer (Linux sends RST), or was killed`,
   };
 }
@@ -275,7 +291,7 @@ function graceful(c: TrackedConnection): Verdict {
     flags,
     evidence: nonNull([a.finFrame, a.finAckedFrame, p.finFrame, p.finAckedFrame]),
     apps: { client: 'EOF', server: 'EOF' },
-    story: `the ${first} closed first; the ${second} ${threeSegments ? 'acknowledged and closed in one segment (FIN+ACK)' : 'acknowledged, then closed'}; the ${first} holds TIME-WAIT${flags.includes('lost-last-ack') ? '; the last ACK was lost, so the ' + second + ' retransmitted its FIN' : ''}`,
+    story: `the ${first} closed first at ${when(c, timeOfFrame(c, a.finFrame) ?? c.start)}; the ${second} ${threeSegments ? 'acknowledged and closed in one segment (FIN+ACK)' : 'acknowledged, then closed'}; the ${first} holds TIME-WAIT${flags.includes('lost-last-ack') ? '; the last ACK was lost, so the ' + second + ' retransmitted its FIN' : ''}`,
   };
 }
 
