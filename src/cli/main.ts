@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { analyzeCommand } from './commands/analyze/command.js';
 import { connectionsCommand } from './commands/connections/command.js';
 import { infoCommand } from './commands/info/command.js';
 import { segmentsCommand } from './commands/segments/command.js';
 import { EXIT_BAD_INPUT } from './fail.js';
 import { protectStdinArg } from './stdin-arg.js';
 
-const commands = [connectionsCommand, infoCommand, segmentsCommand];
+const commands = [analyzeCommand, connectionsCommand, infoCommand, segmentsCommand];
 
 async function main(): Promise<void> {
   const cli = yargs(protectStdinArg(hideBin(process.argv)))

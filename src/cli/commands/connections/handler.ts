@@ -3,8 +3,7 @@ import { formatEndpoint } from '../../../track/report.js';
 import { connectionReport, type ConnectionReport } from '../../../report/connection-report.js';
 import { trackCapture, type TrackResult } from '../../../track/track-capture.js';
 import type { TrackedConnection } from '../../../track/report.js';
-import { formatWarning } from '../../../capture/errors.js';
-import { decodeNotices } from '../../../decode/notices.js';
+import { captureWarnings } from '../../../analyze.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
 
 export interface ConnectionsArgs {
@@ -45,9 +44,7 @@ export async function connectionsHandler(args: ConnectionsArgs): Promise<number>
   await flush();
   if (args.format === 'table') await writeOut(renderTable(collected));
   if (result !== undefined) {
-    const notes = [...result.summary.warnings.map(formatWarning), ...decodeNotices(result.decoder.counts)];
-    if (result.stats.overflowPackets > 0) notes.push(`${result.stats.overflowPackets} packets of connections not tracked: more than ${result.stats.peakTracked} open at once`);
-    for (const n of notes) process.stderr.write(`teardown: ${args.file}: warning: ${n}\n`);
+    for (const n of captureWarnings(result)) process.stderr.write(`teardown: ${args.file}: warning: ${n}\n`);
   }
   return exitCode;
 }

@@ -1,0 +1,135 @@
+import { formatWarning } from './capture/errors.js';
+import type { CaptureEnd } from './capture/capture-end.js';
+import type { CaptureInput } from './capture/reader.js';
+import { decodeNotices } from './decode/notices.js';
+import { connectionReport, type ConnectionReport } from './report/connection-report.js';
+import { matches, type ConnectionFilter } from './report/filter.js';
+import { StreamOrder } from './report/stream-order.js';
+import { summarize, type Summary } from './report/summary.js';
+import { trackCapture, type TrackResult } from './track/track-capture.js';
+import type { TrackerOptions, TrackerStats } from './track/tracker.js';
+
+export interface AnalyzeOptions {
+  /** Connection tracking limits (idle timeout, table size, ...). */
+  tracker?: Partial<TrackerOptions>;
+  /** Only connections that match. */
+  filter?: ConnectionFilter;
+}
+
+/** A whole capture analysed (shared/spec/output.md: `--format json`). */
+export interface AnalysisResult {
+  file: string;
+  summary: Summary;
+  connections: ConnectionReport[];
+  /** One line each: the capture was cut short, link types not decoded, overflow, ... */
+  warnings: string[];
+  captureEnd: CaptureEnd | null;
+  stats: TrackerStats;
+}
+
+/** The warnings a finished (or failed) read leaves, one line each. */
+export function captureWarnings(result: TrackResult): string[] {
+  const notes = [...result.summary.warnings.map(formatWarning), ...decodeNotices(result.decoder.counts)];
+  if (result.stats.overflowPackets > 0) {
+    notes.push(`${result.stats.overflowPackets} packets of connections not tracked: more than ${result.stats.peakTracked} open at once`);
+  }
+  return notes;
+}
+
+/**
+ * Runs read → decode → track → diagnose over a capture, handing each connection's
+ * report to `visit` in the order of the connections' first packets. `beforeRead` is
+ * awaited before each read from the input, so a slow consumer slows the reading.
+ * Throws a CaptureError for a damaged capture after reporting what came before.
+ */
+export async function runAnalysis(
+  input: CaptureInput,
+  visit: (c: ConnectionReport) => void,
+  options: AnalyzeOptions & { beforeRead?: () => Promise<void> | void } = {},
+): Promise<TrackResult> {
+  const order = new StreamOrder<ConnectionReport>((c) => {
+    if (options.filter === undefined || matches(c, options.filter)) visit(c);
+  });
+  try {
+    return await trackCapture(input, (tracked) => order.add(connectionReport(tracked)), {
+      tracker: options.tracker,
+      read: { beforeRead: options.beforeRead },
+    });
+  } finally {
+    order.flush();
+  }
+}
+
+/** Analyses a whole capture file: every connection, a summary and the warnings. */
+export async function analyzeFile(path: string, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+  const connections: ConnectionReport[] = [];
+  const result = await runAnalysis(path, (c) => connections.push(c), options);
+  return { file: path, summary: summarize(connections), connections, warnings: captureWarnings(result), captureEnd: result.end, stats: result.stats };
+}
+
+/**
+ * Streams a capture's connection reports, in the order of their first packets, as they
+ * become final. Reading pauses while more than `buffered` reports wait for the consumer,
+ * so memory stays bounded however large the capture.
+ */
+export async function* analyze(input: CaptureInput, options: AnalyzeOptions & { buffered?: number } = {}): AsyncGenerator<ConnectionReport> {
+  const limit = options.buffered ?? 1000;
+  const ready: ConnectionReport[] = [];
+  let wake: (() => void) | null = null;
+  let drained: (() => void) | null = null;
+  let done = false;
+  let stopped = false;
+  let failure: unknown = null;
+  const notify = (): void => {
+    wake?.();
+    wake = null;
+  };
+  const running = runAnalysis(
+    input,
+    (c) => {
+      ready.push(c);
+      notify();
+    },
+    {
+      ...options,
+      beforeRead: () => {
+        // The consumer stopped iterating: stop reading too (the rejection ends the run).
+        if (stopped) throw new StoppedReading();
+        return ready.length > limit ? new Promise<void>((resolve) => (drained = resolve)) : undefined;
+      },
+    },
+  ).then(
+    () => {
+      done = true;
+      notify();
+    },
+    (err: unknown) => {
+      if (!(err instanceof StoppedReading)) failure = err;
+      done = true;
+      notify();
+    },
+  );
+  try {
+    for (;;) {
+      while (ready.length > 0) {
+        yield ready.shift()!;
+        if (ready.length <= limit / 2 && drained !== null) {
+          const resume: () => void = drained;
+          drained = null;
+          resume();
+        }
+      }
+      if (done) break;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+    if (failure !== null) throw failure;
+  } finally {
+    stopped = true;
+    const resume = drained as (() => void) | null;
+    resume?.();
+    await running;
+  }
+}
+
+/** Thrown into the reader when an `analyze` consumer stops early. */
+class StoppedReading extends Error {}

@@ -1,0 +1,36 @@
+import type { CommandModule } from 'yargs';
+import { analyzeHandler, type AnalyzeArgs } from './handler.js';
+import { runHandler } from '../../run.js';
+import { restoreStdinAll } from '../../stdin-arg.js';
+import type { Ending } from '../../../diagnosis/types.js';
+
+const ENDINGS: Ending[] = ['graceful', 'simultaneous-close', 'half-closed', 'reset', 'refused', 'unreachable', 'timeout', 'half-open', 'open', 'not-established'];
+
+/**
+ * Accepts "reset,timeout" as well as a repeated option. Not yargs' `array`: an array
+ * option swallows the file names that follow it as more values.
+ */
+const list = (values: string | string[]): string[] => [values].flat().flatMap((v) => String(v).split(',')).filter((v) => v !== '');
+
+export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
+  command: ['analyze <files..>', '$0 <files..>'],
+  describe: 'How every TCP connection ended, and why (the default command)',
+  builder: (y) =>
+    y
+      .positional('files', { type: 'string', array: true, demandOption: true, coerce: restoreStdinAll, describe: 'capture files, or - for standard input' })
+      .option('format', { choices: ['table', 'json', 'ndjson', 'csv'] as const, default: 'table' as const, describe: 'output format (json: shared/spec/output.md)' })
+      .option('sort', { choices: ['capture', 'problems'] as const, default: 'capture' as const, describe: 'capture order, or problems first' })
+      .option('ending', { type: 'string', coerce: (v: string | string[]) => list(v) as Ending[], describe: `only these endings (${ENDINGS.join(', ')})` })
+      .option('problems', { type: 'boolean', default: false, describe: 'only problems: every ending but graceful and open' })
+      .option('host', { type: 'string', coerce: list, describe: 'only connections with this address on either side' })
+      .option('port', { type: 'string', coerce: (v: string | string[]) => list(v).map(Number), describe: 'only connections with this port on either side' })
+      .option('stream', { type: 'string', coerce: (v: string | string[]) => list(v).map(Number), describe: "only this Wireshark tcp.stream" })
+      .option('quiet', { type: 'boolean', default: false, describe: 'no warnings on stderr (errors still)' })
+      .check((a) => {
+        const bad = (a.ending ?? []).filter((e) => !ENDINGS.includes(e));
+        if (bad.length > 0) throw new Error(`unknown ending ${bad.join(', ')} (one of ${ENDINGS.join(', ')})`);
+        if ([...(a.port ?? []), ...(a.stream ?? [])].some((n) => !Number.isInteger(n) || n < 0)) throw new Error('--port and --stream take whole numbers');
+        return true;
+      }),
+  handler: (args) => runHandler(analyzeHandler, args),
+};

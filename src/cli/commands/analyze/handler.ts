@@ -1,0 +1,125 @@
+import Table from 'cli-table3';
+import { analyzeFile, captureWarnings, runAnalysis, type AnalysisResult } from '../../../analyze.js';
+import type { Ending } from '../../../diagnosis/types.js';
+import type { ConnectionReport } from '../../../report/connection-report.js';
+import { csvHeader, csvRow } from '../../../report/csv.js';
+import { isProblem, type ConnectionFilter } from '../../../report/filter.js';
+import { summarize, type Summary } from '../../../report/summary.js';
+import { formatEndpoint } from '../../../track/report.js';
+import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
+
+export interface AnalyzeArgs {
+  files: string[];
+  format: 'table' | 'json' | 'ndjson' | 'csv';
+  sort: 'capture' | 'problems';
+  ending?: Ending[];
+  problems: boolean;
+  host?: string[];
+  port?: number[];
+  stream?: number[];
+  quiet: boolean;
+}
+
+/** Analyses each file: a report per file, labelled when there are several. */
+export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
+  const filter: ConnectionFilter = { endings: args.ending, problems: args.problems, hosts: args.host, ports: args.port, streams: args.stream };
+  let exitCode = EXIT_OK;
+  const fail = (file: string, err: unknown): void => {
+    process.stderr.write(failureLine(file, err) + '\n');
+    exitCode = EXIT_BAD_INPUT;
+  };
+  const warn = (file: string, warnings: string[]): void => {
+    if (!args.quiet) for (const w of warnings) process.stderr.write(`teardown: ${file}: warning: ${w}\n`);
+  };
+
+  if (args.format === 'ndjson') {
+    // Streams: one line per connection as soon as it is final, in first-packet order.
+    for (const file of args.files) {
+      let lines: string[] = [];
+      const flush = async (): Promise<void> => {
+        if (lines.length === 0) return;
+        const text = lines.join('\n') + '\n';
+        lines = [];
+        await writeOut(text);
+      };
+      try {
+        const result = await runAnalysis(file, (c) => lines.push(JSON.stringify({ file, ...c })), { filter, beforeRead: flush });
+        await flush();
+        warn(file, captureWarnings(result));
+      } catch (err) {
+        await flush();
+        fail(file, err);
+      }
+    }
+    return exitCode;
+  }
+
+  const results: AnalysisResult[] = [];
+  for (const file of args.files) {
+    try {
+      const result = await analyzeFile(file, { filter });
+      warn(file, result.warnings);
+      results.push(result);
+    } catch (err) {
+      fail(file, err);
+    }
+  }
+  for (const r of results) if (args.sort === 'problems') r.connections.sort(problemsFirst);
+
+  switch (args.format) {
+    case 'json': {
+      const objects = results.map((r) => ({ file: r.file, summary: r.summary, connections: r.connections, warnings: r.warnings }));
+      await writeOut(JSON.stringify(objects.length === 1 ? objects[0] : objects, null, 2) + '\n');
+      break;
+    }
+    case 'csv':
+      await writeOut([csvHeader(), ...results.flatMap((r) => r.connections.map((c) => csvRow(r.file, c)))].join('\n') + '\n');
+      break;
+    case 'table':
+      await writeOut(results.map((r) => renderTable(r, results.length > 1)).join('\n'));
+      break;
+  }
+  return exitCode;
+}
+
+/** Problems first (resets, timeouts, ... before graceful and open), then capture order. */
+function problemsFirst(a: ConnectionReport, b: ConnectionReport): number {
+  return Number(isProblem(b)) - Number(isProblem(a)) || a.stream - b.stream;
+}
+
+function renderTable(r: AnalysisResult, labelled: boolean): string {
+  const colour = process.env.NO_COLOR === undefined && process.stdout.isTTY === true;
+  const table = new Table({
+    head: ['stream', 'client → server', 'start', 'duration', 'ending', 'closer', 'packets c/s', 'explanation'],
+    style: { head: colour ? ['cyan'] : [], border: colour ? ['grey'] : [] },
+    colWidths: [null, null, null, null, null, null, null, 72] as unknown as number[],
+    wordWrap: true,
+  });
+  const t0 = Math.min(...r.connections.map((c) => c.start));
+  for (const c of r.connections) {
+    table.push([
+      c.stream,
+      `${formatEndpoint(c.client)} → ${formatEndpoint(c.server)}`,
+      `+${(c.start - t0).toFixed(3)}s`,
+      `${(c.end - c.start).toFixed(3)}s`,
+      c.detail === null ? c.ending : `${c.ending} (${c.detail})`,
+      c.closer ?? '',
+      `${c.packets.client}/${c.packets.server}`,
+      c.explanation.replace(/^\S+ → \S+: /, ''),
+    ]);
+  }
+  const heading = labelled ? `${r.file}\n` : '';
+  return `${heading}${r.connections.length > 0 ? table.toString() + '\n' : ''}${renderSummary(r.summary)}`;
+}
+
+function renderSummary(s: Summary): string {
+  const counts = Object.entries(s.byEnding).sort(([, a], [, b]) => b - a).map(([ending, n]) => `${n} ${ending}`).join(', ');
+  const lines = [`${s.connections} connection${s.connections === 1 ? '' : 's'}${counts === '' ? '' : `: ${counts}`}`];
+  if (s.topProblems.length > 0) {
+    lines.push('top problems:');
+    for (const p of s.topProblems) {
+      lines.push(`  ${p.connections} × ${p.ending}${p.detail === null ? '' : ` (${p.detail})`} with ${p.server} (streams ${p.streams.join(', ')}${p.connections > p.streams.length ? ', ...' : ''})`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}

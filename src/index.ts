@@ -1,0 +1,16 @@
+/**
+ * tcp-teardown as a library: analyse a capture and get, for every TCP connection, how
+ * it ended and why. `analyzeFile` returns the whole report; `analyze` streams reports
+ * (in first-packet order) for captures too large to hold.
+ */
+export { analyze, analyzeFile, captureWarnings, type AnalysisResult, type AnalyzeOptions } from './analyze.js';
+export type { ConnectionReport } from './report/connection-report.js';
+export type { ConnectionFilter } from './report/filter.js';
+export type { Summary, ProblemGroup } from './report/summary.js';
+export type { Diagnosis, Ending, ResetKind, TimeoutKind, Side } from './diagnosis/types.js';
+export type { TrackedConnection, SideRecord, EndpointAddress, IcmpRecord } from './track/report.js';
+export type { Step } from './state/timeline.js';
+export type { TcpState } from './state/tcp-state.js';
+export type { TrackerOptions } from './track/tracker.js';
+export { CaptureError, type CaptureErrorKind } from './capture/errors.js';
+export type { CaptureInput } from './capture/reader.js';

@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyze, analyzeFile, CaptureError } from '../../src/index.js';
+import { READER_FIXTURES, REPO } from '../helpers/paths.js';
+
+const DEMO = join(REPO, 'fixtures', 'demo.pcap');
+
+describe('library API', () => {
+  it('analyzeFile returns every connection in stream order, a summary and warnings', async () => {
+    const r = await analyzeFile(DEMO);
+    expect(r.connections.map((c) => c.stream)).toEqual(r.connections.map((_, i) => i));
+    expect(r.summary.connections).toBe(r.connections.length);
+    expect(Object.values(r.summary.byEnding).reduce((a, b) => a + b, 0)).toBe(r.connections.length);
+    expect(Object.keys(r.summary.byEnding).length).toBeGreaterThanOrEqual(9);
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('analyze streams the same reports, in the same order', async () => {
+    const whole = await analyzeFile(DEMO);
+    const streamed = [];
+    for await (const c of analyze(DEMO, { buffered: 2 })) streamed.push(c);
+    expect(streamed).toEqual(whole.connections);
+  });
+
+  it('stops reading when the consumer stops', async () => {
+    const seen: number[] = [];
+    for await (const c of analyze(DEMO, { buffered: 1 })) {
+      seen.push(c.stream);
+      if (seen.length === 2) break;
+    }
+    expect(seen).toEqual([0, 1]);
+  });
+
+  it('filters', async () => {
+    const r = await analyzeFile(DEMO, { filter: { endings: ['reset'] } });
+    expect(r.connections.length).toBeGreaterThan(3);
+    expect(new Set(r.connections.map((c) => c.ending))).toEqual(new Set(['reset']));
+  });
+
+  it('rejects a damaged capture with a CaptureError naming the byte offset', async () => {
+    await expect(analyzeFile(join(READER_FIXTURES, 'broken-magic.pcap'))).rejects.toBeInstanceOf(CaptureError);
+    await expect(analyzeFile(join(READER_FIXTURES, 'broken-magic.pcap'))).rejects.toThrow(/at byte 0$/);
+  });
+});

@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeFile } from '../../src/index.js';
+import { READER_FIXTURES, REPO } from '../helpers/paths.js';
+
+const BIN = join(REPO, 'dist', 'src', 'cli', 'main.js');
+const DEMO = join(REPO, 'fixtures', 'demo.pcap');
+const LAB = join(REPO, 'fixtures', 'lab');
+
+function teardown(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** The per-connection fields shared/spec/output.md promises. */
+const CONTRACT = ['stream', 'client', 'server', 'roleGuessed', 'firstFrame', 'lastFrame', 'start', 'end', 'packets', 'bytes',
+  'ending', 'detail', 'closer', 'flags', 'timeline', 'apps', 'evidence', 'explanation', 'zeek', 'filter'];
+
+describe('teardown analyze', () => {
+  it('is the default command: a table and a summary of the demo capture', async () => {
+    const r = await teardown([DEMO]);
+    const { summary } = await analyzeFile(DEMO);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`${summary.connections} connections: `);
+    expect(r.stdout).toMatch(/top problems:\n {2}\d+ × /);
+    expect(r.stdout).toMatch(/│ simultaneous-close +│ both +│/);
+  });
+
+  it('--format json follows the output contract', async () => {
+    const r = await teardown(['analyze', '--format', 'json', DEMO]);
+    const doc = JSON.parse(r.stdout) as { file: string; summary: unknown; connections: Record<string, unknown>[]; warnings: string[] };
+    expect(Object.keys(doc)).toEqual(['file', 'summary', 'connections', 'warnings']);
+    for (const c of doc.connections) {
+      for (const field of CONTRACT) expect(c, field).toHaveProperty(field);
+      expect(Object.keys(c.timeline as object)).toEqual(['client', 'server']);
+      expect(Object.keys(c.zeek as object)).toEqual(['connState', 'history']);
+    }
+  });
+
+  it('--format ndjson prints one object per connection in first-packet order and nothing else', async () => {
+    const r = await teardown(['--format', 'ndjson', DEMO]);
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { stream: number; firstFrame: number });
+    expect(rows.map((c) => c.stream)).toEqual(rows.map((_, i) => i));
+    expect(rows.map((c) => c.firstFrame)).toEqual([...rows.map((c) => c.firstFrame)].sort((a, b) => a - b));
+  });
+
+  it('--format csv has a header and one quoted row per connection', async () => {
+    const r = await teardown(['--format', 'csv', join(LAB, 'server-killed-client-writes.pcap')]);
+    const [header, row, ...rest] = r.stdout.trim().split('\n');
+    expect(header).toMatch(/^file,stream,client,server,/);
+    expect(rest).toEqual([]);
+    expect(row).toMatch(/,reset,after-close,server,.*,"198\.18\.1\.2:\d+ → 198\.18\.2\.2:8092: the server had closed; /);
+  });
+
+  it('filters by ending, problem, port and stream', async () => {
+    const only = async (...args: string[]) => {
+      const r = await teardown(['--format', 'ndjson', ...args, DEMO]);
+      return r.stdout.trim().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { ending: string; stream: number; server: { port: number } });
+    };
+    expect(new Set((await only('--ending', 'reset,timeout')).map((c) => c.ending))).toEqual(new Set(['reset', 'timeout']));
+    expect((await only('--problems')).some((c) => c.ending === 'graceful' || c.ending === 'open')).toBe(false);
+    expect((await only('--port', '8084')).map((c) => c.server.port)).toEqual([8084]);
+    expect((await only('--stream', '3')).map((c) => c.stream)).toEqual([3]);
+  });
+
+  it('--sort problems puts problems first', async () => {
+    const r = await teardown(['--format', 'json', '--sort', 'problems', DEMO]);
+    const endings = (JSON.parse(r.stdout) as { connections: { ending: string }[] }).connections.map((c) => c.ending);
+    const firstFine = endings.findIndex((e) => e === 'graceful' || e === 'open');
+    expect(endings.slice(firstFine).every((e) => e === 'graceful' || e === 'open')).toBe(true);
+  });
+
+  it('labels several files, and a bad one fails with exit 2 while the others are reported', async () => {
+    const bad = join(READER_FIXTURES, 'broken-magic.pcap');
+    const r = await teardown([join(LAB, 'refused.pcap'), bad, join(LAB, 'open-at-end.pcap')]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('refused.pcap\n');
+    expect(r.stdout).toContain('open-at-end.pcap\n');
+    expect(r.stderr).toBe(`teardown: ${bad}: not a pcap or pcapng capture (starts with 42 41 44 21) at byte 0\n`);
+  });
+
+  it('rejects an unknown ending with exit 2', async () => {
+    const r = await teardown(['--ending', 'exploded', DEMO]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown ending exploded/);
+  });
+});
