@@ -2,13 +2,14 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyzeCommand } from './commands/analyze/command.js';
+import { assertCommand } from './commands/assert/command.js';
 import { connectionsCommand } from './commands/connections/command.js';
 import { infoCommand } from './commands/info/command.js';
 import { segmentsCommand } from './commands/segments/command.js';
 import { EXIT_BAD_INPUT } from './fail.js';
 import { protectStdinArg } from './stdin-arg.js';
 
-const commands = [analyzeCommand, connectionsCommand, infoCommand, segmentsCommand];
+const commands = [analyzeCommand, assertCommand, connectionsCommand, infoCommand, segmentsCommand];
 
 async function main(): Promise<void> {
   const cli = yargs(protectStdinArg(hideBin(process.argv)))

@@ -1,0 +1,132 @@
+import type { Ending } from '../diagnosis/types.js';
+import type { ConnectionReport } from '../report/connection-report.js';
+
+const ENDINGS: readonly Ending[] = ['graceful', 'simultaneous-close', 'half-closed', 'reset', 'refused', 'unreachable', 'timeout', 'half-open', 'open', 'not-established'];
+
+/** An ending, optionally narrowed to a detail: `reset`, `reset:abort`, `timeout/connect`. */
+interface EndingSpec {
+  ending: Ending;
+  detail: string | null;
+}
+
+type Comparison = '<=' | '>=' | '==' | '<' | '>';
+
+/** One parsed expectation; `text` is what the user wrote. */
+export type Expectation = { text: string } & (
+  | { kind: 'all'; spec: EndingSpec }
+  | { kind: 'none'; spec: EndingSpec; longerThan: number | null }
+  | { kind: 'count'; spec: EndingSpec; op: Comparison; n: number }
+  | { kind: 'stream'; stream: number; spec: EndingSpec }
+  | { kind: 'closer'; port: number; closer: 'client' | 'server' | 'both' }
+);
+
+export interface Verdict {
+  expectation: Expectation;
+  passed: boolean;
+  /** One line: what was found. */
+  message: string;
+  /** The connections that break it (at most 20 listed). */
+  offenders: ConnectionReport[];
+}
+
+export class ExpectationError extends Error {}
+
+function endingSpec(text: string, whole: string): EndingSpec {
+  const [ending, detail] = text.split(/[:/]/, 2);
+  if (!ENDINGS.includes(ending as Ending)) throw new ExpectationError(`"${whole}": unknown ending ${ending} (one of ${ENDINGS.join(', ')})`);
+  return { ending: ending as Ending, detail: detail ?? null };
+}
+
+/**
+ * Parses one expectation:
+ *   all ENDING · no ENDING [longer than Ns] · ENDING[:DETAIL] <=|<|>=|>|== N ·
+ *   stream N is ENDING[/DETAIL] · closer of port N is client|server|both
+ */
+export function parseExpectation(raw: string): Expectation {
+  const text = raw.trim().replace(/\s+/g, ' ');
+  let m: RegExpExecArray | null;
+  if ((m = /^all (\S+)$/.exec(text)) !== null) return { text, kind: 'all', spec: endingSpec(m[1]!, text) };
+  if ((m = /^no (\S+)(?: longer than (\d+(?:\.\d+)?) ?s)?$/.exec(text)) !== null) {
+    return { text, kind: 'none', spec: endingSpec(m[1]!, text), longerThan: m[2] === undefined ? null : Number(m[2]) };
+  }
+  if ((m = /^(\S+?) ?(<=|>=|==|=|<|>) ?(\d+)$/.exec(text)) !== null) {
+    const op = (m[2] === '=' ? '==' : m[2]) as Comparison;
+    return { text, kind: 'count', spec: endingSpec(m[1]!, text), op, n: Number(m[3]) };
+  }
+  if ((m = /^stream (\d+) is (\S+)$/.exec(text)) !== null) return { text, kind: 'stream', stream: Number(m[1]), spec: endingSpec(m[2]!, text) };
+  if ((m = /^closer of port (\d+) is (client|server|both)$/.exec(text)) !== null) {
+    return { text, kind: 'closer', port: Number(m[1]), closer: m[2] as 'client' | 'server' | 'both' };
+  }
+  throw new ExpectationError(`"${raw.trim()}": not an expectation (all E | no E [longer than Ns] | E OP N | stream N is E | closer of port N is client|server|both)`);
+}
+
+/**
+ * Expectations from a rules file: JSON `{"expect": [...]}` or `[...]`, or the YAML
+ * subset `expect:` followed by `- item` lines (no YAML library needed for a list).
+ */
+export function parseRulesFile(text: string): string[] {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    const doc = JSON.parse(trimmed) as unknown;
+    const list = Array.isArray(doc) ? doc : (doc as { expect?: unknown }).expect;
+    if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) throw new ExpectationError('rules file: expected {"expect": ["...", ...]}');
+    return list;
+  }
+  const items: string[] = [];
+  for (const line of trimmed.split('\n')) {
+    const l = line.replace(/#.*$/, '').trim();
+    if (l === '' || l === 'expect:') continue;
+    if (!l.startsWith('- ')) throw new ExpectationError(`rules file: "${l}" is not a "- expectation" line under expect:`);
+    items.push(l.slice(2).replace(/^["']|["']$/g, ''));
+  }
+  return items;
+}
+
+function fits(c: ConnectionReport, spec: EndingSpec): boolean {
+  if (c.ending !== spec.ending) return false;
+  if (spec.detail === null) return true;
+  return (c.detail ?? '').replace(/ /g, '-') === spec.detail.replace(/ /g, '-');
+}
+
+/** How long a connection has been in its ending: a half-closed one since the FIN, others their duration. */
+function lasting(c: ConnectionReport): number {
+  if (c.ending === 'half-closed' && c.closer !== null && c.closer !== 'both') {
+    const fin = c.sides[c.closer].finFrame;
+    const step = c.timeline[c.closer].find((s) => s.frame === fin);
+    if (step !== undefined) return c.reportedAt - step.time;
+  }
+  return c.end - c.start;
+}
+
+const compare = (a: number, op: Comparison, b: number): boolean =>
+  op === '<=' ? a <= b : op === '>=' ? a >= b : op === '<' ? a < b : op === '>' ? a > b : a === b;
+
+/** Checks one expectation against every connection of a capture. */
+export function evaluate(e: Expectation, connections: readonly ConnectionReport[]): Verdict {
+  const verdict = (offenders: ConnectionReport[], passed: boolean, message: string): Verdict => ({ expectation: e, passed, message, offenders: offenders.slice(0, 20) });
+  switch (e.kind) {
+    case 'all': {
+      const off = connections.filter((c) => !fits(c, e.spec));
+      return verdict(off, off.length === 0, `${connections.length - off.length} of ${connections.length} connections are ${e.text.slice(4)}`);
+    }
+    case 'none': {
+      const off = connections.filter((c) => fits(c, e.spec) && (e.longerThan === null || lasting(c) > e.longerThan));
+      return verdict(off, off.length === 0, `${off.length} connection${off.length === 1 ? '' : 's'} ${e.text.slice(3)}`);
+    }
+    case 'count': {
+      const hits = connections.filter((c) => fits(c, e.spec));
+      const ok = compare(hits.length, e.op, e.n);
+      return verdict(ok ? [] : hits, ok, `${hits.length} connection${hits.length === 1 ? '' : 's'} ${e.spec.ending}${e.spec.detail === null ? '' : `:${e.spec.detail}`}`);
+    }
+    case 'stream': {
+      const c = connections.find((x) => x.stream === e.stream);
+      if (c === undefined) return verdict([], false, `no stream ${e.stream} in the capture`);
+      return verdict(fits(c, e.spec) ? [] : [c], fits(c, e.spec), `stream ${e.stream} is ${c.ending}${c.detail === null ? '' : ` (${c.detail})`}`);
+    }
+    case 'closer': {
+      const on = connections.filter((c) => c.client.port === e.port || c.server.port === e.port);
+      const off = on.filter((c) => c.closer !== e.closer);
+      return verdict(off, on.length > 0 && off.length === 0, on.length === 0 ? `no connection on port ${e.port}` : `${on.length - off.length} of ${on.length} connections on port ${e.port} closed by the ${e.closer}`);
+    }
+  }
+}
