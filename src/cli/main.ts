@@ -6,10 +6,11 @@ import { assertCommand } from './commands/assert/command.js';
 import { connectionsCommand } from './commands/connections/command.js';
 import { infoCommand } from './commands/info/command.js';
 import { segmentsCommand } from './commands/segments/command.js';
+import { showCommand } from './commands/show/command.js';
 import { EXIT_BAD_INPUT } from './fail.js';
 import { protectStdinArg } from './stdin-arg.js';
 
-const commands = [analyzeCommand, assertCommand, connectionsCommand, infoCommand, segmentsCommand];
+const commands = [analyzeCommand, assertCommand, connectionsCommand, infoCommand, segmentsCommand, showCommand];
 
 async function main(): Promise<void> {
   const cli = yargs(protectStdinArg(hideBin(process.argv)))

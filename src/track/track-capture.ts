@@ -22,7 +22,12 @@ export interface TrackResult {
 export async function trackCapture(
   input: CaptureInput,
   visit: (c: TrackedConnection) => void,
-  options: { tracker?: Partial<TrackerOptions>; read?: ReadOptions } = {},
+  options: {
+    tracker?: Partial<TrackerOptions>;
+    read?: ReadOptions;
+    /** Called for each TCP segment with the stream it joined (-1: not tracked). */
+    onSegment?: (rec: PacketRecord, decoder: PacketDecoder, stream: number) => void;
+  } = {},
 ): Promise<TrackResult> {
   const decoder = new PacketDecoder();
   const tracker = new Tracker((c, reason, at) => visit(trackedConnection(c, reason, at)), options.tracker);
@@ -36,7 +41,10 @@ export async function trackCapture(
       any = true;
     }
     const outcome = decoder.decode(rec);
-    if (outcome === 'tcp') tracker.segment(rec, decoder);
+    if (outcome === 'tcp') {
+      const stream = tracker.segment(rec, decoder);
+      options.onSegment?.(rec, decoder, stream);
+    }
     else if (outcome === 'icmp-error') tracker.icmpError(rec, decoder);
   };
   const finish = (summary: CaptureSummary): TrackResult => {

@@ -112,8 +112,8 @@ export class Tracker {
     this.options = { ...DEFAULT_TRACKER_OPTIONS, ...options };
   }
 
-  /** A decoded TCP segment (outcome 'tcp'). */
-  segment(rec: PacketRecord, d: PacketDecoder): void {
+  /** A decoded TCP segment (outcome 'tcp'); returns the stream it joined, or -1 (untracked, or late). */
+  segment(rec: PacketRecord, d: PacketDecoder): number {
     const { ip, tcp } = d;
     const at = this.begin(rec);
     const hash = flowHash(ip.version, ip.src, tcp.srcPort, ip.dst, tcp.dstPort);
@@ -122,7 +122,7 @@ export class Tracker {
     let conn: Connection | undefined;
     if (e === undefined) {
       conn = this.open(hash, ip.version, ip.src, tcp.srcPort, ip.dst, tcp.dstPort, tcp.flags);
-      if (conn === undefined) return;
+      if (conn === undefined) return -1;
     } else {
       const side = e.sideOf(ip.src, tcp.srcPort);
       const base = e instanceof Tombstone ? e.base[side] : e.dirs[side].baseSet ? e.dirs[side].base : null;
@@ -132,13 +132,14 @@ export class Tracker {
         this.stats.latePackets++;
         e.end = at.time;
         this.table.touch(e, TOMBSTONES);
-        return;
+        return e.stream;
       } else {
         conn = e;
       }
     }
     conn.segment(conn.sideOf(ip.src, tcp.srcPort), tcp, at);
     this.table.touch(conn, conn.closed ? CLOSED : LIVE);
+    return conn.stream;
   }
 
   /** A decoded ICMP error quoting a TCP header (outcome 'icmp-error'). */

@@ -137,3 +137,28 @@ describe('teardown assert', () => {
     expect(b.stderr).toMatch(/at byte 0\n$/);
   });
 });
+
+describe('teardown show', () => {
+  it("draws both timelines as a ladder with the connection's story", async () => {
+    const r = await teardown(['show', join(LAB, 'simultaneous-close.pcap'), '--stream', '0']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^stream 0: 198\.18\.1\.2:\d+ → 198\.18\.2\.2:8084$/);
+    expect(lines[1]).toBe('ending: simultaneous-close, closed by both sides');
+    expect(r.stdout).toMatch(/#\d+ +SYN-SENT +── SYN seq=0 len=0 ─+▶ SYN-RECEIVED\*/);
+    expect(r.stdout).toMatch(/CLOSING\* +◀─+ FIN,PSH,ACK seq=101 ack=101 len=0 ── FIN-WAIT-1 → CLOSING\*/);
+    expect(r.stdout).toContain('Wireshark: tcp.stream eq 0');
+    expect(r.stdout).toMatch(/Zeek: conn_state SF, history ShADadFf/);
+    // Every arrow is drawn whole, the same width.
+    const arrows = lines.filter((l) => l.includes('seq='));
+    expect(new Set(arrows.map((l) => l.search(/[─◀]/)))).toEqual(new Set([arrows[0]!.search(/[─◀]/)]));
+    expect(new Set(arrows.map((l) => l.search(/[▶─] [^─▶]*$/) - l.search(/[─◀]/)))).toHaveProperty('size', 1);
+    expect(arrows.every((l) => /▶|◀/.test(l))).toBe(true);
+  });
+
+  it('says so when the stream does not exist', async () => {
+    const r = await teardown(['show', join(LAB, 'refused.pcap'), '--stream', '7']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no stream 7 in the capture\n$/);
+  });
+});
