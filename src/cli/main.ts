@@ -7,10 +7,11 @@ import { connectionsCommand } from './commands/connections/command.js';
 import { infoCommand } from './commands/info/command.js';
 import { segmentsCommand } from './commands/segments/command.js';
 import { showCommand } from './commands/show/command.js';
+import { triageCommand } from './commands/triage/command.js';
 import { EXIT_BAD_INPUT } from './fail.js';
 import { protectStdinArg } from './stdin-arg.js';
 
-const commands = [analyzeCommand, assertCommand, connectionsCommand, infoCommand, segmentsCommand, showCommand];
+const commands = [analyzeCommand, assertCommand, connectionsCommand, infoCommand, segmentsCommand, showCommand, triageCommand];
 
 async function main(): Promise<void> {
   const cli = yargs(protectStdinArg(hideBin(process.argv)))
