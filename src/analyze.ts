@@ -45,7 +45,7 @@ export function captureWarnings(result: TrackResult): string[] {
 export async function runAnalysis(
   input: CaptureInput,
   visit: (c: ConnectionReport) => void,
-  options: AnalyzeOptions & { beforeRead?: () => Promise<void> | void } = {},
+  options: AnalyzeOptions & { beforeRead?: () => Promise<void> | void; onProgress?: (bytesRead: number) => void } = {},
 ): Promise<TrackResult> {
   const order = new StreamOrder<ConnectionReport>((c) => {
     if (options.filter === undefined || matches(c, options.filter)) visit(c);
@@ -53,7 +53,7 @@ export async function runAnalysis(
   try {
     return await trackCapture(input, (tracked) => order.add(connectionReport(tracked)), {
       tracker: options.tracker,
-      read: { beforeRead: options.beforeRead },
+      read: { beforeRead: options.beforeRead, onProgress: options.onProgress },
     });
   } finally {
     order.flush();
@@ -61,7 +61,7 @@ export async function runAnalysis(
 }
 
 /** Analyses a whole capture file: every connection, a summary and the warnings. */
-export async function analyzeFile(path: string, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+export async function analyzeFile(path: string, options: AnalyzeOptions & { onProgress?: (bytesRead: number) => void } = {}): Promise<AnalysisResult> {
   const connections: ConnectionReport[] = [];
   const result = await runAnalysis(path, (c) => connections.push(c), options);
   return { file: path, summary: summarize(connections), connections, warnings: captureWarnings(result), captureEnd: result.end, stats: result.stats };

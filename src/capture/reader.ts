@@ -38,6 +38,8 @@ export interface ReadOptions {
    * here, so a slow stdout slows the reading instead of filling memory.
    */
   beforeRead?: () => Promise<void> | void;
+  /** Called with the bytes read from the file itself so far (compressed bytes for a compressed file). */
+  onProgress?: (bytesRead: number) => void;
 }
 
 /**
@@ -47,7 +49,7 @@ export interface ReadOptions {
  * partial summary is on the error's `summary`.
  */
 export async function readCapture(input: CaptureInput, visit: PacketVisitor, options: ReadOptions = {}): Promise<CaptureSummary> {
-  const raw = await openInput(input);
+  const raw = counting(await openInput(input), options.onProgress);
   let window = new ByteWindow(raw, options.windowBytes, options.beforeRead);
   const summary: CaptureSummary = {
     format: null,
@@ -122,6 +124,22 @@ function describeForeign(first: Buffer, compression: Compression): string {
   if ((i32le(first, 0) >>> 0) === 0xa1b2cd34) return `a Kuznetzov-modified pcap${inside}, not supported (convert it with: editcap -F pcap)`;
   const hex = [...first.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
   return `not a pcap or pcapng capture${inside} (starts with ${hex})`;
+}
+
+/** The source, reporting how many bytes it has handed out so far. */
+function counting(source: ByteSource, onProgress: ((bytes: number) => void) | undefined): ByteSource {
+  if (onProgress === undefined) return source;
+  let total = 0;
+  return {
+    size: source.size,
+    close: () => source.close(),
+    async read(into, offset, length) {
+      const n = await source.read(into, offset, length);
+      total += n;
+      onProgress(total);
+      return n;
+    },
+  };
 }
 
 async function openInput(input: CaptureInput): Promise<ByteSource> {

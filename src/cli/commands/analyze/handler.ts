@@ -7,6 +7,7 @@ import { isProblem, type ConnectionFilter } from '../../../report/filter.js';
 import { summarize, type Summary } from '../../../report/summary.js';
 import { formatEndpoint } from '../../../track/report.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
+import { progressFor } from '../../progress.js';
 
 export interface AnalyzeArgs {
   files: string[];
@@ -17,6 +18,7 @@ export interface AnalyzeArgs {
   host?: string[];
   port?: number[];
   stream?: number[];
+  /** No warnings and no progress bar on stderr. */
   quiet: boolean;
 }
 
@@ -42,11 +44,14 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
         lines = [];
         await writeOut(text);
       };
+      const progress = progressFor(file, args.quiet);
       try {
-        const result = await runAnalysis(file, (c) => lines.push(JSON.stringify({ file, ...c })), { filter, beforeRead: flush });
+        const result = await runAnalysis(file, (c) => lines.push(JSON.stringify({ file, ...c })), { filter, beforeRead: flush, onProgress: progress.onProgress });
+        progress.done();
         await flush();
         warn(file, captureWarnings(result));
       } catch (err) {
+        progress.done();
         await flush();
         fail(file, err);
       }
@@ -56,11 +61,14 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
 
   const results: AnalysisResult[] = [];
   for (const file of args.files) {
+    const progress = progressFor(file, args.quiet);
     try {
-      const result = await analyzeFile(file, { filter });
+      const result = await analyzeFile(file, { filter, onProgress: progress.onProgress });
+      progress.done();
       warn(file, result.warnings);
       results.push(result);
     } catch (err) {
+      progress.done();
       fail(file, err);
     }
   }
