@@ -56,20 +56,14 @@ export class ByteWindow {
    */
   async need(n: number): Promise<boolean> {
     if (this.end - this.start >= n) return true;
-    this.compact(n);
+    this.compact();
     while (this.end - this.start < n && !this.exhausted) {
+      // Grow only when the data that did arrive fills the buffer: a length field that
+      // claims more than the input holds then costs what the input holds, not the claim.
+      if (this.end === this.buf.length) this.grow(Math.min(n, this.buf.length * 2));
       await this.readMore();
     }
     return this.end - this.start >= n;
-  }
-
-  /** Reads at least one more chunk if the input has one; false at end of input. */
-  async refill(): Promise<boolean> {
-    if (this.exhausted) return false;
-    this.compact(this.available + 1);
-    const before = this.end;
-    while (this.end === before && !this.exhausted) await this.readMore();
-    return this.end > before;
   }
 
   /** The bytes still unconsumed, copied (used once to hand a prefix to a decompressor). */
@@ -84,18 +78,19 @@ export class ByteWindow {
     return this.source.close();
   }
 
-  private compact(needed: number): void {
+  private compact(): void {
     if (this.start > 0) {
       this.buf.copyWithin(0, this.start, this.end);
       this.base += this.start;
       this.end -= this.start;
       this.start = 0;
     }
-    if (needed > this.buf.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(needed, this.buf.length * 2));
-      this.buf.copy(bigger, 0, 0, this.end);
-      this.buf = bigger;
-    }
+  }
+
+  private grow(size: number): void {
+    const bigger = Buffer.allocUnsafe(Math.max(size, this.buf.length + 1));
+    this.buf.copy(bigger, 0, 0, this.end);
+    this.buf = bigger;
   }
 
   private async readMore(): Promise<void> {
