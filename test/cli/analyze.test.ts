@@ -166,3 +166,18 @@ describe('teardown show', () => {
     expect(r.stderr).toMatch(/no stream 7 in the capture\n$/);
   });
 });
+
+describe('teardown analyze --jobs', () => {
+  it('gives exactly the sequential output, in input order, on worker threads', async () => {
+    const files = [join(LAB, 'refused.pcap'), join(READER_FIXTURES, 'broken-magic.pcap'), join(LAB, 'mixed.pcap'), join(LAB, 'open-at-end.pcap')];
+    const sequential = await teardown(['--format', 'ndjson', ...files]);
+    const parallel = await teardown(['--format', 'ndjson', '--jobs', '3', ...files]);
+    expect(parallel.stdout).toBe(sequential.stdout);
+    expect(parallel.stderr).toBe(sequential.stderr);
+    expect([parallel.code, sequential.code]).toEqual([2, 2]);
+    const order = [...new Set(parallel.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { file: string }).file))];
+    expect(order).toEqual([files[0], files[2], files[3]]);
+    const table = await teardown(['--jobs', '2', files[0]!, files[3]!]);
+    expect(table.stdout.indexOf('refused.pcap\n')).toBeLessThan(table.stdout.indexOf('open-at-end.pcap\n'));
+  });
+});

@@ -25,11 +25,13 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
       .option('host', { type: 'string', coerce: list, describe: 'only connections with this address on either side' })
       .option('port', { type: 'string', coerce: (v: string | string[]) => list(v).map(Number), describe: 'only connections with this port on either side' })
       .option('stream', { type: 'string', coerce: (v: string | string[]) => list(v).map(Number), describe: "only this Wireshark tcp.stream" })
-      .option('quiet', { type: 'boolean', default: false, describe: 'no warnings on stderr (errors still)' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'no warnings or progress on stderr (errors still)' })
+      .option('jobs', { type: 'number', default: 1, describe: 'analyse this many files at once on worker threads (output stays in input order)' })
       .check((a) => {
         const bad = (a.ending ?? []).filter((e) => !ENDINGS.includes(e));
         if (bad.length > 0) throw new Error(`unknown ending ${bad.join(', ')} (one of ${ENDINGS.join(', ')})`);
         if ([...(a.port ?? []), ...(a.stream ?? [])].some((n) => !Number.isInteger(n) || n < 0)) throw new Error('--port and --stream take whole numbers');
+        if (!Number.isInteger(a.jobs) || a.jobs < 1) throw new Error('--jobs takes a whole number of at least 1');
         return true;
       }),
   handler: (args) => runHandler(analyzeHandler, args),

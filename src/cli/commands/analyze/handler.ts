@@ -8,6 +8,7 @@ import { summarize, type Summary } from '../../../report/summary.js';
 import { formatEndpoint } from '../../../track/report.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
 import { progressFor } from '../../progress.js';
+import { analyzeInParallel } from './parallel.js';
 
 export interface AnalyzeArgs {
   files: string[];
@@ -20,6 +21,8 @@ export interface AnalyzeArgs {
   stream?: number[];
   /** No warnings and no progress bar on stderr. */
   quiet: boolean;
+  /** Files analysed at once on worker threads. */
+  jobs: number;
 }
 
 /** Analyses each file: a report per file, labelled when there are several. */
@@ -33,6 +36,25 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
   const warn = (file: string, warnings: string[]): void => {
     if (!args.quiet) for (const w of warnings) process.stderr.write(`teardown: ${file}: warning: ${w}\n`);
   };
+
+  if (args.jobs > 1 && args.files.length > 1) {
+    // Worker threads; outputs merge in input order (ndjson too: whole files at a time).
+    const results: AnalysisResult[] = [];
+    for await (const o of analyzeInParallel(args.files, args.jobs, filter)) {
+      if ('error' in o) {
+        process.stderr.write(o.error + '\n');
+        exitCode = EXIT_BAD_INPUT;
+        continue;
+      }
+      warn(o.file, o.result.warnings);
+      if (args.format === 'ndjson') {
+        const lines = o.result.connections.map((c) => JSON.stringify({ file: o.file, ...c }));
+        if (lines.length > 0) await writeOut(lines.join('\n') + '\n');
+      } else results.push(o.result);
+    }
+    if (args.format !== 'ndjson') await render(results, args);
+    return exitCode;
+  }
 
   if (args.format === 'ndjson') {
     // Streams: one line per connection as soon as it is final, in first-packet order.
@@ -72,8 +94,13 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
       fail(file, err);
     }
   }
-  for (const r of results) if (args.sort === 'problems') r.connections.sort(problemsFirst);
+  await render(results, args);
+  return exitCode;
+}
 
+/** Prints whole-file results as a table, JSON or CSV. */
+async function render(results: AnalysisResult[], args: AnalyzeArgs): Promise<void> {
+  for (const r of results) if (args.sort === 'problems') r.connections.sort(problemsFirst);
   switch (args.format) {
     case 'json': {
       const objects = results.map((r) => ({ file: r.file, summary: r.summary, connections: r.connections, warnings: r.warnings }));
@@ -86,8 +113,9 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
     case 'table':
       await writeOut(results.map((r) => renderTable(r, results.length > 1)).join('\n'));
       break;
+    case 'ndjson':
+      break; // streamed by the caller
   }
-  return exitCode;
 }
 
 /** Problems first (resets, timeouts, ... before graceful and open), then capture order. */
