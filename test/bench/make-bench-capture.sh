@@ -4,6 +4,9 @@
 #                     segmentation offloads off) recorded on the lab router, >1M packets
 #   bulk-snap96.pcap  the same packets cut to 96 bytes (headers only)
 #   bulk.pcapng       the same packets as pcapng (Wireshark's default format)
+#   mixed.pcap        ~1 GB: the bulk transfers plus tens of thousands of short
+#                     connections with mixed endings at the same time (lab/mix.py),
+#                     for timing the whole tool against tcptrace and tshark
 # Needs root, iproute2, ethtool, tcpdump, editcap, python3. Not committed: regenerated
 # on demand by `npm run bench`.
 set -euo pipefail
@@ -27,4 +30,21 @@ lab_capture_stop
 mv "$dir/bulk.pcap.tmp" "$dir/bulk.pcap"
 editcap -F pcap -s 96 "$dir/bulk.pcap" "$dir/bulk-snap96.pcap"
 editcap -F pcapng "$dir/bulk.pcap" "$dir/bulk.pcapng"
+
+# The mixed capture: the same paced bulk transfers, and short connections beside them.
+lab_capture "$dir/mixed.pcap.tmp" tcpdump -B 262144 tcp
+ip netns exec td-s timeout 120 $py "$here/bulk.py" server 0.0.0.0 9001 4 >/dev/null &
+server=$!
+ip netns exec td-s timeout 120 $py "$repo/fixtures/lab/mix.py" server 0.0.0.0 9100 40 &
+mixer=$!
+sleep 0.5
+ip netns exec td-c timeout 120 $py "$here/bulk.py" client $SERVER4 9001 4 230000000 880 25000000 &
+bulk=$!
+for seed in 1 2 3 4 5 6; do
+  ip netns exec td-c timeout 100 $py "$repo/fixtures/lab/mix.py" client $SERVER4 9100 9101 6000 $seed >/dev/null &
+done
+wait $bulk $server
+wait
+lab_capture_stop
+mv "$dir/mixed.pcap.tmp" "$dir/mixed.pcap"
 ls -la "$dir"

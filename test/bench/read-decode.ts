@@ -8,7 +8,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync, createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
@@ -17,44 +16,12 @@ import Table from 'cli-table3';
 import { readCapture } from '../../src/capture/reader.js';
 import { PacketDecoder } from '../../src/decode/packet.js';
 import { trackCapture } from '../../src/track/track-capture.js';
+import { bareLoop, type Outcome } from './bare-loop.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const DIR = process.env.TEARDOWN_BENCH_DIR ?? '/tmp/tcp-teardown-bench';
 const FILES = ['bulk.pcap', 'bulk-snap96.pcap', 'bulk.pcapng'];
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-
-interface Outcome {
-  packets: number;
-  /** Anything derived from the packets, so no run can be optimised away. */
-  check: number;
-}
-
-/** The floor: walk classic-pcap record headers in 8 MiB async reads, nothing else. */
-async function bareLoop(path: string): Promise<Outcome> {
-  const handle = await open(path, 'r');
-  const buf = Buffer.allocUnsafe(8 * 1024 * 1024);
-  let filled = 0;
-  let pos = 24;
-  let packets = 0;
-  let check = 0;
-  for (;;) {
-    const { bytesRead } = await handle.read(buf, filled, buf.length - filled, null);
-    if (bytesRead === 0) break;
-    const end = filled + bytesRead;
-    while (end - pos >= 16) {
-      const captured = buf.readUInt32LE(pos + 8);
-      if (end - pos - 16 < captured) break;
-      packets++;
-      check += captured;
-      pos += 16 + captured;
-    }
-    buf.copyWithin(0, pos, end);
-    filled = end - pos;
-    pos = 0;
-  }
-  await handle.close();
-  return { packets, check };
-}
 
 async function readerOnly(path: string): Promise<Outcome> {
   let check = 0;

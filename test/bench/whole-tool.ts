@@ -1,0 +1,64 @@
+/**
+ * `npm run bench` (second part): the whole tool against what people would otherwise
+ * run, on the same real mixed capture (tens of thousands of short connections beside
+ * bulk transfers, built by make-bench-capture.sh): `teardown analyze --format ndjson`,
+ * a bare Node loop over the record headers (the floor), `tcptrace -n -l`, and
+ * `tshark -q -z conv,tcp`. Best wall time of RUNS runs, peak RSS from GNU time.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Table from 'cli-table3';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const DIR = process.env.TEARDOWN_BENCH_DIR ?? '/tmp/tcp-teardown-bench';
+const FILE = join(DIR, 'mixed.pcap');
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+interface Timing {
+  seconds: number;
+  rssMb: number;
+}
+
+/** Best of RUNS: wall seconds and peak RSS (GNU time's %e and %M), output discarded. */
+function time(command: string[]): Timing | null {
+  let best: Timing | null = null;
+  for (let i = 0; i < RUNS; i++) {
+    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...command], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (r.error !== undefined || r.status !== 0) return null;
+    const [seconds, kb] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
+    if (best === null || seconds! < best.seconds) best = { seconds: seconds!, rssMb: kb! / 1024 };
+  }
+  return best;
+}
+
+const installed = (tool: string): boolean => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+
+if (!existsSync(FILE)) {
+  console.error(`bench: building the benchmark captures in ${DIR} (needs root)`);
+  const built = spawnSync('bash', [join(REPO, 'test', 'bench', 'make-bench-capture.sh'), DIR], { stdio: 'inherit' });
+  if (built.status !== 0) process.exit(1);
+}
+spawnSync('sh', ['-c', `cat '${FILE}' > /dev/null`]); // warm the page cache
+
+const node = process.execPath;
+const connections = spawnSync(node, [join(REPO, 'dist', 'src', 'cli', 'main.js'), 'analyze', '--format', 'ndjson', '--quiet', FILE], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout.split('\n').filter((l) => l !== '').length;
+const rows: [string, Timing | null][] = [
+  ['teardown analyze --format ndjson', time([node, join(REPO, 'dist', 'src', 'cli', 'main.js'), 'analyze', '--format', 'ndjson', '--quiet', FILE])],
+  ['bare Node header loop', time([node, join(REPO, 'dist', 'test', 'bench', 'bare-loop.js'), FILE])],
+  ['tcptrace -n -l', installed('tcptrace') ? time(['tcptrace', '-n', '-l', FILE]) : null],
+  ['tshark -q -z conv,tcp', installed('tshark') ? time(['tshark', '-q', '-z', 'conv,tcp', '-r', FILE]) : null],
+];
+const ours = rows[0]![1]!;
+const table = new Table({ head: ['what', 'seconds', 'peak RSS MB', 'teardown is'] });
+for (const [what, t] of rows) {
+  if (t === null) {
+    table.push([what, 'not installed', '', '']);
+    continue;
+  }
+  const ratio = t.seconds / ours.seconds;
+  table.push([what, t.seconds.toFixed(2), t.rssMb.toFixed(0), what.startsWith('teardown') ? '' : ratio >= 1 ? `${ratio.toFixed(1)}x faster` : `${(1 / ratio).toFixed(1)}x slower`]);
+}
+console.log(`${FILE}: ${(statSync(FILE).size / 1e9).toFixed(2)} GB, ${connections} connections`);
+console.log(table.toString());
