@@ -40,8 +40,3 @@ export function seqGe(a: number, b: number): boolean {
 export function seqAdd(a: number, n: number): number {
   return (a + n) | 0;
 }
-
-/** The later of two sequence numbers. */
-export function seqMax(a: number, b: number): number {
-  return seqGt(a, b) ? a : b;
-}

@@ -12,33 +12,7 @@ export type TcpState =
   | 'LAST-ACK'
   | 'TIME-WAIT';
 
-export const TCP_STATES: readonly TcpState[] = [
-  'CLOSED', 'LISTEN', 'SYN-SENT', 'SYN-RECEIVED', 'ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2',
-  'CLOSE-WAIT', 'CLOSING', 'LAST-ACK', 'TIME-WAIT',
-];
-
 /** For exhaustive switches: a state (or other union member) nobody handled. */
 export function assertNever(value: never): never {
   throw new Error(`unhandled case: ${String(value)}`);
-}
-
-/** States in which this side has sent its FIN. */
-export function hasSentFin(state: TcpState): boolean {
-  switch (state) {
-    case 'FIN-WAIT-1':
-    case 'FIN-WAIT-2':
-    case 'CLOSING':
-    case 'LAST-ACK':
-    case 'TIME-WAIT':
-      return true;
-    case 'CLOSED':
-    case 'LISTEN':
-    case 'SYN-SENT':
-    case 'SYN-RECEIVED':
-    case 'ESTABLISHED':
-    case 'CLOSE-WAIT':
-      return false;
-    default:
-      return assertNever(state);
-  }
 }
