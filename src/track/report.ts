@@ -137,7 +137,9 @@ export function trackedConnection(c: Connection, reason: ReportReason, at: numbe
     packets: { client: c.dirs[ci].segments, server: c.dirs[si].segments },
     bytes: { client: c.dirs[ci].bytes, server: c.dirs[si].bytes },
     flags: [...c.flags].sort(),
-    timeline: { client: [...c.ends[ci].timeline.steps], server: [...c.ends[si].timeline.steps] },
+    // A reported connection is dropped (its tombstone takes its place), never changed
+    // again: its arrays are handed over, not copied.
+    timeline: { client: c.ends[ci].timeline.steps, server: c.ends[si].timeline.steps },
     sides: { client: side(c, ci), server: side(c, si) },
     icmp: c.icmp.map((e) => ({ frame: e.frame, time: e.time, type: e.type, code: e.code, version: e.version, about: e.about === ci ? 'client' : 'server' })),
     history: c.history.forClient(ci),
@@ -192,6 +194,6 @@ function side(c: Connection, i: 0 | 1): SideRecord {
     firstKeepaliveFrame: orNull(d.firstKeepaliveFrame),
     lastKeepaliveFrame: orNull(d.lastKeepaliveFrame),
     keepalivesAnswered: d.lastKeepaliveFrame === 0 || c.dirs[1 - i]!.lastTime > d.lastKeepaliveTime,
-    unackedSeries: d.series === null ? null : { ...d.series, seq: unsignedSeq(d.series.seq), frames: [...d.series.frames], times: [...d.series.times] },
+    unackedSeries: d.series === null ? null : { ...d.series, seq: unsignedSeq(d.series.seq) },
   };
 }

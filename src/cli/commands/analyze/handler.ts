@@ -48,7 +48,7 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
       }
       warn(o.file, o.result.warnings);
       if (args.format === 'ndjson') {
-        const lines = o.result.connections.map((c) => JSON.stringify({ file: o.file, ...c }));
+        const lines = o.result.connections.map((c) => ndjsonLine(o.file, c));
         if (lines.length > 0) await writeOut(lines.join('\n') + '\n');
       } else results.push(o.result);
     }
@@ -61,14 +61,15 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
     for (const file of args.files) {
       let lines: string[] = [];
       const flush = async (): Promise<void> => {
-        if (lines.length === 0) return;
-        const text = lines.join('\n') + '\n';
-        lines = [];
-        await writeOut(text);
+        // Bounded writes: one string per few hundred lines, never one of a whole burst.
+        while (lines.length > 0) {
+          const batch = lines.splice(0, 256);
+          await writeOut(batch.join('\n') + '\n');
+        }
       };
       const progress = progressFor(file, args.quiet);
       try {
-        const result = await runAnalysis(file, (c) => lines.push(JSON.stringify({ file, ...c })), { filter, beforeRead: flush, onProgress: progress.onProgress });
+        const result = await runAnalysis(file, (c) => lines.push(ndjsonLine(file, c)), { filter, beforeRead: flush, onProgress: progress.onProgress });
         progress.done();
         await flush();
         warn(file, captureWarnings(result));
@@ -116,6 +117,11 @@ async function render(results: AnalysisResult[], args: AnalyzeArgs): Promise<voi
     case 'ndjson':
       break; // streamed by the caller
   }
+}
+
+/** One NDJSON line: `file` first, then the report (spliced, not copied into a new object). */
+function ndjsonLine(file: string, c: ConnectionReport): string {
+  return `{"file":${JSON.stringify(file)},${JSON.stringify(c).slice(1)}`;
 }
 
 /** Problems first (resets, timeouts, ... before graceful and open), then capture order. */
