@@ -10,7 +10,8 @@ describe('capture end', () => {
   });
 
   it("reads dumpcap 4.0's microseconds-as-nanoseconds end time as microseconds", () => {
-    // The value dumpcap 4.0.17 wrote in fixtures/reader/eth-dumpcap.pcapng.
+    // A value as dumpcap 4.0.17 writes it (from an earlier recording of fixtures/reader/eth-dumpcap.pcapng;
+    // the CLI test checks the current file).
     expect(captureEnd([isb(1_795_238, 640_952_515)], last)).toEqual({ tsSec: 1_795_238_640, tsNsec: 952_515_000, source: 'statistics-block-microseconds' });
   });
 
