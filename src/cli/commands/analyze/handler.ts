@@ -9,6 +9,7 @@ import { formatEndpoint } from '../../../track/report.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
 import { progressFor } from '../../progress.js';
 import { analyzeInParallel } from './parallel.js';
+import { LineWriter } from '../../line-writer.js';
 
 export interface AnalyzeArgs {
   files: string[];
@@ -48,8 +49,9 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
       }
       warn(o.file, o.result.warnings);
       if (args.format === 'ndjson') {
-        const lines = o.result.connections.map((c) => ndjsonLine(o.file, c));
-        if (lines.length > 0) await writeOut(lines.join('\n') + '\n');
+        const out = new LineWriter();
+        for (const c of o.result.connections) out.push(ndjsonLine(o.file, c));
+        await out.flush();
       } else results.push(o.result);
     }
     if (args.format !== 'ndjson') await render(results, args);
@@ -59,17 +61,11 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
   if (args.format === 'ndjson') {
     // Streams: one line per connection as soon as it is final, in first-packet order.
     for (const file of args.files) {
-      let lines: string[] = [];
-      const flush = async (): Promise<void> => {
-        // Bounded writes: one string per few hundred lines, never one of a whole burst.
-        while (lines.length > 0) {
-          const batch = lines.splice(0, 256);
-          await writeOut(batch.join('\n') + '\n');
-        }
-      };
+      const out = new LineWriter();
+      const flush = (): Promise<void> => out.flush();
       const progress = progressFor(file, args.quiet);
       try {
-        const result = await runAnalysis(file, (c) => lines.push(ndjsonLine(file, c)), { filter, beforeRead: flush, onProgress: progress.onProgress });
+        const result = await runAnalysis(file, (c) => out.push(ndjsonLine(file, c)), { filter, beforeRead: flush, onProgress: progress.onProgress });
         progress.done();
         await flush();
         warn(file, captureWarnings(result));

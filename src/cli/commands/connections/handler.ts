@@ -5,6 +5,7 @@ import { trackCapture, type TrackResult } from '../../../track/track-capture.js'
 import type { TrackedConnection } from '../../../track/report.js';
 import { captureWarnings } from '../../../analyze.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
+import { LineWriter } from '../../line-writer.js';
 
 export interface ConnectionsArgs {
   file: string;
@@ -20,16 +21,11 @@ export interface ConnectionsArgs {
  */
 export async function connectionsHandler(args: ConnectionsArgs): Promise<number> {
   const collected: ConnectionReport[] = [];
-  let lines: string[] = [];
-  const flush = async (): Promise<void> => {
-    if (lines.length === 0) return;
-    const text = lines.join('\n') + '\n';
-    lines = [];
-    await writeOut(text);
-  };
+  const out = new LineWriter();
+  const flush = (): Promise<void> => out.flush();
   const visit = (tracked: TrackedConnection): void => {
     const c = connectionReport(tracked);
-    if (args.format === 'ndjson') lines.push(JSON.stringify(c));
+    if (args.format === 'ndjson') out.push(JSON.stringify(c));
     else collected.push(c);
   };
   let exitCode = EXIT_OK;

@@ -1,7 +1,8 @@
 import { readCapture } from '../../../capture/reader.js';
 import { PacketDecoder } from '../../../decode/packet.js';
 import { SEGMENT_COLUMNS, segmentRow } from '../../../report/segment-rows.js';
-import { EXIT_BAD_INPUT, EXIT_OK, failureLine, warningLine, writeOut } from '../../fail.js';
+import { EXIT_BAD_INPUT, EXIT_OK, failureLine, warningLine } from '../../fail.js';
+import { LineWriter } from '../../line-writer.js';
 
 export interface SegmentsArgs {
   file: string;
@@ -10,19 +11,15 @@ export interface SegmentsArgs {
 /** Prints every decoded TCP segment (and ICMP error about one) as TSV, streaming. */
 export async function segmentsHandler(args: SegmentsArgs): Promise<number> {
   const decoder = new PacketDecoder();
-  let rows: string[] = [SEGMENT_COLUMNS.join('\t')];
-  const flush = async (): Promise<void> => {
-    if (rows.length === 0) return;
-    const text = rows.join('\n') + '\n';
-    rows = [];
-    await writeOut(text);
-  };
+  const out = new LineWriter();
+  out.push(SEGMENT_COLUMNS.join('\t'));
+  const flush = (): Promise<void> => out.flush();
   try {
     const summary = await readCapture(
       args.file,
       (rec) => {
         const row = segmentRow(rec, decoder, decoder.decode(rec));
-        if (row !== null) rows.push(row);
+        if (row !== null) out.push(row);
       },
       { beforeRead: flush },
     );
