@@ -11,11 +11,12 @@ import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../decode/tcp.js';
  */
 export class ZeekHistory {
   private text = '';
-  private readonly once = [0, 0];
-  private readonly lastSeq = [new Int32Array(4), new Int32Array(4)];
-  private readonly seen = [0, 0];
-  private readonly counts = [new Int32Array(3), new Int32Array(3)];
-  private readonly next = [new Int32Array([1, 1, 1]), new Int32Array([1, 1, 1])];
+  /**
+   * Both sides' counters in one array (layout: the *_AT offsets below, plus SIDE_STRIDE
+   * for side 1): one allocation instead of six, because a SYN flood holds hundreds of
+   * thousands of connections at once. Float64 so the log thresholds pass 1e9 exactly.
+   */
+  private readonly n = newCounters();
 
   /** Records what a segment from `side` shows. */
   segment(side: 0 | 1, flags: number, seq: number, payload: number, retransmitted: boolean, zeroWindow: boolean): void {
@@ -54,23 +55,27 @@ export class ZeekHistory {
   }
 
   private onceLetter(side: 0 | 1, letter: string, bit: number): void {
-    if ((this.once[side]! & bit) !== 0) return;
-    this.once[side]! |= bit;
+    const at = side * SIDE_STRIDE + ONCE_AT;
+    if ((this.n[at]! & bit) !== 0) return;
+    this.n[at] = this.n[at]! | bit;
     this.append(side, letter);
   }
 
   private seqLetter(side: 0 | 1, letter: string, slot: number, seq: number): void {
-    const last = this.lastSeq[side]!;
-    if ((this.seen[side]! & (1 << slot)) !== 0 && last[slot] === seq) return;
-    this.seen[side]! |= 1 << slot;
-    last[slot] = seq;
+    const seen = side * SIDE_STRIDE + SEEN_AT;
+    const last = side * SIDE_STRIDE + LAST_SEQ_AT + slot;
+    if ((this.n[seen]! & (1 << slot)) !== 0 && this.n[last] === seq) return;
+    this.n[seen] = this.n[seen]! | (1 << slot);
+    this.n[last] = seq;
     this.append(side, letter);
   }
 
   private logLetter(side: 0 | 1, letter: string, slot: number): void {
-    const count = ++this.counts[side]![slot]!;
-    if (count < this.next[side]![slot]!) return;
-    this.next[side]![slot] = this.next[side]![slot]! * 10;
+    const count = side * SIDE_STRIDE + COUNT_AT + slot;
+    const next = side * SIDE_STRIDE + NEXT_AT + slot;
+    this.n[count]!++;
+    if (this.n[count]! < this.n[next]!) return;
+    this.n[next] = this.n[next]! * 10;
     this.append(side, letter);
   }
 }
@@ -86,3 +91,17 @@ const SEQ_R = 3;
 const LOG_G = 0;
 const LOG_T = 1;
 const LOG_W = 2;
+
+/** Offsets into ZeekHistory's counters, per side. */
+const ONCE_AT = 0; // bits ONCE_*
+const SEEN_AT = 1; // bits 1 << SEQ_*: a sequence number is recorded for that letter
+const LAST_SEQ_AT = 2; // 4 slots, SEQ_*
+const COUNT_AT = 6; // 3 slots, LOG_*
+const NEXT_AT = 9; // 3 slots, LOG_*: the count at which the letter is next recorded
+const SIDE_STRIDE = 12;
+
+function newCounters(): Float64Array {
+  const n = new Float64Array(2 * SIDE_STRIDE);
+  for (let side = 0; side < 2; side++) n.fill(1, side * SIDE_STRIDE + NEXT_AT, side * SIDE_STRIDE + NEXT_AT + 3);
+  return n;
+}

@@ -27,7 +27,7 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   idleSeconds: 3600,
   closedQuietSeconds: 10,
   tombstoneSeconds: 3600,
-  maxConnections: 1_000_000,
+  maxConnections: 200_000,
 };
 
 /** A timestamp this far ahead of the capture clock is believed only if the next agrees. */
