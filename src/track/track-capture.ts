@@ -5,6 +5,9 @@ import { PacketDecoder } from '../decode/packet.js';
 import { trackedConnection, type TrackedConnection } from './report.js';
 import { Tracker, type TrackerOptions, type TrackerStats } from './tracker.js';
 
+/** Connections reported at capture end between two waits for the consumer. */
+const FINISH_BATCH = 1024;
+
 export interface TrackResult {
   summary: CaptureSummary;
   decoder: PacketDecoder;
@@ -47,16 +50,18 @@ export async function trackCapture(
     }
     else if (outcome === 'icmp-error') tracker.icmpError(rec, decoder);
   };
-  const finish = (summary: CaptureSummary): TrackResult => {
+  const finish = async (summary: CaptureSummary): Promise<TrackResult> => {
     const end = captureEnd(summary.statisticsEnds, any ? { tsSec: lastSec, tsNsec: lastNsec } : null);
-    tracker.finish(end === null ? 0 : end.tsSec + end.tsNsec / 1e9);
+    const endTime = end === null ? 0 : end.tsSec + end.tsNsec / 1e9;
+    // The same back-pressure as between reads: the consumer drains between batches.
+    while (tracker.finish(endTime, FINISH_BATCH)) await options.read?.beforeRead?.();
     return { summary, decoder, stats: tracker.stats, end };
   };
   try {
-    return finish(await readCapture(input, onPacket, options.read));
+    return await finish(await readCapture(input, onPacket, options.read));
   } catch (err) {
     const partial = (err as { summary?: CaptureSummary }).summary;
-    if (partial !== undefined) finish(partial);
+    if (partial !== undefined) await finish(partial);
     throw err;
   }
 }

@@ -101,6 +101,8 @@ export class Tracker {
   /** Capture time as eviction sees it: never backwards, not moved by one wild timestamp. */
   private now = 0;
   private pendingJump = 0;
+  /** Connections left to report at capture end, last stream first (see finish). */
+  private closing: Connection[] | null = null;
   /** The packet being handled (reused; see Moment). */
   private readonly at: Moment = { frame: 0, time: 0 };
 
@@ -177,12 +179,21 @@ export class Tracker {
     return at;
   }
 
-  /** End of capture: every connection still held is reported, in stream order. */
-  finish(captureEnd: number): void {
-    const held: Connection[] = [];
-    for (const e of this.table.entries()) if (e instanceof Connection) held.push(e);
-    held.sort((a, b) => a.stream - b.stream);
-    for (const c of held) this.retire(c, 'capture-end', captureEnd, false);
+  /**
+   * End of capture: every connection still held is reported, in stream order, at most
+   * `batch` per call; true while some are left. A SYN flood ends with hundreds of
+   * thousands held: the caller lets the consumer drain between batches, or the reports
+   * of the whole burst would queue up in memory at once.
+   */
+  finish(captureEnd: number, batch = Infinity): boolean {
+    if (this.closing === null) {
+      const held: Connection[] = [];
+      for (const e of this.table.entries()) if (e instanceof Connection) held.push(e);
+      // Reversed, so each batch pops from the end.
+      this.closing = held.sort((a, b) => b.stream - a.stream);
+    }
+    for (let n = 0; n < batch && this.closing.length > 0; n++) this.retire(this.closing.pop()!, 'capture-end', captureEnd, false);
+    return this.closing.length > 0;
   }
 
   /** Connections currently held (live and closed-but-quiet). */

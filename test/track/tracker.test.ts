@@ -98,6 +98,17 @@ describe('tracker', () => {
     expect(f.reports.map((r) => r.stream)).toEqual([0, 1, 2, 3]);
     expect(f.tracker.tracked).toBe(0);
   });
+
+  it('reports what is left at the end in batches, so a consumer can drain between them', () => {
+    const f = new Feed();
+    for (let i = 0; i < 5; i++) f.packet(100 + i, { sport: 40004 - i, dport: 80, seq: 1, flags: TCP_SYN });
+    expect(f.tracker.finish(200, 2)).toBe(true);
+    expect(f.reports.map((r) => r.stream)).toEqual([0, 1]);
+    expect(f.tracker.finish(200, 2)).toBe(true);
+    expect(f.tracker.finish(200, 2)).toBe(false);
+    expect(f.reports.map((r) => r.stream)).toEqual([0, 1, 2, 3, 4]);
+    expect(f.reports.every((r) => r.reason === 'capture-end')).toBe(true);
+  });
 });
 
 describe('ICMP errors', () => {
