@@ -10,28 +10,11 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
+import { time, type Timing } from './timing.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const DIR = process.env.TEARDOWN_BENCH_DIR ?? '/tmp/tcp-teardown-bench';
 const FILE = join(DIR, 'mixed.pcap');
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-
-interface Timing {
-  seconds: number;
-  rssMb: number;
-}
-
-/** Best of RUNS: wall seconds and peak RSS (GNU time's %e and %M), output discarded. */
-function time(command: string[]): Timing | null {
-  let best: Timing | null = null;
-  for (let i = 0; i < RUNS; i++) {
-    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...command], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 26 });
-    if (r.error !== undefined || r.status !== 0) return null;
-    const [seconds, kb] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
-    if (best === null || seconds! < best.seconds) best = { seconds: seconds!, rssMb: kb! / 1024 };
-  }
-  return best;
-}
 
 const installed = (tool: string): boolean => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 

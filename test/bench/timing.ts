@@ -1,0 +1,21 @@
+import { spawnSync } from 'node:child_process';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+export interface Timing {
+  seconds: number;
+  rssMb: number;
+}
+
+/** Best of RUNS: wall seconds and peak RSS (GNU time's %e and %M), output discarded. */
+export function time(command: string[]): Timing | null {
+  let best: Timing | null = null;
+  for (let i = 0; i < RUNS; i++) {
+    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...command], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (r.error !== undefined || r.status !== 0) return null;
+    const [seconds, kb] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
+    if (best === null || seconds! < best.seconds) best = { seconds: seconds!, rssMb: kb! / 1024 };
+  }
+  return best;
+}
+
