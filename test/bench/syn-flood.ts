@@ -2,13 +2,15 @@
  * `npm run bench` (third part): the worst case for memory, a SYN flood of N distinct
  * connections (default 1,000,000; crafted by synflood.py, no root needed). Times
  * `teardown analyze --format ndjson` with the default connection cap and with a cap
- * that holds every connection, and prints the untracked-packets warning the cap gives.
+ * that holds every connection, prints the untracked-packets warning the cap gives, and
+ * the heap one held connection costs.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
+import { connectionHeapBytes } from './connection-heap.js';
 import { time } from './timing.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -36,5 +38,6 @@ for (const [what, args] of runs) {
   if (t !== null && t.stderr !== '') warnings.push(`${what}: ${t.stderr}`);
 }
 console.log(`${FILE}: ${(statSync(FILE).size / 1e6).toFixed(0)} MB, ${FLOOD} SYNs`);
+console.log(`one tracked connection after its SYN: ${connectionHeapBytes().toFixed(0)} heap bytes`);
 console.log(table.toString());
 for (const w of warnings) console.log(w);
