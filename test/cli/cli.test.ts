@@ -141,6 +141,19 @@ describe('teardown connections limits', () => {
     expect(r.stderr).toMatch(/warning: \d+ packets of connections not tracked: more than 2 open at once/);
   });
 
+  it('apply to analyze too, on worker threads as well', async () => {
+    const demo = join(REPO, 'fixtures', 'demo.pcap');
+    const { connections } = await connectionsOf(demo);
+    for (const jobs of ['1', '2']) {
+      const r = await teardown(['analyze', '--format', 'ndjson', '--max-connections', '2', '--jobs', jobs, demo, demo]);
+      expect(r.code).toBe(0);
+      const reported = r.stdout.trim().split('\n').length;
+      expect(reported).toBeGreaterThanOrEqual(4);
+      expect(reported).toBeLessThan(2 * connections.length);
+      expect(r.stderr).toMatch(/warning: \d+ packets of connections not tracked: more than 2 open at once/);
+    }
+  });
+
   it('rejects a nonsensical limit with exit code 2', async () => {
     const r = await teardown(['connections', '--max-connections', '0', join(REPO, 'fixtures', 'demo.pcap')]);
     expect(r.code).toBe(2);

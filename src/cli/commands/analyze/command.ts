@@ -3,6 +3,7 @@ import { analyzeHandler, type AnalyzeArgs } from './handler.js';
 import { runHandler } from '../../run.js';
 import { restoreStdinAll } from '../../stdin-arg.js';
 import type { Ending } from '../../../diagnosis/types.js';
+import { withTrackerOptions } from '../../tracker-options.js';
 
 const ENDINGS: Ending[] = ['graceful', 'simultaneous-close', 'half-closed', 'reset', 'refused', 'unreachable', 'timeout', 'half-open', 'open', 'not-established'];
 
@@ -16,7 +17,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   command: ['analyze <files..>', '$0 <files..>'],
   describe: 'How every TCP connection ended, and why (the default command)',
   builder: (y) =>
-    y
+    withTrackerOptions(y)
       .positional('files', { type: 'string', array: true, demandOption: true, coerce: restoreStdinAll, describe: 'capture files, or - for standard input' })
       .option('format', { choices: ['table', 'json', 'ndjson', 'csv'] as const, default: 'table' as const, describe: 'output format (json: shared/spec/output.md)' })
       .option('sort', { choices: ['capture', 'problems'] as const, default: 'capture' as const, describe: 'capture order, or problems first' })

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { analyzeFile, captureWarnings, runAnalysis, type AnalysisResult } from '../../../analyze.js';
+import { analyzeFile, captureWarnings, runAnalysis, type AnalysisResult, type AnalyzeOptions } from '../../../analyze.js';
 import type { Ending } from '../../../diagnosis/types.js';
 import type { ConnectionReport } from '../../../report/connection-report.js';
 import { csvHeader, csvRow } from '../../../report/csv.js';
@@ -10,8 +10,9 @@ import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
 import { progressFor } from '../../progress.js';
 import { analyzeInParallel } from './parallel.js';
 import { LineWriter } from '../../line-writer.js';
+import { trackerOptions, type TrackerArgs } from '../../tracker-options.js';
 
-export interface AnalyzeArgs {
+export interface AnalyzeArgs extends TrackerArgs {
   files: string[];
   format: 'table' | 'json' | 'ndjson' | 'csv';
   sort: 'capture' | 'problems';
@@ -29,6 +30,7 @@ export interface AnalyzeArgs {
 /** Analyses each file: a report per file, labelled when there are several. */
 export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
   const filter: ConnectionFilter = { endings: args.ending, problems: args.problems, hosts: args.host, ports: args.port, streams: args.stream };
+  const options: AnalyzeOptions = { filter, tracker: trackerOptions(args) };
   let exitCode = EXIT_OK;
   const fail = (file: string, err: unknown): void => {
     process.stderr.write(failureLine(file, err) + '\n');
@@ -41,7 +43,7 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
   if (args.jobs > 1 && args.files.length > 1) {
     // Worker threads; outputs merge in input order (ndjson too: whole files at a time).
     const results: AnalysisResult[] = [];
-    for await (const o of analyzeInParallel(args.files, args.jobs, filter)) {
+    for await (const o of analyzeInParallel(args.files, args.jobs, options)) {
       if ('error' in o) {
         process.stderr.write(o.error + '\n');
         exitCode = EXIT_BAD_INPUT;
@@ -65,7 +67,7 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
       const flush = (): Promise<void> => out.flush();
       const progress = progressFor(file, args.quiet);
       try {
-        const result = await runAnalysis(file, (c) => out.push(ndjsonLine(file, c)), { filter, beforeRead: flush, onProgress: progress.onProgress });
+        const result = await runAnalysis(file, (c) => out.push(ndjsonLine(file, c)), { ...options, beforeRead: flush, onProgress: progress.onProgress });
         progress.done();
         await flush();
         warn(file, captureWarnings(result));
@@ -82,7 +84,7 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
   for (const file of args.files) {
     const progress = progressFor(file, args.quiet);
     try {
-      const result = await analyzeFile(file, { filter, onProgress: progress.onProgress });
+      const result = await analyzeFile(file, { ...options, onProgress: progress.onProgress });
       progress.done();
       warn(file, result.warnings);
       results.push(result);

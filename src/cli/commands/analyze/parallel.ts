@@ -1,6 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { AnalysisResult } from '../../../analyze.js';
-import type { ConnectionFilter } from '../../../report/filter.js';
+import type { AnalysisResult, AnalyzeOptions } from '../../../analyze.js';
 
 export type FileOutcome = { file: string; result: AnalysisResult } | { file: string; error: string };
 
@@ -8,14 +7,14 @@ export type FileOutcome = { file: string; result: AnalysisResult } | { file: str
  * Analyses `files` on `jobs` worker threads and yields each file's outcome in input
  * order, as soon as it and every file before it are done (so output merges in order).
  */
-export async function* analyzeInParallel(files: string[], jobs: number, filter: ConnectionFilter): AsyncGenerator<FileOutcome> {
+export async function* analyzeInParallel(files: string[], jobs: number, options: AnalyzeOptions): AsyncGenerator<FileOutcome> {
   const outcomes = new Map<number, FileOutcome>();
   let wake: (() => void) | null = null;
   let next = 0;
   const workers = Array.from({ length: Math.min(jobs, files.length) }, () => new Worker(new URL('./worker.js', import.meta.url)));
   const give = (w: Worker): void => {
     if (next < files.length) {
-      w.postMessage({ index: next, file: files[next]!, filter });
+      w.postMessage({ index: next, file: files[next]!, options });
       next++;
     }
   };

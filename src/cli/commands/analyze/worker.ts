@@ -3,12 +3,11 @@
  * and posts each whole result back (a CaptureError as its one-line message).
  */
 import { parentPort } from 'node:worker_threads';
-import { analyzeFile } from '../../../analyze.js';
-import type { ConnectionFilter } from '../../../report/filter.js';
+import { analyzeFile, type AnalyzeOptions } from '../../../analyze.js';
 import { failureLine } from '../../fail.js';
 
-parentPort?.on('message', (job: { index: number; file: string; filter: ConnectionFilter }) => {
-  analyzeFile(job.file, { filter: job.filter }).then(
+parentPort?.on('message', (job: { index: number; file: string; options: AnalyzeOptions }) => {
+  analyzeFile(job.file, job.options).then(
     (result) => parentPort?.postMessage({ index: job.index, result }),
     (err: unknown) => parentPort?.postMessage({ index: job.index, error: failureLine(job.file, err) }),
   );

@@ -6,12 +6,11 @@ import type { TrackedConnection } from '../../../track/report.js';
 import { captureWarnings } from '../../../analyze.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
 import { LineWriter } from '../../line-writer.js';
+import { trackerOptions, type TrackerArgs } from '../../tracker-options.js';
 
-export interface ConnectionsArgs {
+export interface ConnectionsArgs extends TrackerArgs {
   file: string;
   format: 'table' | 'ndjson';
-  'idle-timeout': number;
-  'max-connections': number;
 }
 
 /**
@@ -31,8 +30,7 @@ export async function connectionsHandler(args: ConnectionsArgs): Promise<number>
   let exitCode = EXIT_OK;
   let result: TrackResult | undefined;
   try {
-    const tracker = { idleSeconds: args['idle-timeout'], maxConnections: args['max-connections'] };
-    result = await trackCapture(args.file, visit, { read: { beforeRead: flush }, tracker });
+    result = await trackCapture(args.file, visit, { read: { beforeRead: flush }, tracker: trackerOptions(args) });
   } catch (err) {
     process.stderr.write(failureLine(args.file, err) + '\n');
     exitCode = EXIT_BAD_INPUT;

@@ -1,0 +1,24 @@
+import type { Argv } from 'yargs';
+import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../track/tracker.js';
+
+/** The tracker limits every command that tracks connections takes from the command line. */
+export interface TrackerArgs {
+  'idle-timeout': number;
+  'max-connections': number;
+}
+
+export function withTrackerOptions<T>(y: Argv<T>): Argv<T & TrackerArgs> {
+  return y
+    .option('idle-timeout', { type: 'number', default: DEFAULT_TRACKER_OPTIONS.idleSeconds, describe: 'report a connection after this many seconds without packets' })
+    .option('max-connections', { type: 'number', default: DEFAULT_TRACKER_OPTIONS.maxConnections, describe: 'most connections tracked at once (packets of more are counted in a warning)' })
+    .check((a) => {
+      if (!(a['idle-timeout'] > 0) || !Number.isInteger(a['max-connections']) || a['max-connections'] < 1) {
+        throw new Error('--idle-timeout must be positive and --max-connections a whole number of at least 1');
+      }
+      return true;
+    });
+}
+
+export function trackerOptions(args: TrackerArgs): Partial<TrackerOptions> {
+  return { idleSeconds: args['idle-timeout'], maxConnections: args['max-connections'] };
+}
