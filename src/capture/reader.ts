@@ -67,7 +67,7 @@ export async function readCapture(input: CaptureInput, visit: PacketVisitor, opt
     await window.need(4);
     summary.compression = compressionOf(window.buf.subarray(window.start, window.end));
     if (summary.compression !== 'none') {
-      decompressed = decompressingSource(summary.compression, window.takeRemaining(), raw);
+      decompressed = decompressingSource(summary.compression, await window.takeRemaining(), raw);
       window = new ByteWindow(decompressed, options.windowBytes, options.beforeRead);
       await window.need(4);
     }
