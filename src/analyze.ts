@@ -36,27 +36,39 @@ export function captureWarnings(result: TrackResult): string[] {
   return notes;
 }
 
+/** What runAnalysis and reportConnections take besides the input. */
+export type RunOptions = AnalyzeOptions & { beforeRead?: () => Promise<void> | void; onProgress?: (bytesRead: number) => void };
+
 /**
  * Runs read → decode → track → diagnose over a capture, handing each connection's
- * report to `visit` in the order of the connections' first packets. `beforeRead` is
- * awaited before each read from the input, so a slow consumer slows the reading.
- * Throws a CaptureError for a damaged capture after reporting what came before.
+ * report to `visit` as soon as the connection is over: in the order connections
+ * finish, not stream order, and unfiltered. `beforeRead` is awaited before each read
+ * from the input, so a slow consumer slows the reading. Throws a CaptureError for a
+ * damaged capture after reporting what came before.
  */
-export async function runAnalysis(
-  input: CaptureInput,
-  visit: (c: ConnectionReport) => void,
-  options: AnalyzeOptions & { beforeRead?: () => Promise<void> | void; onProgress?: (bytesRead: number) => void } = {},
-): Promise<TrackResult> {
-  const order = new StreamOrder<ConnectionReport>((c) => {
-    if (options.filter === undefined || matches(c, options.filter)) visit(c);
+export function reportConnections(input: CaptureInput, visit: (c: ConnectionReport) => void, options: RunOptions = {}): Promise<TrackResult> {
+  return trackCapture(input, (tracked) => visit(connectionReport(tracked)), {
+    tracker: options.tracker,
+    read: { beforeRead: options.beforeRead, onProgress: options.onProgress },
   });
+}
+
+/**
+ * As reportConnections, but only the reports that pass the filter, in the order of
+ * the connections' first packets (held in memory until their turn).
+ */
+export async function runAnalysis(input: CaptureInput, visit: (c: ConnectionReport) => void, options: RunOptions = {}): Promise<TrackResult> {
+  const order = new StreamOrder<ConnectionReport>();
+  const emit = (reports: Iterable<ConnectionReport>): void => {
+    for (const c of reports) if (options.filter === undefined || matches(c, options.filter)) visit(c);
+  };
   try {
-    return await trackCapture(input, (tracked) => order.add(connectionReport(tracked)), {
-      tracker: options.tracker,
-      read: { beforeRead: options.beforeRead, onProgress: options.onProgress },
-    });
+    return await reportConnections(input, (c) => {
+      order.add(c.stream, c);
+      emit(order.ready());
+    }, options);
   } finally {
-    order.flush();
+    emit(order.rest());
   }
 }
 

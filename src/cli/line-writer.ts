@@ -20,6 +20,11 @@ export class LineWriter {
     if (this.lines.length >= BATCH) this.writeBatch();
   }
 
+  /** True when stdout has queued more than it can take: flush() before pushing more. */
+  get blocked(): boolean {
+    return this.full;
+  }
+
   async flush(): Promise<void> {
     if (this.lines.length > 0) this.writeBatch();
     if (this.full) {

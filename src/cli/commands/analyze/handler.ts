@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { analyzeFile, captureWarnings, runAnalysis, type AnalysisResult, type AnalyzeOptions } from '../../../analyze.js';
+import { analyzeFile, captureWarnings, reportConnections, type AnalysisResult, type AnalyzeOptions } from '../../../analyze.js';
 import type { Ending } from '../../../diagnosis/types.js';
 import type { ConnectionReport } from '../../../report/connection-report.js';
 import { csvHeader, csvRow } from '../../../report/csv.js';
@@ -10,6 +10,7 @@ import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
 import { progressFor } from '../../progress.js';
 import { analyzeInParallel } from './parallel.js';
 import { LineWriter } from '../../line-writer.js';
+import { NdjsonStream, ndjsonLine } from './ndjson-stream.js';
 import { trackerOptions, type TrackerArgs } from '../../tracker-options.js';
 
 export interface AnalyzeArgs extends TrackerArgs {
@@ -61,19 +62,17 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
   }
 
   if (args.format === 'ndjson') {
-    // Streams: one line per connection as soon as it is final, in first-packet order.
     for (const file of args.files) {
-      const out = new LineWriter();
-      const flush = (): Promise<void> => out.flush();
       const progress = progressFor(file, args.quiet);
+      const lines = new NdjsonStream(file, options.filter);
       try {
-        const result = await runAnalysis(file, (c) => out.push(ndjsonLine(file, c)), { ...options, beforeRead: flush, onProgress: progress.onProgress });
+        const result = await reportConnections(file, (c) => lines.add(c), { ...options, beforeRead: () => lines.drain(), onProgress: progress.onProgress });
         progress.done();
-        await flush();
+        await lines.end();
         warn(file, captureWarnings(result));
       } catch (err) {
         progress.done();
-        await flush();
+        await lines.end();
         fail(file, err);
       }
     }
@@ -115,11 +114,6 @@ async function render(results: AnalysisResult[], args: AnalyzeArgs): Promise<voi
     case 'ndjson':
       break; // streamed by the caller
   }
-}
-
-/** One NDJSON line: `file` first, then the report (spliced, not copied into a new object). */
-function ndjsonLine(file: string, c: ConnectionReport): string {
-  return `{"file":${JSON.stringify(file)},${JSON.stringify(c).slice(1)}`;
 }
 
 /** Problems first (resets, timeouts, ... before graceful and open), then capture order. */

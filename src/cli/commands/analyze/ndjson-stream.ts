@@ -1,0 +1,55 @@
+import type { ConnectionReport } from '../../../report/connection-report.js';
+import { matches, type ConnectionFilter } from '../../../report/filter.js';
+import { SpilledLines } from '../../../report/spilled-lines.js';
+import { StreamOrder } from '../../../report/stream-order.js';
+import { LineWriter } from '../../line-writer.js';
+
+/** One NDJSON line: `file` first, then the report (spliced, not copied into a new object). */
+export function ndjsonLine(file: string, c: ConnectionReport): string {
+  return `{"file":${JSON.stringify(file)},${JSON.stringify(c).slice(1)}`;
+}
+
+/**
+ * `analyze --format ndjson` of one file: each report is serialised the moment its
+ * connection is over (so the report object dies young, and what waits is a string)
+ * and written in stream order, on disk while it waits long (SpilledLines). Lines leave
+ * only in drain() and end(), which wait for stdout: the reader calls drain() before
+ * each read, so output back-pressure pauses the reading.
+ */
+export class NdjsonStream {
+  private readonly held = new SpilledLines();
+  private readonly order = new StreamOrder<string>(this.held);
+  private readonly out = new LineWriter();
+
+  constructor(
+    private readonly file: string,
+    private readonly filter: ConnectionFilter | undefined,
+  ) {}
+
+  add(c: ConnectionReport): void {
+    // A filtered-out stream still takes its turn, as an empty line nobody sees.
+    this.order.add(c.stream, this.filter === undefined || matches(c, this.filter) ? ndjsonLine(this.file, c) : '');
+  }
+
+  /** Writes the lines whose turn has come, waiting whenever stdout is full. */
+  drain(): Promise<void> {
+    return this.write(this.order.ready());
+  }
+
+  /** Writes everything still held (the capture is over or failed) and frees the spill file. */
+  async end(): Promise<void> {
+    try {
+      await this.write(this.order.rest());
+    } finally {
+      this.held.close();
+    }
+  }
+
+  private async write(lines: Iterable<string>): Promise<void> {
+    for (const line of lines) {
+      if (line !== '') this.out.push(line);
+      if (this.out.blocked) await this.out.flush();
+    }
+    await this.out.flush();
+  }
+}

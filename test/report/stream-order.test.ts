@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { reportConnections, runAnalysis } from '../../src/analyze.js';
+import { SpilledLines } from '../../src/report/spilled-lines.js';
+import { StreamOrder } from '../../src/report/stream-order.js';
+import { REPO } from '../helpers/paths.js';
+
+const drain = <T>(it: Iterable<T>): T[] => [...it];
+
+describe('StreamOrder', () => {
+  it('releases an item only once every earlier stream has been released', () => {
+    const order = new StreamOrder<string>();
+    order.add(2, 'c');
+    order.add(1, 'b');
+    expect(drain(order.ready())).toEqual([]);
+    order.add(0, 'a');
+    expect(drain(order.ready())).toEqual(['a', 'b', 'c']);
+    order.add(5, 'f');
+    order.add(3, 'd');
+    expect(drain(order.ready())).toEqual(['d']);
+    // Stream 4 never came (the table was full): the rest still leaves in order.
+    expect(drain(order.rest())).toEqual(['f']);
+  });
+});
+
+describe('SpilledLines', () => {
+  it('gives back spilled lines byte for byte, multi-byte characters included', () => {
+    const held = new SpilledLines(64);
+    const order = new StreamOrder<string>(held);
+    const lines = Array.from({ length: 40 }, (_, i) => `{"stream":${i},"file":"capture-é-${'x'.repeat(i)}.pcap","note":"→"}`);
+    for (let i = 39; i >= 1; i--) order.add(i, lines[i]!);
+    expect(held.spilled).toBeGreaterThan(30);
+    order.add(0, lines[0]!);
+    expect(drain(order.ready())).toEqual(lines);
+    held.close();
+  });
+
+  it('starts the file over once nothing spilled is left, and keeps working', () => {
+    const held = new SpilledLines(10);
+    const order = new StreamOrder<string>(held);
+    for (let round = 0; round < 3; round++) {
+      const base = round * 5;
+      for (let i = 4; i >= 0; i--) order.add(base + i, `round ${round} line ${i}`);
+      expect(drain(order.ready())).toEqual([0, 1, 2, 3, 4].map((i) => `round ${round} line ${i}`));
+      expect(held.remaining()).toEqual([]);
+    }
+    held.close();
+  });
+
+  it('orders a real capture exactly as the in-memory order does, when every line went through the disk', async () => {
+    const file = join(REPO, 'fixtures', 'lab', 'mixed.pcap');
+    const expected: string[] = [];
+    await runAnalysis(file, (c) => expected.push(JSON.stringify(c)));
+    const held = new SpilledLines(1);
+    const order = new StreamOrder<string>(held);
+    const got: string[] = [];
+    await reportConnections(file, (c) => {
+      order.add(c.stream, JSON.stringify(c));
+      got.push(...order.ready());
+    });
+    got.push(...order.rest());
+    held.close();
+    expect(expected.length).toBeGreaterThan(250);
+    expect(held.spilled).toBeGreaterThan(0);
+    expect(got).toEqual(expected);
+  });
+});
