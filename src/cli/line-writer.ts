@@ -1,23 +1,38 @@
 import { once } from 'node:events';
+import { utf8LengthWithin } from '../report/spilled-lines.js';
 
-/** Lines per write: big enough to amortise, small enough to never build a huge string. */
-const BATCH = 256;
+/** Bytes per write: big enough to amortise the call, small enough to stay cache-friendly. */
+const CHUNK = 256 * 1024;
 
 /**
- * Collects output lines and writes them in bounded batches. `push` may be called in a
- * synchronous burst, so it writes a full batch at once; stdout queues what the pipe
- * cannot take yet (pipe writes are asynchronous: measured, a 600 MB queue behind
- * `| wc -l`). `flush` writes the rest and waits until that queue drains, and callers
- * call it between reads and between batches of end-of-capture reports, which bounds
- * the queue to about one read's worth of reports.
+ * Collects output lines into byte chunks and writes each chunk when full. Each line is
+ * encoded once, straight into the chunk: joining lines into one string and letting
+ * stdout encode that copied every byte twice more (measured: a fifth of the time of
+ * `analyze --format ndjson`). `push` may be called in a synchronous burst; stdout
+ * queues what the pipe cannot take yet (pipe writes are asynchronous: measured, a
+ * 600 MB queue behind `| wc -l`). `flush` writes the rest and waits until that queue
+ * drains, and callers call it between reads and whenever `blocked`, which bounds the
+ * queue to about one chunk.
  */
 export class LineWriter {
-  private lines: string[] = [];
+  private chunk = Buffer.allocUnsafe(CHUNK);
+  private used = 0;
   private full = false;
 
-  push(line: string): void {
-    this.lines.push(line);
-    if (this.lines.length >= BATCH) this.writeBatch();
+  /** One line, without its newline: text, or bytes already encoded as UTF-8. */
+  push(line: string | Uint8Array): void {
+    const room = this.chunk.length - this.used - 1;
+    const bytes = typeof line === 'string' ? utf8LengthWithin(line, room) : line.length;
+    if (bytes > room) {
+      this.writeChunk();
+      if (bytes + 1 > this.chunk.length) this.chunk = Buffer.allocUnsafe(bytes + 1);
+    }
+    if (typeof line === 'string') this.used += this.chunk.write(line, this.used);
+    else {
+      this.chunk.set(line, this.used);
+      this.used += line.length;
+    }
+    this.chunk[this.used++] = 0x0a;
   }
 
   /** True when stdout has queued more than it can take: flush() before pushing more. */
@@ -26,16 +41,19 @@ export class LineWriter {
   }
 
   async flush(): Promise<void> {
-    if (this.lines.length > 0) this.writeBatch();
+    this.writeChunk();
     if (this.full) {
       await once(process.stdout, 'drain');
       this.full = false;
     }
   }
 
-  private writeBatch(): void {
-    const batch = this.lines;
-    this.lines = [];
-    if (!process.stdout.write(batch.join('\n') + '\n')) this.full = true;
+  private writeChunk(): void {
+    if (this.used === 0) return;
+    // stdout keeps the bytes until written: the next lines go to a fresh chunk.
+    const bytes = this.chunk.subarray(0, this.used);
+    this.chunk = Buffer.allocUnsafe(CHUNK);
+    this.used = 0;
+    if (!process.stdout.write(bytes)) this.full = true;
   }
 }

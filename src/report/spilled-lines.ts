@@ -5,51 +5,87 @@ import type { HeldItems } from './stream-order.js';
 
 /** Bytes of held lines kept in memory before they go to disk. */
 export const DEFAULT_LINES_IN_MEMORY = 4 * 1024 * 1024;
+/** Bytes read from one run of the spill file at once (see readBack). */
+const READ_AHEAD = 64 * 1024;
 
 /**
- * Output lines waiting for their turn (see StreamOrder), in memory up to a budget and
- * in an unlinked temporary file beyond it, the way sort(1) spills its runs. A capture
- * whose first connection lasts to its end holds every later connection's line until
- * then: 36,000 lines, 110 MB, in the benchmark's mixed capture. On disk they cost the
- * page cache, which the kernel can give back, instead of heap the process keeps.
- * The file is emptied whenever no spilled line is left, so it holds at most the
- * lines of one such stretch.
+ * Upper bound of a string's UTF-8 length that costs nothing to compute (3 bytes per
+ * UTF-16 unit at most); the exact length only when the bound does not fit `room`.
  */
-export class SpilledLines implements HeldItems<string> {
-  private readonly inMemory = new Map<number, string>();
-  private memoryBytes = 0;
-  /** Spilled lines: stream -> [offset, byte length] in the file. */
-  private readonly onDisk = new Map<number, [number, number]>();
+export function utf8LengthWithin(text: string, room: number): number {
+  return text.length * 3 <= room ? text.length : Buffer.byteLength(text);
+}
+
+/**
+ * Output lines waiting for their turn (see StreamOrder), encoded as UTF-8 the moment
+ * they arrive into a fixed buffer, and moved to an unlinked temporary file when that
+ * fills, the way sort(1) spills its runs. A capture whose first connection lasts to its
+ * end holds every later connection's line until then: 36,000 lines, 110 MB, in the
+ * benchmark's mixed capture. On disk they cost the page cache, which the kernel can
+ * give back, instead of heap the process keeps. The file is emptied whenever no
+ * spilled line is left, so it holds at most the lines of one such stretch.
+ *
+ * take() returns a view that is valid until the next put(): the caller writes it out
+ * at once (LineWriter copies it).
+ */
+export class SpilledLines implements HeldItems<string | Uint8Array> {
+  private readonly memory: Buffer;
+  private memoryUsed = 0;
+  /** Where each held line is: stream -> [offset, byte length] in memory, or [offset, byte length, run] in the file. */
+  private readonly inMemory = new Map<number, [number, number]>();
+  private readonly onDisk = new Map<number, [number, number, number]>();
   private fd: number | null = null;
   private fileEnd = 0;
+  /** Each run's end offset in the file, and the block last read from it. */
+  private runEnds: number[] = [];
+  private readonly blocks = new Map<number, { start: number; bytes: Buffer }>();
   /** Lines spilled over the whole run (for tests and the bench). */
   spilled = 0;
 
-  constructor(private readonly budget = DEFAULT_LINES_IN_MEMORY) {}
-
-  put(stream: number, line: string): void {
-    this.inMemory.set(stream, line);
-    this.memoryBytes += line.length;
-    if (this.memoryBytes > this.budget) this.spill();
+  constructor(budget = DEFAULT_LINES_IN_MEMORY) {
+    this.memory = Buffer.allocUnsafe(budget);
   }
 
-  take(stream: number): string | undefined {
-    const line = this.inMemory.get(stream);
-    if (line !== undefined) {
+  put(stream: number, line: string | Uint8Array): void {
+    const bytes = typeof line === 'string' ? utf8LengthWithin(line, this.memory.length - this.memoryUsed) : line.length;
+    if (this.memoryUsed + bytes > this.memory.length) this.spill();
+    if (bytes > this.memory.length) {
+      // Longer than the whole buffer: straight to the file, a run of its own.
+      const encoded = typeof line === 'string' ? Buffer.from(line) : line;
+      this.onDisk.set(stream, [this.fileEnd, encoded.length, this.runEnds.length]);
+      this.appendRun(encoded);
+      this.spilled++;
+      return;
+    }
+    const at = this.memoryUsed;
+    if (typeof line === 'string') this.memoryUsed += this.memory.write(line, at);
+    else {
+      this.memory.set(line, at);
+      this.memoryUsed += line.length;
+    }
+    this.inMemory.set(stream, [at, this.memoryUsed - at]);
+  }
+
+  take(stream: number): Uint8Array | undefined {
+    const inMemory = this.inMemory.get(stream);
+    if (inMemory !== undefined) {
       this.inMemory.delete(stream);
-      this.memoryBytes -= line.length;
+      const line = this.memory.subarray(inMemory[0], inMemory[0] + inMemory[1]);
+      // Nothing else held in memory: the next line may start over at the front.
+      if (this.inMemory.size === 0) this.memoryUsed = 0;
       return line;
     }
-    const at = this.onDisk.get(stream);
-    if (at === undefined) return undefined;
+    const onDisk = this.onDisk.get(stream);
+    if (onDisk === undefined) return undefined;
     this.onDisk.delete(stream);
-    const bytes = Buffer.allocUnsafe(at[1]);
-    readSync(this.fd!, bytes, 0, at[1], at[0]);
+    const line = this.readBack(onDisk[0], onDisk[1], onDisk[2]);
     if (this.onDisk.size === 0) {
       ftruncateSync(this.fd!, 0);
       this.fileEnd = 0;
+      this.runEnds = [];
+      this.blocks.clear();
     }
-    return bytes.toString('utf8');
+    return line;
   }
 
   remaining(): number[] {
@@ -62,21 +98,50 @@ export class SpilledLines implements HeldItems<string> {
     this.fd = null;
   }
 
-  /** Moves every line held in memory to the end of the file, in one write. */
+  /**
+   * Moves the lines held in memory to the end of the file as one run, in stream order:
+   * lines go in as connections finish and come back in stream order, so each run is
+   * sorted and read back sequentially (an external merge, as sort(1) does it).
+   */
   private spill(): void {
-    const fd = this.fd ?? (this.fd = openUnlinked());
-    let offset = this.fileEnd;
-    for (const [stream, line] of this.inMemory) {
-      const length = Buffer.byteLength(line);
-      this.onDisk.set(stream, [offset, length]);
-      offset += length;
+    if (this.inMemory.size > 0) {
+      const held = [...this.inMemory].sort((a, b) => a[0] - b[0]);
+      const run = Buffer.allocUnsafe(held.reduce((sum, [, [, length]]) => sum + length, 0));
+      let at = 0;
+      for (const [stream, [offset, length]] of held) {
+        this.memory.copy(run, at, offset, offset + length);
+        this.onDisk.set(stream, [this.fileEnd + at, length, this.runEnds.length]);
+        at += length;
+      }
+      this.appendRun(run);
+      this.spilled += held.length;
+      this.inMemory.clear();
     }
-    const text = [...this.inMemory.values()].join('');
-    writeAll(fd, Buffer.from(text), this.fileEnd);
-    this.spilled += this.inMemory.size;
-    this.fileEnd = offset;
-    this.inMemory.clear();
-    this.memoryBytes = 0;
+    this.memoryUsed = 0;
+  }
+
+  private appendRun(bytes: Uint8Array): void {
+    const fd = this.fd ?? (this.fd = openUnlinked());
+    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, this.fileEnd + done);
+    this.fileEnd += bytes.length;
+    this.runEnds.push(this.fileEnd);
+  }
+
+  /** The line's bytes, from the block last read from its run when that holds them. */
+  private readBack(offset: number, length: number, run: number): Uint8Array {
+    let block = this.blocks.get(run);
+    if (block === undefined || offset < block.start || offset + length > block.start + block.bytes.length) {
+      // A fresh block each time: views of the last one may still be queued for output.
+      const size = Math.min(Math.max(length, READ_AHEAD), this.runEnds[run]! - offset);
+      block = { start: offset, bytes: Buffer.allocUnsafe(size) };
+      for (let done = 0; done < size; ) {
+        const n = readSync(this.fd!, block.bytes, done, size - done, offset + done);
+        if (n === 0) throw new Error(`spill file ended at ${offset + done} of ${this.fileEnd}`);
+        done += n;
+      }
+      this.blocks.set(run, block);
+    }
+    return block.bytes.subarray(offset - block.start, offset - block.start + length);
   }
 }
 
@@ -88,8 +153,4 @@ function openUnlinked(): number {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function writeAll(fd: number, bytes: Buffer, position: number): void {
-  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
 }

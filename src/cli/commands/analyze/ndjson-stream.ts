@@ -18,7 +18,7 @@ export function ndjsonLine(file: string, c: ConnectionReport): string {
  */
 export class NdjsonStream {
   private readonly held = new SpilledLines();
-  private readonly order = new StreamOrder<string>(this.held);
+  private readonly order = new StreamOrder<string | Uint8Array>(this.held);
   private readonly out = new LineWriter();
 
   constructor(
@@ -45,9 +45,9 @@ export class NdjsonStream {
     }
   }
 
-  private async write(lines: Iterable<string>): Promise<void> {
+  private async write(lines: Iterable<string | Uint8Array>): Promise<void> {
     for (const line of lines) {
-      if (line !== '') this.out.push(line);
+      if (line.length > 0) this.out.push(line);
       if (this.out.blocked) await this.out.flush();
     }
     await this.out.flush();
