@@ -9,10 +9,10 @@ export interface Timing {
   stderr: string;
 }
 
-/** Best of RUNS: wall seconds and peak RSS (GNU time's %e and %M), stdout discarded. */
-export function time(command: string[]): Timing | null {
+/** Best of `runs`: wall seconds and peak RSS (GNU time's %e and %M), stdout discarded. */
+export function time(command: string[], runs = RUNS): Timing | null {
   let best: Timing | null = null;
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < runs; i++) {
     const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...command], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 26 });
     if (r.error !== undefined || r.status !== 0) return null;
     const lines = r.stderr.trim().split('\n');

@@ -10,11 +10,15 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
+import { repeatCapture } from './repeat-capture.js';
 import { time, type Timing } from './timing.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const DIR = process.env.TEARDOWN_BENCH_DIR ?? '/tmp/tcp-teardown-bench';
 const FILE = join(DIR, 'mixed.pcap');
+/** The same traffic ten times over, two hours apart: memory must not follow capture length. */
+const LONGER = join(DIR, 'mixed-x10.pcap');
+const TIMES = 10;
 
 const installed = (tool: string): boolean => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 
@@ -45,3 +49,8 @@ for (const [what, t] of rows) {
 }
 console.log(`${FILE}: ${(statSync(FILE).size / 1e9).toFixed(2)} GB, ${connections} connections`);
 console.log(table.toString());
+
+if (!existsSync(LONGER)) await repeatCapture(FILE, LONGER, TIMES, 7200);
+const longer = time([node, join(REPO, 'dist', 'src', 'cli', 'main.js'), 'analyze', '--format', 'ndjson', '--quiet', LONGER], 1);
+console.log(`${LONGER}: ${(statSync(LONGER).size / 1e9).toFixed(2)} GB (${TIMES} copies): teardown analyze --format ndjson ` +
+  (longer === null ? 'failed' : `${longer.seconds.toFixed(2)} s, peak RSS ${longer.rssMb.toFixed(0)} MB (the ${TIMES}x shorter file: ${ours.rssMb.toFixed(0)} MB)`));
