@@ -48,6 +48,14 @@ export class Endpoint {
     this.timeline = new Timeline(initial);
   }
 
+  /** Starts over in `initial`, for a connection object used again (see Tracker). */
+  restart(initial: TcpState): void {
+    this.timeline.restart(initial);
+    this.synSeq = null;
+    this.finSeq = null;
+    this.inFlight.length = 0;
+  }
+
   get state(): TcpState {
     return this.timeline.state;
   }

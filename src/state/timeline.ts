@@ -18,9 +18,18 @@ export interface Step {
 
 /** An endpoint's state and the history of how it got there. */
 export class Timeline {
-  readonly steps: Step[] = [];
+  steps: Step[] = [];
 
   constructor(public state: TcpState) {}
+
+  /**
+   * Starts over in `state`, for an endpoint object used again. The old steps array is
+   * left to whoever took it (reports take it over rather than copy it).
+   */
+  restart(state: TcpState): void {
+    this.steps = [];
+    this.state = state;
+  }
 
   /**
    * The one way a state changes: records the step and moves the state. A step that

@@ -106,6 +106,11 @@ export class Direction {
   private lastNewFrame = 0;
   private lastNewTime = 0;
 
+  /** Forgets everything, for a connection object used again (see Tracker). */
+  reset(): void {
+    Object.assign(this, FRESH_DIRECTION);
+  }
+
   /** Sequence number (either form) relative to this side's base, as Wireshark shows it. */
   relative(seq: number): number {
     return seqDiff(seq, this.base) >>> 0;
@@ -289,3 +294,6 @@ export class Direction {
     return kind;
   }
 }
+
+/** Every field as a new Direction starts: reset() copies them, so the starting values are written once. */
+const FRESH_DIRECTION = new Direction();

@@ -16,7 +16,13 @@ export class ZeekHistory {
    * for side 1): one allocation instead of six, because a SYN flood holds hundreds of
    * thousands of connections at once. Float64 so the log thresholds pass 1e9 exactly.
    */
-  private readonly n = newCounters();
+  private readonly n = startCounters(new Float64Array(2 * SIDE_STRIDE));
+
+  /** Forgets everything, for a connection object used again (see Tracker). */
+  reset(): void {
+    this.text = '';
+    startCounters(this.n);
+  }
 
   /** Records what a segment from `side` shows. */
   segment(side: 0 | 1, flags: number, seq: number, payload: number, retransmitted: boolean, zeroWindow: boolean): void {
@@ -100,8 +106,8 @@ const COUNT_AT = 6; // 3 slots, LOG_*
 const NEXT_AT = 9; // 3 slots, LOG_*: the count at which the letter is next recorded
 const SIDE_STRIDE = 12;
 
-function newCounters(): Float64Array {
-  const n = new Float64Array(2 * SIDE_STRIDE);
+function startCounters(n: Float64Array): Float64Array {
+  n.fill(0);
   for (let side = 0; side < 2; side++) n.fill(1, side * SIDE_STRIDE + NEXT_AT, side * SIDE_STRIDE + NEXT_AT + 3);
   return n;
 }

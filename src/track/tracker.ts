@@ -1,4 +1,5 @@
 import type { AddressWords } from '../decode/address.js';
+import { newAddress } from '../decode/address.js';
 import type { PacketDecoder } from '../decode/packet.js';
 import { TCP_ACK, TCP_SYN } from '../decode/tcp.js';
 import type { PacketRecord } from '../capture/record.js';
@@ -14,6 +15,12 @@ export interface TrackerOptions {
   tombstoneSeconds: number;
   /** Most connections tracked at once; more are counted as overflow, not tracked. */
   maxConnections: number;
+  /**
+   * Reported connections' objects kept for new connections (see Connection.restart). A
+   * steady capture needs as many as finish between two sweeps; more would only keep the
+   * memory of a past burst. 0 turns reuse off (the tests compare both).
+   */
+  spareConnections: number;
 }
 
 /**
@@ -27,6 +34,7 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   closedQuietSeconds: 10,
   tombstoneSeconds: 3600,
   maxConnections: 200_000,
+  spareConnections: 4096,
 };
 
 /** A timestamp this far ahead of the capture clock is believed only if the next agrees. */
@@ -54,10 +62,7 @@ export interface TrackerStats {
  * new SYN is still told from a retransmitted one.
  */
 class Tombstone implements TableEntry {
-  // The reported connection's own address and port arrays: it is dropped and nothing
-  // changes them again. Tombstones outlive their connections by an hour, so a busy
-  // capture holds tens of thousands: copies made each one 4x the size (measured).
-  readonly addr: [AddressWords, AddressWords];
+  readonly addr: [AddressWords, AddressWords] = [newAddress(), newAddress()];
   readonly port: [number, number];
   readonly version: 4 | 6;
   readonly stream: number;
@@ -69,8 +74,9 @@ class Tombstone implements TableEntry {
   list: ListId = TOMBSTONES;
 
   constructor(c: Connection) {
-    this.addr = c.addr;
-    this.port = c.port;
+    this.addr[0].set(c.addr[0]);
+    this.addr[1].set(c.addr[1]);
+    this.port = [c.port[0], c.port[1]];
     this.version = c.version;
     this.stream = c.stream;
     this.base = [c.dirs[0].baseSet ? c.dirs[0].base : null, c.dirs[1].baseSet ? c.dirs[1].base : null];
@@ -106,9 +112,14 @@ export class Tracker {
   private closing: Connection[] | null = null;
   /** The packet being handled (reused; see Moment). */
   private readonly at: Moment = { frame: 0, time: 0 };
+  private readonly spare: Connection[] = [];
 
   constructor(
-    /** Receives each finished connection, why, and the capture time of the report. */
+    /**
+     * Receives each finished connection, why, and the capture time of the report. The
+     * object is used again for a later connection once this returns: take what you
+     * need (trackedConnection does) and keep no reference.
+     */
     private readonly report: (c: Connection, reason: ReportReason, at: number) => void,
     options: Partial<TrackerOptions> = {},
   ) {
@@ -207,8 +218,7 @@ export class Tracker {
       this.stats.overflowPackets++;
       return undefined;
     }
-    const c = new Connection(this.stats.connections++, version, src, srcPort, dst, dstPort, flags, this.at);
-    c.hash = hash;
+    const c = this.newConnection(hash, version, src, srcPort, dst, dstPort, flags);
     this.table.insert(c, LIVE);
     this.stats.peakTracked = Math.max(this.stats.peakTracked, this.tracked);
     return c;
@@ -217,16 +227,30 @@ export class Tracker {
   /** A SYN with a new ISN on a 4-tuple in use: the old connection is over. */
   private reuse(old: Entry, hash: number, version: 4 | 6, src: AddressWords, srcPort: number, dst: AddressWords, dstPort: number, flags: number): Connection {
     const { frame, time } = this.at;
-    const c = new Connection(this.stats.connections++, version, src, srcPort, dst, dstPort, flags, this.at);
-    c.hash = hash;
+    const c = this.newConnection(hash, version, src, srcPort, dst, dstPort, flags);
     c.flags.add('port-reuse');
     this.table.replace(old, c, LIVE);
     if (old instanceof Connection) {
       for (const end of old.ends) end.reusedBy(frame, time);
       old.finalize(time);
       this.report(old, 'port-reuse', time);
+      this.recycle(old);
     }
     return c;
+  }
+
+  /** The next stream, in a spare object when there is one. */
+  private newConnection(hash: number, version: 4 | 6, src: AddressWords, srcPort: number, dst: AddressWords, dstPort: number, flags: number): Connection {
+    const stream = this.stats.connections++;
+    const spare = this.spare.pop();
+    const c = spare !== undefined ? spare.restart(stream, version, src, srcPort, dst, dstPort, flags, this.at) : new Connection(stream, version, src, srcPort, dst, dstPort, flags, this.at);
+    c.hash = hash;
+    return c;
+  }
+
+  /** A reported connection's object, out of the table, kept for a new connection. */
+  private recycle(c: Connection): void {
+    if (this.spare.length < this.options.spareConnections) this.spare.push(c);
   }
 
   /** Reports `c` and leaves a tombstone in its place (or nothing, at capture end). */
@@ -236,6 +260,7 @@ export class Tracker {
     if (tombstone) this.table.replace(c, new Tombstone(c), TOMBSTONES);
     else this.table.remove(c);
     this.report(c, reason, now);
+    this.recycle(c);
   }
 
   /**

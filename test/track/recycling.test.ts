@@ -1,0 +1,28 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { TrackedConnection } from '../../src/track/report.js';
+import { trackCapture } from '../../src/track/track-capture.js';
+import type { TrackerOptions } from '../../src/track/tracker.js';
+import { REPO } from '../helpers/paths.js';
+
+const LAB = join(REPO, 'fixtures', 'lab');
+const CAPTURES = [join(REPO, 'fixtures', 'demo.pcap'), ...readdirSync(LAB).filter((f) => /\.pcap(ng)?$/.test(f)).map((f) => join(LAB, f))];
+
+async function reports(file: string, options: Partial<TrackerOptions>): Promise<TrackedConnection[]> {
+  const out: TrackedConnection[] = [];
+  await trackCapture(file, (c) => out.push(c), { tracker: options });
+  return out;
+}
+
+describe('connection objects used again', () => {
+  // Connections reported almost at once (closed: after 10 ms; open: idle after 0.2 s),
+  // so nearly every one after the first few runs in a reported connection's object.
+  const eager: Partial<TrackerOptions> = { closedQuietSeconds: 0.01, idleSeconds: 0.2 };
+
+  it.each(CAPTURES.map((f) => [f.slice(REPO.length + 1), f]))('report exactly what fresh ones do: %s', async (_name, file) => {
+    const fresh = await reports(file, { ...eager, spareConnections: 0 });
+    const reused = await reports(file, eager);
+    expect(reused).toEqual(fresh);
+  });
+});
