@@ -34,7 +34,7 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   closedQuietSeconds: 10,
   tombstoneSeconds: 3600,
   maxConnections: 200_000,
-  spareConnections: 4096,
+  spareConnections: 1024,
 };
 
 /** A timestamp this far ahead of the capture clock is believed only if the next agrees. */
@@ -62,7 +62,7 @@ export interface TrackerStats {
  * new SYN is still told from a retransmitted one.
  */
 class Tombstone implements TableEntry {
-  readonly addr: [AddressWords, AddressWords] = [newAddress(), newAddress()];
+  readonly addr: [AddressWords, AddressWords];
   readonly port: [number, number];
   readonly version: 4 | 6;
   readonly stream: number;
@@ -73,9 +73,8 @@ class Tombstone implements TableEntry {
   next: TableEntry | null = null;
   list: ListId = TOMBSTONES;
 
-  constructor(c: Connection) {
-    this.addr[0].set(c.addr[0]);
-    this.addr[1].set(c.addr[1]);
+  constructor(c: Connection, addresses: SharedAddresses) {
+    this.addr = [addresses.get(c.addr[0]), addresses.get(c.addr[1])];
     this.port = [c.port[0], c.port[1]];
     this.version = c.version;
     this.stream = c.stream;
@@ -89,6 +88,31 @@ class Tombstone implements TableEntry {
     return srcPort === this.port[0] && src[0] === a[0] && src[1] === a[1] && src[2] === a[2] && src[3] === a[3] ? 0 : 1;
   }
 }
+
+/**
+ * Address arrays shared by tombstones (never written after they are made). Tombstones
+ * stay an hour, so a busy capture holds tens of thousands, nearly all between a few
+ * hosts: two arrays of their own made up two thirds of each one. Forgotten wholesale
+ * past MAX_SHARED_ADDRESSES (a scan or a flood from random sources), which costs only
+ * sharing.
+ */
+class SharedAddresses {
+  private readonly byKey = new Map<number | string, AddressWords>();
+
+  get(words: AddressWords): AddressWords {
+    const key = words[0] === 0 && words[1] === 0 && words[2] === 0xffff ? words[3]! : `${words[0]}:${words[1]}:${words[2]}:${words[3]}`;
+    let shared = this.byKey.get(key);
+    if (shared === undefined) {
+      if (this.byKey.size >= MAX_SHARED_ADDRESSES) this.byKey.clear();
+      shared = newAddress();
+      shared.set(words);
+      this.byKey.set(key, shared);
+    }
+    return shared;
+  }
+}
+
+const MAX_SHARED_ADDRESSES = 65536;
 
 type Entry = Connection | Tombstone;
 
@@ -113,6 +137,7 @@ export class Tracker {
   /** The packet being handled (reused; see Moment). */
   private readonly at: Moment = { frame: 0, time: 0 };
   private readonly spare: Connection[] = [];
+  private readonly addresses = new SharedAddresses();
 
   constructor(
     /**
@@ -257,7 +282,7 @@ export class Tracker {
   private retire(c: Connection, reason: ReportReason, now: number, tombstone: boolean): void {
     c.finalize(now);
     if (reason === 'idle') c.flags.add('idle-evicted');
-    if (tombstone) this.table.replace(c, new Tombstone(c), TOMBSTONES);
+    if (tombstone) this.table.replace(c, new Tombstone(c, this.addresses), TOMBSTONES);
     else this.table.remove(c);
     this.report(c, reason, now);
     this.recycle(c);
