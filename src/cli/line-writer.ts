@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import type { Writable } from 'node:stream';
 import { utf8LengthWithin } from '../report/spilled-lines.js';
 
 /** Bytes per write: big enough to amortise the call, small enough to stay cache-friendly. */
@@ -19,6 +20,8 @@ export class LineWriter {
   private used = 0;
   private full = false;
 
+  constructor(private readonly out: Writable = process.stdout) {}
+
   /** One line, without its newline: text, or bytes already encoded as UTF-8. */
   push(line: string | Uint8Array): void {
     const room = this.chunk.length - this.used - 1;
@@ -35,7 +38,7 @@ export class LineWriter {
     this.chunk[this.used++] = 0x0a;
   }
 
-  /** True when stdout has queued more than it can take: flush() before pushing more. */
+  /** True when the output has queued more than it can take: flush() before pushing more. */
   get blocked(): boolean {
     return this.full;
   }
@@ -43,7 +46,7 @@ export class LineWriter {
   async flush(): Promise<void> {
     this.writeChunk();
     if (this.full) {
-      await once(process.stdout, 'drain');
+      await once(this.out, 'drain');
       this.full = false;
     }
   }
@@ -54,6 +57,6 @@ export class LineWriter {
     const bytes = this.chunk.subarray(0, this.used);
     this.chunk = Buffer.allocUnsafe(CHUNK);
     this.used = 0;
-    if (!process.stdout.write(bytes)) this.full = true;
+    if (!this.out.write(bytes)) this.full = true;
   }
 }

@@ -1,5 +1,9 @@
+import { once } from 'node:events';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Table from 'cli-table3';
-import { analyzeFile, captureWarnings, reportConnections, type AnalysisResult, type AnalyzeOptions } from '../../../analyze.js';
+import { analyzeFile, type AnalysisResult, type AnalyzeOptions } from '../../../analyze.js';
 import type { Ending } from '../../../diagnosis/types.js';
 import type { ConnectionReport } from '../../../report/connection-report.js';
 import { csvHeader, csvRow } from '../../../report/csv.js';
@@ -9,8 +13,7 @@ import { formatEndpoint } from '../../../track/report.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
 import { progressFor } from '../../progress.js';
 import { analyzeInParallel } from './parallel.js';
-import { LineWriter } from '../../line-writer.js';
-import { NdjsonStream, ndjsonLine } from './ndjson-stream.js';
+import { writeNdjson } from './ndjson-stream.js';
 import { trackerOptions, type TrackerArgs } from '../../tracker-options.js';
 
 export interface AnalyzeArgs extends TrackerArgs {
@@ -42,20 +45,23 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
   };
 
   if (args.jobs > 1 && args.files.length > 1) {
-    // Worker threads; outputs merge in input order (ndjson too: whole files at a time).
+    // Worker threads; outputs merge in input order. NDJSON goes through files in a
+    // private spool directory, copied out whole, so no file's lines wait in memory.
     const results: AnalysisResult[] = [];
-    for await (const o of analyzeInParallel(args.files, args.jobs, options)) {
-      if ('error' in o) {
-        process.stderr.write(o.error + '\n');
-        exitCode = EXIT_BAD_INPUT;
-        continue;
+    const spool = args.format === 'ndjson' ? mkdtempSync(join(tmpdir(), 'teardown-jobs-')) : undefined;
+    try {
+      for await (const o of analyzeInParallel(args.files, args.jobs, options, spool)) {
+        if ('ndjson' in o && o.ndjson !== undefined) await copyOut(o.ndjson);
+        if ('error' in o) {
+          process.stderr.write(o.error + '\n');
+          exitCode = EXIT_BAD_INPUT;
+        } else if ('result' in o) {
+          warn(o.file, o.result.warnings);
+          results.push(o.result);
+        } else warn(o.file, o.warnings);
       }
-      warn(o.file, o.result.warnings);
-      if (args.format === 'ndjson') {
-        const out = new LineWriter();
-        for (const c of o.result.connections) out.push(ndjsonLine(o.file, c));
-        await out.flush();
-      } else results.push(o.result);
+    } finally {
+      if (spool !== undefined) rmSync(spool, { recursive: true, force: true });
     }
     if (args.format !== 'ndjson') await render(results, args);
     return exitCode;
@@ -64,15 +70,12 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
   if (args.format === 'ndjson') {
     for (const file of args.files) {
       const progress = progressFor(file, args.quiet);
-      const lines = new NdjsonStream(file, options.filter);
       try {
-        const result = await reportConnections(file, (c) => lines.add(c), { ...options, beforeRead: () => lines.drain(), onProgress: progress.onProgress });
+        const warnings = await writeNdjson(file, options, process.stdout, progress.onProgress);
         progress.done();
-        await lines.end();
-        warn(file, captureWarnings(result));
+        warn(file, warnings);
       } catch (err) {
         progress.done();
-        await lines.end();
         fail(file, err);
       }
     }
@@ -156,4 +159,11 @@ function renderSummary(s: Summary): string {
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/** Copies a worker's NDJSON file to stdout, waiting whenever stdout is full. */
+async function copyOut(path: string): Promise<void> {
+  for await (const chunk of createReadStream(path)) {
+    if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+  }
 }

@@ -1,3 +1,5 @@
+import type { Writable } from 'node:stream';
+import { captureWarnings, reportConnections, type AnalyzeOptions } from '../../../analyze.js';
 import type { ConnectionReport } from '../../../report/connection-report.js';
 import { matches, type ConnectionFilter } from '../../../report/filter.js';
 import { SpilledLines } from '../../../report/spilled-lines.js';
@@ -5,7 +7,7 @@ import { StreamOrder } from '../../../report/stream-order.js';
 import { LineWriter } from '../../line-writer.js';
 
 /** One NDJSON line: `file` first, then the report (spliced, not copied into a new object). */
-export function ndjsonLine(file: string, c: ConnectionReport): string {
+function ndjsonLine(file: string, c: ConnectionReport): string {
   return `{"file":${JSON.stringify(file)},${JSON.stringify(c).slice(1)}`;
 }
 
@@ -16,15 +18,18 @@ export function ndjsonLine(file: string, c: ConnectionReport): string {
  * only in drain() and end(), which wait for stdout: the reader calls drain() before
  * each read, so output back-pressure pauses the reading.
  */
-export class NdjsonStream {
+class NdjsonStream {
   private readonly held = new SpilledLines();
   private readonly order = new StreamOrder<string | Uint8Array>(this.held);
-  private readonly out = new LineWriter();
+  private readonly out: LineWriter;
 
   constructor(
     private readonly file: string,
     private readonly filter: ConnectionFilter | undefined,
-  ) {}
+    out: Writable = process.stdout,
+  ) {
+    this.out = new LineWriter(out);
+  }
 
   add(c: ConnectionReport): void {
     // A filtered-out stream still takes its turn, as an empty line nobody sees.
@@ -51,5 +56,20 @@ export class NdjsonStream {
       if (this.out.blocked) await this.out.flush();
     }
     await this.out.flush();
+  }
+}
+
+/**
+ * `analyze --format ndjson` of one file to `out` (stdout, or a worker's file): returns
+ * the capture's warnings, or throws its CaptureError after writing every connection
+ * seen before the damage.
+ */
+export async function writeNdjson(file: string, options: AnalyzeOptions, out: Writable, onProgress?: (bytesRead: number) => void): Promise<string[]> {
+  const lines = new NdjsonStream(file, options.filter, out);
+  try {
+    const result = await reportConnections(file, (c) => lines.add(c), { ...options, beforeRead: () => lines.drain(), onProgress });
+    return captureWarnings(result);
+  } finally {
+    await lines.end();
   }
 }

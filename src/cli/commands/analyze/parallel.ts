@@ -1,27 +1,48 @@
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AnalysisResult, AnalyzeOptions } from '../../../analyze.js';
+import type { Job } from './worker.js';
 
-export type FileOutcome = { file: string; result: AnalysisResult } | { file: string; error: string };
+/**
+ * A file's outcome: its whole result, or (NDJSON) the path its lines were written to
+ * and its warnings; a failure's one-line message comes with the lines written before it.
+ */
+export type FileOutcome =
+  | { file: string; result: AnalysisResult }
+  | { file: string; ndjson: string; warnings: string[] }
+  | { file: string; error: string; ndjson?: string };
+
+interface Reply {
+  index: number;
+  result?: AnalysisResult;
+  warnings?: string[];
+  error?: string;
+}
 
 /**
  * Analyses `files` on `jobs` worker threads and yields each file's outcome in input
  * order, as soon as it and every file before it are done (so output merges in order).
+ * With `ndjsonDir`, each file's NDJSON goes to a file there instead of into memory.
  */
-export async function* analyzeInParallel(files: string[], jobs: number, options: AnalyzeOptions): AsyncGenerator<FileOutcome> {
+export async function* analyzeInParallel(files: string[], jobs: number, options: AnalyzeOptions, ndjsonDir?: string): AsyncGenerator<FileOutcome> {
   const outcomes = new Map<number, FileOutcome>();
   let wake: (() => void) | null = null;
   let next = 0;
   const workers = Array.from({ length: Math.min(jobs, files.length) }, () => new Worker(new URL('./worker.js', import.meta.url)));
   const give = (w: Worker): void => {
     if (next < files.length) {
-      w.postMessage({ index: next, file: files[next]!, options });
+      const job: Job = { index: next, file: files[next]!, options, ndjsonTo: ndjsonDir === undefined ? undefined : spoolFile(ndjsonDir, next) };
+      w.postMessage(job);
       next++;
     }
   };
   for (const w of workers) {
-    w.on('message', (m: { index: number; result?: AnalysisResult; error?: string }) => {
+    w.on('message', (m: Reply) => {
       const file = files[m.index]!;
-      outcomes.set(m.index, m.error !== undefined ? { file, error: m.error } : { file, result: m.result! });
+      const ndjson = ndjsonDir === undefined ? undefined : spoolFile(ndjsonDir, m.index);
+      if (m.error !== undefined) outcomes.set(m.index, { file, error: m.error, ndjson });
+      else if (ndjson !== undefined) outcomes.set(m.index, { file, ndjson, warnings: m.warnings ?? [] });
+      else outcomes.set(m.index, { file, result: m.result! });
       give(w);
       wake?.();
     });
@@ -41,4 +62,8 @@ export async function* analyzeInParallel(files: string[], jobs: number, options:
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
+}
+
+function spoolFile(dir: string, index: number): string {
+  return join(dir, `${index}.ndjson`);
 }
