@@ -31,7 +31,7 @@ export interface TrackerOptions {
  */
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   idleSeconds: 3600,
-  closedQuietSeconds: 10,
+  closedQuietSeconds: 5,
   tombstoneSeconds: 3600,
   maxConnections: 200_000,
   spareConnections: 1024,
