@@ -1,10 +1,12 @@
-import { closeSync, ftruncateSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readSync, rmSync, writevSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HeldItems } from './stream-order.js';
 
 /** Bytes of held lines kept in memory before they go to disk. */
 export const DEFAULT_LINES_IN_MEMORY = 4 * 1024 * 1024;
+/** Buffers per writev (Linux's IOV_MAX). */
+const IOV_MAX = 1024;
 /** Bytes read from one run of the spill file at once (see readBack). */
 const READ_AHEAD = 64 * 1024;
 
@@ -25,8 +27,8 @@ export function utf8LengthWithin(text: string, room: number): number {
  * give back, instead of heap the process keeps. The file is emptied whenever no
  * spilled line is left, so it holds at most the lines of one such stretch.
  *
- * take() returns a view that is valid until the next put(): the caller writes it out
- * at once (LineWriter copies it).
+ * take() returns a view that is valid until the next put() or take(): the caller
+ * writes it out at once (LineWriter copies it).
  */
 export class SpilledLines implements HeldItems<string | Uint8Array> {
   private readonly memory: Buffer;
@@ -38,7 +40,7 @@ export class SpilledLines implements HeldItems<string | Uint8Array> {
   private fileEnd = 0;
   /** Each run's end offset in the file, and the block last read from it. */
   private runEnds: number[] = [];
-  private readonly blocks = new Map<number, { start: number; bytes: Buffer }>();
+  private readonly blocks = new Map<number, { start: number; length: number; bytes: Buffer }>();
   /** Lines spilled over the whole run (for tests and the bench). */
   spilled = 0;
 
@@ -53,7 +55,7 @@ export class SpilledLines implements HeldItems<string | Uint8Array> {
       // Longer than the whole buffer: straight to the file, a run of its own.
       const encoded = typeof line === 'string' ? Buffer.from(line) : line;
       this.onDisk.set(stream, [this.fileEnd, encoded.length, this.runEnds.length]);
-      this.appendRun(encoded);
+      this.appendRun([encoded]);
       this.spilled++;
       return;
     }
@@ -106,11 +108,12 @@ export class SpilledLines implements HeldItems<string | Uint8Array> {
   private spill(): void {
     if (this.inMemory.size > 0) {
       const held = [...this.inMemory].sort((a, b) => a[0] - b[0]);
-      const run = Buffer.allocUnsafe(held.reduce((sum, [, [, length]]) => sum + length, 0));
-      let at = 0;
+      // Written straight from the buffer, line by line (views, not a copy).
+      const run: Buffer[] = [];
+      let at = this.fileEnd;
       for (const [stream, [offset, length]] of held) {
-        this.memory.copy(run, at, offset, offset + length);
-        this.onDisk.set(stream, [this.fileEnd + at, length, this.runEnds.length]);
+        run.push(this.memory.subarray(offset, offset + length));
+        this.onDisk.set(stream, [at, length, this.runEnds.length]);
         at += length;
       }
       this.appendRun(run);
@@ -120,22 +123,31 @@ export class SpilledLines implements HeldItems<string | Uint8Array> {
     this.memoryUsed = 0;
   }
 
-  private appendRun(bytes: Uint8Array): void {
+  private appendRun(parts: Uint8Array[]): void {
     const fd = this.fd ?? (this.fd = openUnlinked());
-    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, this.fileEnd + done);
-    this.fileEnd += bytes.length;
+    for (let first = 0; first < parts.length; first += IOV_MAX) {
+      let batch = parts.slice(first, first + IOV_MAX);
+      let left = batch.reduce((sum, p) => sum + p.length, 0);
+      while (left > 0) {
+        const n = writevSync(fd, batch, this.fileEnd);
+        this.fileEnd += n;
+        left -= n;
+        batch = dropBytes(batch, n);
+      }
+    }
     this.runEnds.push(this.fileEnd);
   }
 
   /** The line's bytes, from the block last read from its run when that holds them. */
   private readBack(offset: number, length: number, run: number): Uint8Array {
     let block = this.blocks.get(run);
-    if (block === undefined || offset < block.start || offset + length > block.start + block.bytes.length) {
-      // A fresh block each time: views of the last one may still be queued for output.
+    if (block === undefined || offset < block.start || offset + length > block.start + block.length) {
+      // Each run reads into its own block, reused (the line taken before was written out).
       const size = Math.min(Math.max(length, READ_AHEAD), this.runEnds[run]! - offset);
-      block = { start: offset, bytes: Buffer.allocUnsafe(size) };
+      const bytes = block !== undefined && block.bytes.length >= size ? block.bytes : Buffer.allocUnsafe(Math.max(size, READ_AHEAD));
+      block = { start: offset, length: size, bytes };
       for (let done = 0; done < size; ) {
-        const n = readSync(this.fd!, block.bytes, done, size - done, offset + done);
+        const n = readSync(this.fd!, bytes, done, size - done, offset + done);
         if (n === 0) throw new Error(`spill file ended at ${offset + done} of ${this.fileEnd}`);
         done += n;
       }
@@ -153,4 +165,13 @@ function openUnlinked(): number {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** What is left of `parts` after its first `n` bytes were written (views, no copies). */
+function dropBytes(parts: Uint8Array[], n: number): Uint8Array[] {
+  let i = 0;
+  while (i < parts.length && n >= parts[i]!.length) n -= parts[i++]!.length;
+  const rest = parts.slice(i);
+  if (n > 0) rest[0] = rest[0]!.subarray(n);
+  return rest;
 }
