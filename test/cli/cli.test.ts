@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -158,5 +158,40 @@ describe('teardown connections limits', () => {
     const r = await teardown(['connections', '--max-connections', '0', join(REPO, 'fixtures', 'demo.pcap')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^teardown: --idle-timeout must be positive/);
+  });
+});
+
+describe('the teardown command', () => {
+  // Standard input may be any size, so it is one of the inputs the command restarts
+  // Node for (with heap flags, see main.ts): these go through that second process.
+  it('passes the exit code of the Node it starts for a large input', async () => {
+    const good = await teardown(['analyze', '--format', 'ndjson', '-'], join(REPO, 'fixtures', 'demo.pcap'));
+    expect(good.code).toBe(0);
+    expect(good.stdout.trim().split('\n').length).toBeGreaterThan(5);
+    const bad = await teardown(['analyze', '-'], fixture('broken-magic.pcap'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^teardown: -: .* at byte \d+\n$/);
+  });
+
+  it('stops the Node it started when it is stopped itself', async () => {
+    const marker = '4242.4242'; // an idle timeout nobody else uses, to find the processes by
+    const header = fixture('eth-us.pcap');
+    // A capture header and then nothing for a while, through a pipe: the analysis waits.
+    const shell = spawn('sh', ['-c', `(head -c 24 '${header}'; sleep 30) | '${process.execPath}' '${BIN}' analyze --idle-timeout ${marker} -`], { stdio: 'ignore', detached: true });
+    const find = (flagged: boolean): number[] => {
+      const r = spawnSync('pgrep', ['-af', `idle-timeout ${marker}`], { encoding: 'utf8' });
+      const nodes = r.stdout.split('\n').filter((l) => l.split(' ')[1] === process.execPath);
+      return nodes.filter((l) => l.includes('--max-semi-space-size') === flagged).map((l) => Number(l.split(' ')[0]));
+    };
+    try {
+      for (let i = 0; i < 50 && find(true).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      const [launcher] = find(false);
+      expect(find(true)).toHaveLength(1);
+      process.kill(launcher!, 'SIGTERM');
+      for (let i = 0; i < 50 && find(true).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(find(true)).toEqual([]);
+    } finally {
+      process.kill(-shell.pid!, 'SIGKILL');
+    }
   });
 });

@@ -1,0 +1,36 @@
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { analyzeCommand } from './commands/analyze/command.js';
+import { assertCommand } from './commands/assert/command.js';
+import { connectionsCommand } from './commands/connections/command.js';
+import { infoCommand } from './commands/info/command.js';
+import { segmentsCommand } from './commands/segments/command.js';
+import { showCommand } from './commands/show/command.js';
+import { triageCommand } from './commands/triage/command.js';
+import { EXIT_BAD_INPUT } from './fail.js';
+import { protectStdinArg } from './stdin-arg.js';
+
+const commands = [analyzeCommand, assertCommand, connectionsCommand, infoCommand, segmentsCommand, showCommand, triageCommand];
+
+async function main(): Promise<void> {
+  const cli = yargs(protectStdinArg(hideBin(process.argv)))
+    .scriptName('teardown')
+    .strict()
+    .demandCommand(1, 'name a command')
+    .recommendCommands()
+    .help()
+    .version()
+    .fail((message, err, y) => {
+      // Usage mistakes: one line and the usage, exit 2 (never a stack trace).
+      if (err !== undefined && err !== null) process.stderr.write(`teardown: ${err.message}\n`);
+      else process.stderr.write(`teardown: ${message}\nRun 'teardown --help' for usage.\n`);
+      process.exit(EXIT_BAD_INPUT);
+    });
+  for (const command of commands) cli.command(command as never);
+  await cli.parseAsync();
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`teardown: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = EXIT_BAD_INPUT;
+});
