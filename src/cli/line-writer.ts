@@ -31,19 +31,15 @@ export class LineWriter {
 
   constructor(private readonly out: Writable = process.stdout) {}
 
-  /** One line, without its newline: text, or bytes already encoded as UTF-8. */
-  push(line: string | Uint8Array): void {
-    const room = this.chunk.length - this.used - 1;
-    const bytes = typeof line === 'string' ? utf8LengthWithin(line, room) : line.length;
-    if (bytes > room) {
-      this.writeChunk();
-      if (bytes + 1 > this.chunk.length) this.chunk = Buffer.allocUnsafe(bytes + 1);
-    }
-    if (typeof line === 'string') this.used += this.chunk.write(line, this.used);
-    else {
-      this.chunk.set(line, this.used);
-      this.used += line.length;
-    }
+  /**
+   * One line, without its newline: text, or bytes already encoded as UTF-8, after
+   * `prefix` if given (written as is: cheaper than a line joined first, which V8 would
+   * copy whole once more to encode it).
+   */
+  push(line: string | Uint8Array, prefix?: string): void {
+    if (prefix !== undefined) this.append(prefix);
+    this.append(line);
+    if (this.used === this.chunk.length) this.writeChunk();
     this.chunk[this.used++] = 0x0a;
   }
 
@@ -57,6 +53,20 @@ export class LineWriter {
     if (this.full) {
       await once(this.out, 'drain');
       this.full = false;
+    }
+  }
+
+  private append(part: string | Uint8Array): void {
+    const room = this.chunk.length - this.used;
+    const bytes = typeof part === 'string' ? utf8LengthWithin(part, room) : part.length;
+    if (bytes > room) {
+      this.writeChunk();
+      if (bytes > this.chunk.length) this.chunk = Buffer.allocUnsafe(bytes);
+    }
+    if (typeof part === 'string') this.used += this.chunk.write(part, this.used);
+    else {
+      this.chunk.set(part, this.used);
+      this.used += part.length;
     }
   }
 

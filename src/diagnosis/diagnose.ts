@@ -3,6 +3,7 @@ import { formatEndpoint } from '../track/report.js';
 import { gaveUp } from '../state/backoff.js';
 import type { Diagnosis, Side } from './types.js';
 import { zeekConnState } from './zeek.js';
+import { sortedUnique } from '../sorted-unique.js';
 
 type Verdict = Pick<Diagnosis, 'ending' | 'detail' | 'closer' | 'evidence' | 'apps'> & { flags?: string[]; story: string; hint?: string };
 
@@ -36,12 +37,13 @@ const nonNull = (xs: (number | null | undefined)[]): number[] => xs.filter((x): 
  */
 export function diagnose(c: TrackedConnection, captureEnd: number): Diagnosis {
   const v = verdict(c, captureEnd);
+  v.evidence = sortedUnique(v.evidence);
   return {
     ending: v.ending,
     detail: v.detail,
     closer: v.closer,
     flags: v.flags ?? [],
-    evidence: [...new Set(v.evidence)].sort((a, b) => a - b),
+    evidence: v.evidence,
     apps: v.apps,
     explanation: explanation(c, v),
     zeek: { connState: zeekConnState(c), history: c.history },
@@ -358,7 +360,7 @@ function explanation(c: TrackedConnection, v: Verdict): string {
   // line as UTF-16 and re-encode it, measured 15% of `analyze --format ndjson`.
   const who = `${formatEndpoint(c.client)} -> ${formatEndpoint(c.server)}`;
   const apps = `client saw ${v.apps.client}; server saw ${v.apps.server}`;
-  const evidence = v.evidence.length > 0 ? ` Evidence: frame${v.evidence.length === 1 ? '' : 's'} ${[...new Set(v.evidence)].sort((a, b) => a - b).join(', ')}.` : '';
+  const evidence = v.evidence.length > 0 ? ` Evidence: frame${v.evidence.length === 1 ? '' : 's'} ${v.evidence.join(', ')}.` : '';
   const hint = v.hint !== undefined ? ` Hint: ${v.hint}.` : '';
   return `${who}: ${v.story} (${apps}).${evidence}${hint}`;
 }

@@ -1,6 +1,7 @@
 import { diagnose } from '../diagnosis/diagnose.js';
 import type { Diagnosis } from '../diagnosis/types.js';
 import type { TrackedConnection } from '../track/report.js';
+import { sortedUnique } from '../sorted-unique.js';
 
 /**
  * One connection as reports print it (shared/spec/output.md): what was observed, and
@@ -16,6 +17,6 @@ export type ConnectionReport = Omit<TrackedConnection, 'flags'> & Omit<Diagnosis
  */
 export function connectionReport(c: TrackedConnection): ConnectionReport {
   const d = diagnose(c, c.reportedAt);
-  const flags = [...new Set([...c.flags, ...d.flags])].sort();
+  const flags = d.flags.length === 0 ? c.flags : sortedUnique([...c.flags, ...d.flags]);
   return Object.assign(c, d, { flags }) as ConnectionReport;
 }

@@ -2,6 +2,7 @@ import { formatAddress } from '../decode/address.js';
 import type { TcpState } from '../state/tcp-state.js';
 import type { Step } from '../state/timeline.js';
 import { unsignedSeq } from '../state/seq.js';
+import { sortedUnique } from '../sorted-unique.js';
 import type { Connection, ConnectionFlag, EndingRst } from './connection.js';
 import type { Direction, RetransmissionSeries } from './direction.js';
 import type { ReportReason } from './tracker.js';
@@ -136,7 +137,7 @@ export function trackedConnection(c: Connection, reason: ReportReason, at: numbe
     end: c.end,
     packets: { client: c.dirs[ci].segments, server: c.dirs[si].segments },
     bytes: { client: c.dirs[ci].bytes, server: c.dirs[si].bytes },
-    flags: [...c.flags].sort(),
+    flags: sortedUnique([...c.flags]),
     // A reported connection is dropped (its tombstone takes its place), never changed
     // again: its arrays are handed over, not copied.
     timeline: { client: c.ends[ci].timeline.steps, server: c.ends[si].timeline.steps },

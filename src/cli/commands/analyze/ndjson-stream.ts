@@ -6,11 +6,6 @@ import { SpilledLines } from '../../../report/spilled-lines.js';
 import { StreamOrder } from '../../../report/stream-order.js';
 import { LineWriter } from '../../line-writer.js';
 
-/** One NDJSON line: `file` first, then the report (spliced, not copied into a new object). */
-function ndjsonLine(file: string, c: ConnectionReport): string {
-  return `{"file":${JSON.stringify(file)},${JSON.stringify(c).slice(1)}`;
-}
-
 /**
  * `analyze --format ndjson` of one file: each report is serialised the moment its
  * connection is over (so the report object dies young, and what waits is a string)
@@ -22,18 +17,24 @@ class NdjsonStream {
   private readonly held = new SpilledLines();
   private readonly order = new StreamOrder<string | Uint8Array>(this.held);
   private readonly out: LineWriter;
+  /**
+   * Each line is `file` first, then the report: the report's JSON with this in place
+   * of its opening brace (spliced at output, not copied into a new object or string).
+   */
+  private readonly prefix: string;
 
   constructor(
-    private readonly file: string,
+    file: string,
     private readonly filter: ConnectionFilter | undefined,
     out: Writable = process.stdout,
   ) {
     this.out = new LineWriter(out);
+    this.prefix = `{"file":${JSON.stringify(file)},`;
   }
 
   add(c: ConnectionReport): void {
     // A filtered-out stream still takes its turn, as an empty line nobody sees.
-    this.order.add(c.stream, this.filter === undefined || matches(c, this.filter) ? ndjsonLine(this.file, c) : '');
+    this.order.add(c.stream, this.filter === undefined || matches(c, this.filter) ? JSON.stringify(c) : '');
   }
 
   /** Writes the lines whose turn has come, waiting whenever stdout is full. */
@@ -52,7 +53,7 @@ class NdjsonStream {
 
   private async write(lines: Iterable<string | Uint8Array>): Promise<void> {
     for (const line of lines) {
-      if (line.length > 0) this.out.push(line);
+      if (line.length > 0) this.out.push(typeof line === 'string' ? line.slice(1) : line.subarray(1), this.prefix);
       if (this.out.blocked) await this.out.flush();
     }
     await this.out.flush();
