@@ -36,6 +36,18 @@ describe('SpilledLines', () => {
     held.close();
   });
 
+  it('reads back lines spilled in many runs, interleaved with lines still in memory', () => {
+    const held = new SpilledLines(100);
+    const order = new StreamOrder<string | Uint8Array>(held);
+    const lines = Array.from({ length: 500 }, (_, i) => `{"stream":${i},"pad":"${'y'.repeat(i % 97)}"}`);
+    for (let i = 499; i >= 1; i--) order.add(i, lines[i]!);
+    expect(held.spilled).toBeGreaterThan(400);
+    order.add(0, lines[0]!);
+    expect(drain(order.ready()).map(text)).toEqual(lines);
+    expect(held.remaining()).toEqual([]);
+    held.close();
+  });
+
   it('starts the file over once nothing spilled is left, and keeps working', () => {
     const held = new SpilledLines(10);
     const order = new StreamOrder<string | Uint8Array>(held);
