@@ -72,6 +72,14 @@ export async function runAnalysis(input: CaptureInput, visit: (c: ConnectionRepo
   }
 }
 
+/** As reportConnections (finish order), but only the reports that pass the filter. */
+function reportMatching(input: CaptureInput, visit: (c: ConnectionReport) => void, options: RunOptions = {}): Promise<TrackResult> {
+  const filter = options.filter;
+  return reportConnections(input, (c) => {
+    if (filter === undefined || matches(c, filter)) visit(c);
+  }, options);
+}
+
 /** Analyses a whole capture file: every connection, a summary and the warnings. */
 export async function analyzeFile(path: string, options: AnalyzeOptions & { onProgress?: (bytesRead: number) => void } = {}): Promise<AnalysisResult> {
   const connections: ConnectionReport[] = [];
@@ -80,11 +88,14 @@ export async function analyzeFile(path: string, options: AnalyzeOptions & { onPr
 }
 
 /**
- * Streams a capture's connection reports, in the order of their first packets, as they
- * become final. Reading pauses while more than `buffered` reports wait for the consumer,
- * so memory stays bounded however large the capture.
+ * Streams a capture's connection reports as they become final: in the order of their
+ * first packets, or with `order: 'finish'` in the order connections end. Reading pauses
+ * while more than `buffered` reports wait for the consumer. In first-packet order a
+ * report also waits for every earlier connection to end (a long first connection holds
+ * all the others in memory); in finish order nothing waits, so memory stays bounded
+ * however large the capture.
  */
-export async function* analyze(input: CaptureInput, options: AnalyzeOptions & { buffered?: number } = {}): AsyncGenerator<ConnectionReport> {
+export async function* analyze(input: CaptureInput, options: AnalyzeOptions & { buffered?: number; order?: 'capture' | 'finish' } = {}): AsyncGenerator<ConnectionReport> {
   const limit = options.buffered ?? 1000;
   const ready: ConnectionReport[] = [];
   let wake: (() => void) | null = null;
@@ -96,7 +107,8 @@ export async function* analyze(input: CaptureInput, options: AnalyzeOptions & { 
     wake?.();
     wake = null;
   };
-  const running = runAnalysis(
+  const run = options.order === 'finish' ? reportMatching : runAnalysis;
+  const running = run(
     input,
     (c) => {
       ready.push(c);

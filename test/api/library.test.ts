@@ -25,6 +25,19 @@ describe('library API', () => {
     expect(streamed).toEqual(whole.connections);
   });
 
+  it("analyze with order 'finish' gives the same reports as they end, filter applied", async () => {
+    const whole = await analyzeFile(DEMO);
+    const finished = [];
+    for await (const c of analyze(DEMO, { order: 'finish', buffered: 2 })) finished.push(c);
+    expect([...finished].sort((a, b) => a.stream - b.stream)).toEqual(whole.connections);
+    expect(finished.map((c) => c.stream)).not.toEqual(whole.connections.map((c) => c.stream));
+    const times = finished.map((c) => c.reportedAt);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    const resets = [];
+    for await (const c of analyze(DEMO, { order: 'finish', filter: { endings: ['reset'] } })) resets.push(c.ending);
+    expect(resets).toEqual(whole.connections.filter((c) => c.ending === 'reset').map((c) => c.ending));
+  });
+
   it('stops reading when the consumer stops', async () => {
     const seen: number[] = [];
     for await (const c of analyze(DEMO, { buffered: 1 })) {
