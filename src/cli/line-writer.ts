@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { utf8LengthWithin } from '../report/spilled-lines.js';
+import { sizeForRoom } from '../report/spilled-lines.js';
 
 /** Bytes per write: big enough to amortise the call, small enough to stay cache-friendly. */
 const CHUNK = 256 * 1024;
@@ -58,7 +58,7 @@ export class LineWriter {
 
   private append(part: string | Uint8Array): void {
     const room = this.chunk.length - this.used;
-    const bytes = typeof part === 'string' ? utf8LengthWithin(part, room) : part.length;
+    const bytes = typeof part === 'string' ? sizeForRoom(part, room) : part.length;
     if (bytes > room) {
       this.writeChunk();
       if (bytes > this.chunk.length) this.chunk = Buffer.allocUnsafe(bytes);

@@ -11,10 +11,12 @@ const IOV_MAX = 1024;
 const READ_AHEAD = 64 * 1024;
 
 /**
- * Upper bound of a string's UTF-8 length that costs nothing to compute (3 bytes per
- * UTF-16 unit at most); the exact length only when the bound does not fit `room`.
+ * For deciding whether `text`, as UTF-8, fits in `room` bytes: more than `room` exactly
+ * when it does not. When even 3 bytes per UTF-16 unit (UTF-8's most) would fit, that
+ * is known without a pass over the text and its UTF-16 length is returned; otherwise
+ * its exact UTF-8 length.
  */
-export function utf8LengthWithin(text: string, room: number): number {
+export function sizeForRoom(text: string, room: number): number {
   return text.length * 3 <= room ? text.length : Buffer.byteLength(text);
 }
 
@@ -49,7 +51,7 @@ export class SpilledLines implements HeldItems<string | Uint8Array> {
   }
 
   put(stream: number, line: string | Uint8Array): void {
-    const bytes = typeof line === 'string' ? utf8LengthWithin(line, this.memory.length - this.memoryUsed) : line.length;
+    const bytes = typeof line === 'string' ? sizeForRoom(line, this.memory.length - this.memoryUsed) : line.length;
     if (this.memoryUsed + bytes > this.memory.length) this.spill();
     if (bytes > this.memory.length) {
       // Longer than the whole buffer: straight to the file, a run of its own.
