@@ -19,20 +19,37 @@ export interface Summary {
   topProblems: ProblemGroup[];
 }
 
-/** Counts per ending and the most common problems, for the foot of a report. */
-export function summarize(connections: readonly ConnectionReport[], top = 5): Summary {
-  const byEnding: Partial<Record<Ending, number>> = {};
-  const groups = new Map<string, ProblemGroup>();
-  for (const c of connections) {
-    byEnding[c.ending] = (byEnding[c.ending] ?? 0) + 1;
-    if (!isProblem(c)) continue;
+/**
+ * Counts per ending and the most common problems, for the foot of a report, built one
+ * connection at a time (so a report needs only the rows it prints, not every
+ * connection).
+ */
+export class SummaryBuilder {
+  private connections = 0;
+  private readonly byEnding: Partial<Record<Ending, number>> = {};
+  private readonly groups = new Map<string, ProblemGroup>();
+
+  add(c: ConnectionReport): void {
+    this.connections++;
+    this.byEnding[c.ending] = (this.byEnding[c.ending] ?? 0) + 1;
+    if (!isProblem(c)) return;
     const server = `${c.server.ip}:${c.server.port}`;
     const key = `${c.ending}|${c.detail ?? ''}|${server}`;
-    const g = groups.get(key) ?? { ending: c.ending, detail: c.detail, server, connections: 0, streams: [] };
+    const g = this.groups.get(key) ?? { ending: c.ending, detail: c.detail, server, connections: 0, streams: [] };
     g.connections++;
     if (g.streams.length < 5) g.streams.push(c.stream);
-    groups.set(key, g);
+    this.groups.set(key, g);
   }
-  const topProblems = [...groups.values()].sort((a, b) => b.connections - a.connections || a.streams[0]! - b.streams[0]!).slice(0, top);
-  return { connections: connections.length, byEnding, topProblems };
+
+  summary(top = 5): Summary {
+    const topProblems = [...this.groups.values()].sort((a, b) => b.connections - a.connections || a.streams[0]! - b.streams[0]!).slice(0, top);
+    return { connections: this.connections, byEnding: { ...this.byEnding }, topProblems };
+  }
+}
+
+/** The summary of a list of connections (see SummaryBuilder). */
+export function summarize(connections: readonly ConnectionReport[], top = 5): Summary {
+  const builder = new SummaryBuilder();
+  for (const c of connections) builder.add(c);
+  return builder.summary(top);
 }

@@ -33,6 +33,21 @@ describe('teardown analyze', () => {
     expect(r.stdout).toMatch(/│ simultaneous-close +│ both +│/);
   });
 
+  it('shows at most --limit rows, says how many it left out, and still counts them all', async () => {
+    const { summary, connections } = await analyzeFile(DEMO);
+    const rowsOf = (out: string): number[] => [...out.matchAll(/^│ (\d+) +│/gm)].map((m) => Number(m[1]));
+    const limited = await teardown(['--limit', '5', DEMO]);
+    expect(rowsOf(limited.stdout)).toEqual([0, 1, 2, 3, 4]);
+    expect(limited.stdout).toContain(`... and ${summary.connections - 5} more connections (--limit 0 shows all;`);
+    expect(limited.stdout).toContain(`${summary.connections} connections: `);
+    const problems = await teardown(['--sort', 'problems', '--limit', '3', DEMO]);
+    const firstProblems = connections.filter((c) => !['graceful', 'open'].includes(c.ending)).slice(0, 3).map((c) => c.stream);
+    expect(rowsOf(problems.stdout)).toEqual(firstProblems);
+    const all = await teardown(['--limit', '0', DEMO]);
+    expect(rowsOf(all.stdout)).toEqual(connections.map((c) => c.stream));
+    expect(all.stdout).not.toContain('more connection');
+  });
+
   it('--format json follows the output contract', async () => {
     const r = await teardown(['analyze', '--format', 'json', DEMO]);
     const doc = JSON.parse(r.stdout) as { file: string; summary: unknown; connections: Record<string, unknown>[]; warnings: string[] };

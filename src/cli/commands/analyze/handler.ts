@@ -2,18 +2,17 @@ import { once } from 'node:events';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Table from 'cli-table3';
-import { analyzeFile, type AnalysisResult, type AnalyzeOptions } from '../../../analyze.js';
+import { analyzeFile, captureWarnings, runAnalysis, type AnalysisResult, type AnalyzeOptions } from '../../../analyze.js';
 import type { Ending } from '../../../diagnosis/types.js';
 import type { ConnectionReport } from '../../../report/connection-report.js';
 import { csvHeader, csvRow } from '../../../report/csv.js';
-import { isProblem, type ConnectionFilter } from '../../../report/filter.js';
-import { summarize, type Summary } from '../../../report/summary.js';
-import { formatEndpoint } from '../../../track/report.js';
+import type { ConnectionFilter } from '../../../report/filter.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
+import { LineWriter } from '../../line-writer.js';
 import { progressFor } from '../../progress.js';
 import { analyzeInParallel } from './parallel.js';
 import { writeNdjson } from './ndjson-stream.js';
+import { problemsFirst, TableRows } from './table.js';
 import { trackerOptions, type TrackerArgs } from '../../tracker-options.js';
 
 export interface AnalyzeArgs extends TrackerArgs {
@@ -29,6 +28,8 @@ export interface AnalyzeArgs extends TrackerArgs {
   quiet: boolean;
   /** Files analysed at once on worker threads. */
   jobs: number;
+  /** Table rows shown (0: all). */
+  limit: number;
 }
 
 /** Analyses each file: a report per file, labelled when there are several. */
@@ -82,6 +83,30 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
     return exitCode;
   }
 
+  if (args.format === 'table' || (args.format === 'csv' && args.sort === 'capture')) {
+    // Streamed too: a table keeps only the rows it shows, CSV rows go out in order.
+    const tables: [string, TableRows][] = [];
+    const out = new LineWriter();
+    if (args.format === 'csv') out.push(csvHeader());
+    for (const file of args.files) {
+      const progress = progressFor(file, args.quiet);
+      const rows = new TableRows(args.limit, args.sort);
+      const visit = args.format === 'table' ? (c: ConnectionReport) => rows.add(c) : (c: ConnectionReport) => out.push(csvRow(file, c));
+      try {
+        const result = await runAnalysis(file, visit, { ...options, onProgress: progress.onProgress, beforeRead: () => out.flush() });
+        progress.done();
+        warn(file, captureWarnings(result));
+        tables.push([file, rows]);
+      } catch (err) {
+        progress.done();
+        fail(file, err);
+      }
+    }
+    await out.flush();
+    if (args.format === 'table') await writeOut(tables.map(([file, rows]) => rows.render(file, tables.length > 1)).join('\n'));
+    return exitCode;
+  }
+
   const results: AnalysisResult[] = [];
   for (const file of args.files) {
     const progress = progressFor(file, args.quiet);
@@ -112,53 +137,17 @@ async function render(results: AnalysisResult[], args: AnalyzeArgs): Promise<voi
       await writeOut([csvHeader(), ...results.flatMap((r) => r.connections.map((c) => csvRow(r.file, c)))].join('\n') + '\n');
       break;
     case 'table':
-      await writeOut(results.map((r) => renderTable(r, results.length > 1)).join('\n'));
+      await writeOut(results.map((r) => tableOf(r, args).render(r.file, results.length > 1)).join('\n'));
       break;
     case 'ndjson':
       break; // streamed by the caller
   }
 }
 
-/** Problems first (resets, timeouts, ... before graceful and open), then capture order. */
-function problemsFirst(a: ConnectionReport, b: ConnectionReport): number {
-  return Number(isProblem(b)) - Number(isProblem(a)) || a.stream - b.stream;
-}
-
-function renderTable(r: AnalysisResult, labelled: boolean): string {
-  const colour = process.env.NO_COLOR === undefined && process.stdout.isTTY === true;
-  const table = new Table({
-    head: ['stream', 'client → server', 'start', 'duration', 'ending', 'closer', 'packets c/s', 'explanation'],
-    style: { head: colour ? ['cyan'] : [], border: colour ? ['grey'] : [] },
-    colWidths: [null, null, null, null, null, null, null, 72] as unknown as number[],
-    wordWrap: true,
-  });
-  const t0 = Math.min(...r.connections.map((c) => c.start));
-  for (const c of r.connections) {
-    table.push([
-      c.stream,
-      `${formatEndpoint(c.client)} → ${formatEndpoint(c.server)}`,
-      `+${(c.start - t0).toFixed(3)}s`,
-      `${(c.end - c.start).toFixed(3)}s`,
-      c.detail === null ? c.ending : `${c.ending} (${c.detail})`,
-      c.closer ?? '',
-      `${c.packets.client}/${c.packets.server}`,
-      c.explanation.replace(/^\S+ -> \S+: /, ''),
-    ]);
-  }
-  const heading = labelled ? `${r.file}\n` : '';
-  return `${heading}${r.connections.length > 0 ? table.toString() + '\n' : ''}${renderSummary(r.summary)}`;
-}
-
-function renderSummary(s: Summary): string {
-  const counts = Object.entries(s.byEnding).sort(([, a], [, b]) => b - a).map(([ending, n]) => `${n} ${ending}`).join(', ');
-  const lines = [`${s.connections} connection${s.connections === 1 ? '' : 's'}${counts === '' ? '' : `: ${counts}`}`];
-  if (s.topProblems.length > 0) {
-    lines.push('top problems:');
-    for (const p of s.topProblems) {
-      lines.push(`  ${p.connections} × ${p.ending}${p.detail === null ? '' : ` (${p.detail})`} with ${p.server} (streams ${p.streams.join(', ')}${p.connections > p.streams.length ? ', ...' : ''})`);
-    }
-  }
-  return lines.join('\n') + '\n';
+function tableOf(r: AnalysisResult, args: AnalyzeArgs): TableRows {
+  const rows = new TableRows(args.limit, args.sort);
+  for (const c of r.connections) rows.add(c);
+  return rows;
 }
 
 /** Copies a worker's NDJSON file to stdout, waiting whenever stdout is full. */
