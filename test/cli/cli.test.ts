@@ -120,6 +120,15 @@ describe('teardown connections', () => {
     expect(streams).toEqual(connections.map((c) => c.stream));
   });
 
+  it('shows the first --limit streams (they finish in another order) and counts them all', async () => {
+    const demo = join(REPO, 'fixtures', 'demo.pcap');
+    const { connections } = await connectionsOf(demo);
+    const r = await teardown(['connections', '--limit', '4', demo]);
+    expect([...r.stdout.matchAll(/^│ (\d+) +│/gm)].map((m) => Number(m[1]))).toEqual([0, 1, 2, 3]);
+    expect(r.stdout).toContain(`... and ${connections.length - 4} more connections (--limit 0 shows all;`);
+    expect(r.stdout).toMatch(new RegExp(`\\n${connections.length} connections\\n$`));
+  });
+
   it('prints one JSON object per connection with timelines', async () => {
     const r = await teardown(['connections', '--format', 'ndjson', join(REPO, 'fixtures', 'lab', 'port-reuse.pcap')]);
     const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { stream: number; flags: string[]; timeline: { server: { state: string }[] } });

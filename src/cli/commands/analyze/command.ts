@@ -4,7 +4,7 @@ import { runHandler } from '../../run.js';
 import { restoreStdinAll } from '../../stdin-arg.js';
 import type { Ending } from '../../../diagnosis/types.js';
 import { withTrackerOptions } from '../../tracker-options.js';
-import { DEFAULT_TABLE_ROWS } from './table.js';
+import { withLimit } from '../../table-limit.js';
 
 const ENDINGS: Ending[] = ['graceful', 'simultaneous-close', 'half-closed', 'reset', 'refused', 'unreachable', 'timeout', 'half-open', 'open', 'not-established'];
 
@@ -18,7 +18,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   command: ['analyze <files..>', '$0 <files..>'],
   describe: 'How every TCP connection ended, and why (the default command)',
   builder: (y) =>
-    withTrackerOptions(y)
+    withLimit(withTrackerOptions(y))
       .positional('files', { type: 'string', array: true, demandOption: true, coerce: restoreStdinAll, describe: 'capture files, or - for standard input' })
       .option('format', { choices: ['table', 'json', 'ndjson', 'csv'] as const, default: 'table' as const, describe: 'output format (json: shared/spec/output.md)' })
       .option('sort', { choices: ['capture', 'problems'] as const, default: 'capture' as const, describe: 'capture order, or problems first' })
@@ -29,13 +29,11 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
       .option('stream', { type: 'string', coerce: (v: string | string[]) => list(v).map(Number), describe: "only this Wireshark tcp.stream" })
       .option('quiet', { type: 'boolean', default: false, describe: 'no warnings or progress on stderr (errors still)' })
       .option('jobs', { type: 'number', default: 1, describe: 'analyse this many files at once on worker threads (output stays in input order)' })
-      .option('limit', { type: 'number', default: DEFAULT_TABLE_ROWS, describe: 'table rows shown, 0 for all (the summary always counts every connection)' })
       .check((a) => {
         const bad = (a.ending ?? []).filter((e) => !ENDINGS.includes(e));
         if (bad.length > 0) throw new Error(`unknown ending ${bad.join(', ')} (one of ${ENDINGS.join(', ')})`);
         if ([...(a.port ?? []), ...(a.stream ?? [])].some((n) => !Number.isInteger(n) || n < 0)) throw new Error('--port and --stream take whole numbers');
         if (!Number.isInteger(a.jobs) || a.jobs < 1) throw new Error('--jobs takes a whole number of at least 1');
-        if (!Number.isInteger(a.limit) || a.limit < 0) throw new Error('--limit takes a whole number (0: no limit)');
         return true;
       }),
   handler: (args) => runHandler(analyzeHandler, args),

@@ -14,8 +14,9 @@ import { analyzeInParallel } from './parallel.js';
 import { writeNdjson } from './ndjson-stream.js';
 import { problemsFirst, TableRows } from './table.js';
 import { trackerOptions, type TrackerArgs } from '../../tracker-options.js';
+import type { LimitArgs } from '../../table-limit.js';
 
-export interface AnalyzeArgs extends TrackerArgs {
+export interface AnalyzeArgs extends TrackerArgs, LimitArgs {
   files: string[];
   format: 'table' | 'json' | 'ndjson' | 'csv';
   sort: 'capture' | 'problems';
@@ -28,8 +29,6 @@ export interface AnalyzeArgs extends TrackerArgs {
   quiet: boolean;
   /** Files analysed at once on worker threads. */
   jobs: number;
-  /** Table rows shown (0: all). */
-  limit: number;
 }
 
 /** Analyses each file: a report per file, labelled when there are several. */

@@ -3,9 +3,7 @@ import type { ConnectionReport } from '../../../report/connection-report.js';
 import { isProblem } from '../../../report/filter.js';
 import { SummaryBuilder, type Summary } from '../../../report/summary.js';
 import { formatEndpoint } from '../../../track/report.js';
-
-/** Rows the table shows unless --limit says otherwise. */
-export const DEFAULT_TABLE_ROWS = 100;
+import { omittedLine } from '../../table-limit.js';
 
 /** Problems first (resets, timeouts, ... before graceful and open), then capture order. */
 export function problemsFirst(a: ConnectionReport, b: ConnectionReport): number {
@@ -17,7 +15,7 @@ export function problemsFirst(a: ConnectionReport, b: ConnectionReport): number 
  * rows for at most `limit` of them (0: all), the first in capture order or the first
  * problems. Connections arrive one by one and only the rows shown are kept: a 1 GB
  * capture has tens of thousands of connections, and holding them all for a table that
- * shows a hundred took 730 MB (and cli-table3 three minutes to lay out 36,000 rows).
+ * shows a hundred took 730 MB (see table-limit.ts for the time).
  */
 export class TableRows {
   private readonly summary = new SummaryBuilder();
@@ -66,8 +64,7 @@ export class TableRows {
     }
     const heading = labelled ? `${file}\n` : '';
     const body = rows.length > 0 ? table.toString() + '\n' : '';
-    const more = omitted > 0 ? `... and ${omitted} more connection${omitted === 1 ? '' : 's'} (--limit 0 shows all; --format csv or ndjson lists them for tools)\n` : '';
-    return `${heading}${body}${more}${renderSummary(this.summary.summary())}`;
+    return `${heading}${body}${omittedLine(omitted)}${renderSummary(this.summary.summary())}`;
   }
 }
 

@@ -3,12 +3,13 @@ import { connectionsHandler, type ConnectionsArgs } from './handler.js';
 import { runHandler } from '../../run.js';
 import { restoreStdin } from '../../stdin-arg.js';
 import { withTrackerOptions } from '../../tracker-options.js';
+import { withLimit } from '../../table-limit.js';
 
 export const connectionsCommand: CommandModule<object, ConnectionsArgs> = {
   command: 'connections <file>',
   describe: "List TCP connections (Wireshark's tcp.stream numbers) with each side's final state",
   builder: (y) =>
-    withTrackerOptions(y)
+    withLimit(withTrackerOptions(y))
       .positional('file', { type: 'string', demandOption: true, coerce: restoreStdin, describe: 'capture file, or - for standard input' })
       .option('format', { choices: ['table', 'ndjson'] as const, default: 'table' as const, describe: 'table, or one JSON object per connection with timelines' }),
   handler: (args) => runHandler(connectionsHandler, args),

@@ -7,8 +7,9 @@ import { captureWarnings } from '../../../analyze.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
 import { LineWriter } from '../../line-writer.js';
 import { trackerOptions, type TrackerArgs } from '../../tracker-options.js';
+import { omittedLine, type LimitArgs } from '../../table-limit.js';
 
-export interface ConnectionsArgs extends TrackerArgs {
+export interface ConnectionsArgs extends TrackerArgs, LimitArgs {
   file: string;
   format: 'table' | 'ndjson';
 }
@@ -16,16 +17,25 @@ export interface ConnectionsArgs extends TrackerArgs {
 /**
  * Every TCP connection with its roles, packets and each side's final state. `ndjson`
  * streams one object per connection as each is reported (not in stream order), with
- * the full state timelines; `table` collects them and prints in stream order.
+ * the full state timelines; `table` keeps the first `--limit` by stream number (they
+ * arrive in the order they finish) and prints them in stream order.
  */
 export async function connectionsHandler(args: ConnectionsArgs): Promise<number> {
   const collected: ConnectionReport[] = [];
+  let seen = 0;
   const out = new LineWriter();
   const flush = (): Promise<void> => out.flush();
   const visit = (tracked: TrackedConnection): void => {
     const c = connectionReport(tracked);
-    if (args.format === 'ndjson') out.push(JSON.stringify(c));
-    else collected.push(c);
+    if (args.format === 'ndjson') {
+      out.push(JSON.stringify(c));
+      return;
+    }
+    seen++;
+    let at = collected.length;
+    while (at > 0 && collected[at - 1]!.stream > c.stream) at--;
+    if (args.limit === 0 || at < args.limit) collected.splice(at, 0, c);
+    if (args.limit !== 0 && collected.length > args.limit) collected.pop();
   };
   let exitCode = EXIT_OK;
   let result: TrackResult | undefined;
@@ -36,15 +46,15 @@ export async function connectionsHandler(args: ConnectionsArgs): Promise<number>
     exitCode = EXIT_BAD_INPUT;
   }
   await flush();
-  if (args.format === 'table') await writeOut(renderTable(collected));
+  if (args.format === 'table') await writeOut(renderTable(collected, seen - collected.length));
   if (result !== undefined) {
     for (const n of captureWarnings(result)) process.stderr.write(`teardown: ${args.file}: warning: ${n}\n`);
   }
   return exitCode;
 }
 
-function renderTable(connections: ConnectionReport[]): string {
-  const sorted = [...connections].sort((a, b) => a.stream - b.stream);
+/** `sorted`: in stream order; `omitted`: connections left out by --limit. */
+function renderTable(sorted: ConnectionReport[], omitted: number): string {
   const t0 = sorted[0]?.start ?? 0;
   // Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org).
   const colour = process.env.NO_COLOR === undefined && process.stdout.isTTY === true;
@@ -66,5 +76,6 @@ function renderTable(connections: ConnectionReport[]): string {
       c.flags.join(' '),
     ]);
   }
-  return `${table.toString()}\n${sorted.length} connection${sorted.length === 1 ? '' : 's'}\n`;
+  const total = sorted.length + omitted;
+  return `${table.toString()}\n${omittedLine(omitted)}${total} connection${total === 1 ? '' : 's'}\n`;
 }
