@@ -101,32 +101,86 @@ function lasting(c: ConnectionReport): number {
 const compare = (a: number, op: Comparison, b: number): boolean =>
   op === '<=' ? a <= b : op === '>=' ? a >= b : op === '<' ? a < b : op === '>' ? a > b : a === b;
 
-/** Checks one expectation against every connection of a capture. */
-export function evaluate(e: Expectation, connections: readonly ConnectionReport[]): Verdict {
-  const verdict = (offenders: ConnectionReport[], passed: boolean, message: string): Verdict => ({ expectation: e, passed, message, offenders: offenders.slice(0, 20) });
-  switch (e.kind) {
-    case 'all': {
-      const off = connections.filter((c) => !fits(c, e.spec));
-      return verdict(off, off.length === 0, `${connections.length - off.length} of ${connections.length} connections are ${e.text.slice(4)}`);
-    }
-    case 'none': {
-      const off = connections.filter((c) => fits(c, e.spec) && (e.longerThan === null || lasting(c) > e.longerThan));
-      return verdict(off, off.length === 0, `${off.length} connection${off.length === 1 ? '' : 's'} ${e.text.slice(3)}`);
-    }
-    case 'count': {
-      const hits = connections.filter((c) => fits(c, e.spec));
-      const ok = compare(hits.length, e.op, e.n);
-      return verdict(ok ? [] : hits, ok, `${hits.length} connection${hits.length === 1 ? '' : 's'} ${e.spec.ending}${e.spec.detail === null ? '' : `:${e.spec.detail}`}`);
-    }
-    case 'stream': {
-      const c = connections.find((x) => x.stream === e.stream);
-      if (c === undefined) return verdict([], false, `no stream ${e.stream} in the capture`);
-      return verdict(fits(c, e.spec) ? [] : [c], fits(c, e.spec), `stream ${e.stream} is ${c.ending}${c.detail === null ? '' : ` (${c.detail})`}`);
-    }
-    case 'closer': {
-      const on = connections.filter((c) => c.client.port === e.port || c.server.port === e.port);
-      const off = on.filter((c) => c.closer !== e.closer);
-      return verdict(off, on.length > 0 && off.length === 0, on.length === 0 ? `no connection on port ${e.port}` : `${on.length - off.length} of ${on.length} connections on port ${e.port} closed by the ${e.closer}`);
+/** Offenders listed per failed expectation. */
+const MAX_OFFENDERS = 20;
+
+/**
+ * One expectation checked against a capture's connections as they come, in stream
+ * order, keeping counts and the first offenders only: a CI job may assert on a capture
+ * of any size.
+ */
+export class Check {
+  /** Connections the expectation is about (all, or those on its port); those that break it; those a count counts. */
+  private considered = 0;
+  private offending = 0;
+  private counted = 0;
+  private readonly offenders: ConnectionReport[] = [];
+  /** Connections matching a count's ending, kept in case the count fails. */
+  private readonly hits: ConnectionReport[] = [];
+  private stream: ConnectionReport | null = null;
+
+  constructor(readonly expectation: Expectation) {}
+
+  add(c: ConnectionReport): void {
+    const e = this.expectation;
+    switch (e.kind) {
+      case 'all':
+        this.considered++;
+        if (!fits(c, e.spec)) this.offend(c);
+        break;
+      case 'none':
+        if (fits(c, e.spec) && (e.longerThan === null || lasting(c) > e.longerThan)) this.offend(c);
+        break;
+      case 'count':
+        if (fits(c, e.spec)) {
+          this.counted++;
+          if (this.hits.length < MAX_OFFENDERS) this.hits.push(c);
+        }
+        break;
+      case 'stream':
+        if (c.stream === e.stream) this.stream = c;
+        break;
+      case 'closer':
+        if (c.client.port !== e.port && c.server.port !== e.port) break;
+        this.considered++;
+        if (c.closer !== e.closer) this.offend(c);
+        break;
     }
   }
+
+  verdict(): Verdict {
+    const e = this.expectation;
+    const off = this.offending;
+    const verdict = (offenders: ConnectionReport[], passed: boolean, message: string): Verdict => ({ expectation: e, passed, message, offenders });
+    switch (e.kind) {
+      case 'all':
+        return verdict(this.offenders, off === 0, `${this.considered - off} of ${this.considered} connections are ${e.text.slice(4)}`);
+      case 'none':
+        return verdict(this.offenders, off === 0, `${off} connection${off === 1 ? '' : 's'} ${e.text.slice(3)}`);
+      case 'count': {
+        const ok = compare(this.counted, e.op, e.n);
+        return verdict(ok ? [] : this.hits, ok, `${this.counted} connection${this.counted === 1 ? '' : 's'} ${e.spec.ending}${e.spec.detail === null ? '' : `:${e.spec.detail}`}`);
+      }
+      case 'stream': {
+        const c = this.stream;
+        if (c === null) return verdict([], false, `no stream ${e.stream} in the capture`);
+        return verdict(fits(c, e.spec) ? [] : [c], fits(c, e.spec), `stream ${e.stream} is ${c.ending}${c.detail === null ? '' : ` (${c.detail})`}`);
+      }
+      case 'closer':
+        return verdict(this.offenders, this.considered > 0 && off === 0, this.considered === 0 ? `no connection on port ${e.port}` : `${this.considered - off} of ${this.considered} connections on port ${e.port} closed by the ${e.closer}`);
+    }
+  }
+
+  /** A connection that breaks the expectation: counted, and listed among the first few. */
+  private offend(c: ConnectionReport): void {
+    this.offending++;
+    if (this.offenders.length < MAX_OFFENDERS) this.offenders.push(c);
+  }
+}
+
+/** Checks one expectation against every connection of a capture. */
+export function evaluate(e: Expectation, connections: readonly ConnectionReport[]): Verdict {
+  const check = new Check(e);
+  for (const c of connections) check.add(c);
+  return check.verdict();
 }

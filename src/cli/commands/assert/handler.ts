@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { analyzeFile } from '../../../analyze.js';
-import { evaluate, ExpectationError, parseExpectation, parseRulesFile, type Expectation, type Verdict } from '../../../assert/expectations.js';
+import { runAnalysis } from '../../../analyze.js';
+import { Check, ExpectationError, parseExpectation, parseRulesFile, type Expectation, type Verdict } from '../../../assert/expectations.js';
 import { junitXml } from '../../../assert/junit.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
 
@@ -34,8 +34,12 @@ export async function assertHandler(args: AssertArgs): Promise<number> {
   for (const file of args.files) {
     let verdicts: Verdict[];
     try {
-      const { connections } = await analyzeFile(file);
-      verdicts = expectations.map((e) => evaluate(e, connections));
+      // Streamed: each check keeps counts and its first offenders, not the connections.
+      const checks = expectations.map((e) => new Check(e));
+      await runAnalysis(file, (c) => {
+        for (const check of checks) check.add(c);
+      });
+      verdicts = checks.map((check) => check.verdict());
     } catch (err) {
       process.stderr.write(failureLine(file, err) + '\n');
       exitCode = EXIT_BAD_INPUT;
