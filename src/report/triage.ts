@@ -29,55 +29,99 @@ const MAX_BUCKETS = 60;
 
 const clock = (t: number): string => new Date(t * 1000).toISOString().slice(11, 23);
 
+/** What a group keeps of its members: the first (its kind), the count, when each ended. */
+interface Members {
+  first: ConnectionReport;
+  count: number;
+  ends: number[];
+  streams: number[];
+  /** Half-closed: the longest a member sat after its FIN (seconds). */
+  longest: number;
+}
+
 /**
  * Groups problem connections by server endpoint and ending (with detail), busiest
- * first, and names each pattern the way an engineer on call would put it.
+ * first, and names each pattern the way an engineer on call would put it. Built one
+ * connection at a time, keeping a number per problem connection rather than the
+ * connection: a capture may hold hundreds of thousands.
  */
-export function triage(connections: readonly ConnectionReport[]): Triage {
-  const problems = connections.filter(isProblem);
-  const start = Math.min(...connections.map((c) => c.start));
-  const end = Math.max(...connections.map((c) => c.end));
-  const span = Math.max(end - start, 1);
-  const buckets = Math.min(MAX_BUCKETS, Math.ceil(span));
-  const width = span / buckets;
-  const groups = new Map<string, ConnectionReport[]>();
-  for (const c of problems) {
+export class TriageBuilder {
+  private readonly groups = new Map<string, Members>();
+  private connections = 0;
+  private problems = 0;
+  private start = Infinity;
+  private end = -Infinity;
+
+  add(c: ConnectionReport): void {
+    this.connections++;
+    this.start = Math.min(this.start, c.start);
+    this.end = Math.max(this.end, c.end);
+    if (!isProblem(c)) return;
+    this.problems++;
     // Who closed matters: client aborts and server aborts are different incidents.
     const key = `${c.server.ip}:${c.server.port}|${c.ending}|${c.detail ?? ''}|${c.closer ?? ''}`;
-    groups.set(key, [...(groups.get(key) ?? []), c]);
+    let g = this.groups.get(key);
+    if (g === undefined) {
+      g = { first: c, count: 0, ends: [], streams: [], longest: 0 };
+      this.groups.set(key, g);
+    }
+    g.count++;
+    g.ends.push(c.end);
+    if (g.streams.length < 10) g.streams.push(c.stream);
+    if (c.ending === 'half-closed') {
+      const fin = c.timeline[c.closer === 'server' ? 'server' : 'client'].find((x) => x.state === 'FIN-WAIT-1')?.time ?? c.start;
+      g.longest = Math.max(g.longest, c.reportedAt - fin);
+    }
   }
-  const result: TriageGroup[] = [...groups.values()].map((members) => {
-    const first = members[0]!;
-    const counts = new Array<number>(buckets).fill(0);
-    for (const c of members) counts[Math.min(buckets - 1, Math.floor((c.end - start) / width))]!++;
-    const top = Math.max(...counts);
-    const sparkline = counts.map((n) => (n === 0 ? ' ' : BLOCKS[Math.max(0, Math.ceil((n / top) * BLOCKS.length) - 1)]!)).join('');
-    const from = Math.min(...members.map((c) => c.end));
-    const to = Math.max(...members.map((c) => c.end));
-    const server = first.server.ip.includes(':') ? `[${first.server.ip}]:${first.server.port}` : `${first.server.ip}:${first.server.port}`;
-    return {
-      server,
-      ending: first.ending,
-      detail: first.detail,
-      connections: members.length,
-      from,
-      to,
-      sparkline,
-      pattern: pattern(server, members, from, to),
-      streams: members.slice(0, 10).map((c) => c.stream),
-    };
-  });
-  result.sort((a, b) => b.connections - a.connections || a.from - b.from);
-  return { problems: problems.length, connections: connections.length, groups: result };
+
+  result(): Triage {
+    const span = Math.max(this.end - this.start, 1);
+    const buckets = Math.min(MAX_BUCKETS, Math.ceil(span));
+    const width = span / buckets;
+    const result: TriageGroup[] = [...this.groups.values()].map((g) => {
+      const counts = new Array<number>(buckets).fill(0);
+      let from = Infinity;
+      let to = -Infinity;
+      for (const end of g.ends) {
+        counts[Math.min(buckets - 1, Math.floor((end - this.start) / width))]!++;
+        from = Math.min(from, end);
+        to = Math.max(to, end);
+      }
+      const top = counts.reduce((a, b) => Math.max(a, b), 0);
+      const sparkline = counts.map((n) => (n === 0 ? ' ' : BLOCKS[Math.max(0, Math.ceil((n / top) * BLOCKS.length) - 1)]!)).join('');
+      const first = g.first;
+      const server = first.server.ip.includes(':') ? `[${first.server.ip}]:${first.server.port}` : `${first.server.ip}:${first.server.port}`;
+      return {
+        server,
+        ending: first.ending,
+        detail: first.detail,
+        connections: g.count,
+        from,
+        to,
+        sparkline,
+        pattern: pattern(server, g, from, to),
+        streams: g.streams,
+      };
+    });
+    result.sort((a, b) => b.connections - a.connections || a.from - b.from);
+    return { problems: this.problems, connections: this.connections, groups: result };
+  }
+}
+
+/** The triage of a list of connections (see TriageBuilder). */
+export function triage(connections: readonly ConnectionReport[]): Triage {
+  const builder = new TriageBuilder();
+  for (const c of connections) builder.add(c);
+  return builder.result();
 }
 
 /** One sentence per kind of problem (teardown.md's endings, in an operator's words). */
-function pattern(server: string, members: readonly ConnectionReport[], from: number, to: number): string {
-  const n = members.length;
+function pattern(server: string, members: Members, from: number, to: number): string {
+  const n = members.count;
   const s = n === 1 ? '' : 's';
   const were = n === 1 ? 'was' : 'were';
   const when = from === to ? `at ${clock(from)}` : `between ${clock(from)} and ${clock(to)}`;
-  const c = members[0]!;
+  const c = members.first;
   switch (c.ending) {
     case 'reset':
       switch (c.detail) {
@@ -99,7 +143,7 @@ function pattern(server: string, members: readonly ConnectionReport[], from: num
       if (c.detail === 'keepalive') return `${n} connection${s} with ${server} died of keepalive timeouts ${when}: the peer vanished without closing`;
       return `${n} connection${s} with ${server} timed out retransmitting ${when}: the peer or the path disappeared`;
     case 'half-closed': {
-      const longest = Math.max(...members.map((m) => m.reportedAt - (m.timeline[m.closer === 'server' ? 'server' : 'client'].find((x) => x.state === 'FIN-WAIT-1')?.time ?? m.start)));
+      const longest = members.longest;
       const leaker = c.closer === 'client' ? 'server' : 'client';
       return `${n} connection${s} in CLOSE-WAIT on the ${leaker} side for up to ${longest.toFixed(0)} s: the ${leaker} application does not close sockets on EOF`;
     }

@@ -1,5 +1,5 @@
-import { analyzeFile } from '../../../analyze.js';
-import { triage } from '../../../report/triage.js';
+import { runAnalysis } from '../../../analyze.js';
+import { TriageBuilder } from '../../../report/triage.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
 
 export interface TriageArgs {
@@ -10,8 +10,9 @@ export interface TriageArgs {
 /** For incidents: problems grouped by server and ending, over time, in words. */
 export async function triageHandler(args: TriageArgs): Promise<number> {
   try {
-    const result = await analyzeFile(args.file);
-    const t = triage(result.connections);
+    const builder = new TriageBuilder();
+    await runAnalysis(args.file, (c) => builder.add(c));
+    const t = builder.result();
     if (args.format === 'json') {
       await writeOut(JSON.stringify({ file: args.file, ...t }, null, 2) + '\n');
       return EXIT_OK;
