@@ -20,7 +20,6 @@ const MAX_SPARE = 4;
 export class LineWriter {
   private chunk: Buffer = Buffer.allocUnsafe(CHUNK);
   private used = 0;
-  private full = false;
   /**
    * Chunks the output has finished with, for reuse. A fresh 256 KiB Buffer per write
    * made glibc raise its mmap threshold and carve them from its heap instead, which
@@ -45,15 +44,16 @@ export class LineWriter {
 
   /** True when the output has queued more than it can take: flush() before pushing more. */
   get blocked(): boolean {
-    return this.full;
+    return this.out.writableNeedDrain;
   }
 
   async flush(): Promise<void> {
     this.writeChunk();
-    if (this.full) {
-      await once(this.out, 'drain');
-      this.full = false;
-    }
+    // Asked of the stream, not remembered from the last write: 'drain' may have come
+    // between that write and now, and waiting for another would wait forever (with
+    // nothing else pending, Node then exits quietly with the output cut short: seen
+    // with stdout a pipe and the capture read from a cold disk).
+    if (this.out.writableNeedDrain) await once(this.out, 'drain');
   }
 
   private append(part: string | Uint8Array): void {
@@ -79,7 +79,7 @@ export class LineWriter {
     const done = (): void => {
       if (!reused && written.length === CHUNK && this.spare.length < MAX_SPARE) this.spare.push(written);
     };
-    if (!this.out.write(bytes, done)) this.full = true;
+    this.out.write(bytes, done);
     // Nothing queued: the bytes went through already (a file, or a pipe with room; the
     // callback comes only on the next tick, too late for a burst of chunks).
     if (this.out.writableLength === 0 && written.length === CHUNK) {
