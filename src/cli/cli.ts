@@ -30,7 +30,19 @@ async function main(): Promise<void> {
   await cli.parseAsync();
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`teardown: ${err instanceof Error ? err.message : String(err)}\n`);
+let finished = false;
+main()
+  .catch((err: unknown) => {
+    process.stderr.write(`teardown: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = EXIT_BAD_INPUT;
+  })
+  .finally(() => (finished = true));
+
+// Node exits when nothing is left to wait for, even in the middle of an await that can
+// no longer be resolved. That is a bug of ours, and it must not pass for success: a CI
+// job would take cut-short output for the whole (it happened: see LineWriter.flush).
+process.on('exit', () => {
+  if (finished || process.exitCode !== undefined) return;
+  process.stderr.write('teardown: internal error: stopped before the work was done; the output is incomplete\n');
   process.exitCode = EXIT_BAD_INPUT;
 });
