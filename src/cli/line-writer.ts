@@ -36,10 +36,25 @@ export class LineWriter {
    * copy whole once more to encode it).
    */
   push(line: string | Uint8Array, prefix?: string): void {
-    if (prefix !== undefined) this.append(prefix);
-    this.append(line);
+    if (prefix !== undefined) this.write(prefix);
+    this.write(line);
     if (this.used === this.chunk.length) this.writeChunk();
     this.chunk[this.used++] = 0x0a;
+  }
+
+  /** Text or UTF-8 bytes as they are, no newline added. */
+  write(part: string | Uint8Array): void {
+    const room = this.chunk.length - this.used;
+    const bytes = typeof part === 'string' ? sizeForRoom(part, room) : part.length;
+    if (bytes > room) {
+      this.writeChunk();
+      if (bytes > this.chunk.length) this.chunk = Buffer.allocUnsafe(bytes);
+    }
+    if (typeof part === 'string') this.used += this.chunk.write(part, this.used);
+    else {
+      this.chunk.set(part, this.used);
+      this.used += part.length;
+    }
   }
 
   /** True when the output has queued more than it can take: flush() before pushing more. */
@@ -54,20 +69,6 @@ export class LineWriter {
     // nothing else pending, Node then exits quietly with the output cut short: seen
     // with stdout a pipe and the capture read from a cold disk).
     if (this.out.writableNeedDrain) await once(this.out, 'drain');
-  }
-
-  private append(part: string | Uint8Array): void {
-    const room = this.chunk.length - this.used;
-    const bytes = typeof part === 'string' ? sizeForRoom(part, room) : part.length;
-    if (bytes > room) {
-      this.writeChunk();
-      if (bytes > this.chunk.length) this.chunk = Buffer.allocUnsafe(bytes);
-    }
-    if (typeof part === 'string') this.used += this.chunk.write(part, this.used);
-    else {
-      this.chunk.set(part, this.used);
-      this.used += part.length;
-    }
   }
 
   private writeChunk(): void {

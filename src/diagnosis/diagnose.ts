@@ -1,4 +1,4 @@
-import type { EndingRstRecord, IcmpRecord, SideRecord, TrackedConnection } from '../track/report.js';
+import type { EndingRstRecord, IcmpRecord, TrackedConnection } from '../track/report.js';
 import { formatEndpoint } from '../track/report.js';
 import { gaveUp } from '../state/backoff.js';
 import type { Diagnosis, Side } from './types.js';

@@ -160,7 +160,7 @@ export class SpilledLines implements HeldItems<string | Uint8Array> {
 }
 
 /** A temporary file nobody else can see, gone from the disk once closed (or the process dies). */
-function openUnlinked(): number {
+export function openUnlinked(): number {
   const dir = mkdtempSync(join(tmpdir(), 'teardown-'));
   try {
     return openSync(join(dir, 'held-lines'), 'w+', 0o600);

@@ -59,6 +59,20 @@ describe('teardown analyze', () => {
     }
   });
 
+  it('--format json is exactly JSON.stringify of the documents, though written one connection at a time', async () => {
+    const doc = (r: Awaited<ReturnType<typeof analyzeFile>>, connections = r.connections) => ({ file: r.file, summary: r.summary, connections, warnings: r.warnings });
+    const demo = await analyzeFile(DEMO);
+    expect((await teardown(['--format', 'json', DEMO])).stdout).toBe(JSON.stringify(doc(demo), null, 2) + '\n');
+    const fine = (c: { ending: string }) => c.ending === 'graceful' || c.ending === 'open';
+    const problemsFirst = [...demo.connections.filter((c) => !fine(c)), ...demo.connections.filter(fine)];
+    expect((await teardown(['--format', 'json', '--sort', 'problems', DEMO])).stdout).toBe(JSON.stringify(doc(demo, problemsFirst), null, 2) + '\n');
+    const files = [join(LAB, 'refused.pcap'), join(LAB, 'mixed.pcap')];
+    const both = await Promise.all(files.map((f) => analyzeFile(f)));
+    expect((await teardown(['--format', 'json', ...files])).stdout).toBe(JSON.stringify(both.map((r) => doc(r)), null, 2) + '\n');
+    const none = await analyzeFile(DEMO, { filter: { streams: [9999] } });
+    expect((await teardown(['--format', 'json', '--stream', '9999', DEMO])).stdout).toBe(JSON.stringify(doc(none), null, 2) + '\n');
+  });
+
   it('--format ndjson prints one object per connection in first-packet order and nothing else', async () => {
     const r = await teardown(['--format', 'ndjson', DEMO]);
     const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { stream: number; firstFrame: number });

@@ -5,11 +5,6 @@ import { SummaryBuilder, type Summary } from '../../../report/summary.js';
 import { formatEndpoint } from '../../../track/report.js';
 import { omittedLine } from '../../table-limit.js';
 
-/** Problems first (resets, timeouts, ... before graceful and open), then capture order. */
-export function problemsFirst(a: ConnectionReport, b: ConnectionReport): number {
-  return Number(isProblem(b)) - Number(isProblem(a)) || a.stream - b.stream;
-}
-
 /**
  * What `analyze`'s table shows of one capture: the summary of every connection, and
  * rows for at most `limit` of them (0: all), the first in capture order or the first

@@ -1,0 +1,53 @@
+import { once } from 'node:events';
+import { closeSync, readSync, writeSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { openUnlinked } from '../report/spilled-lines.js';
+import { LineWriter } from './line-writer.js';
+
+const COPY_BLOCK = 1024 * 1024;
+
+/**
+ * Output that must wait (rows behind other rows, or a document whose head is known only
+ * at the end), written to an unlinked temporary file through a LineWriter and copied
+ * out later: memory stays the same however much waits.
+ */
+export class Spool {
+  private readonly fd = openUnlinked();
+  private size = 0;
+  readonly out: LineWriter;
+
+  constructor() {
+    const fd = this.fd;
+    this.out = new LineWriter(
+      new Writable({
+        write: (chunk: Buffer, _encoding, done) => {
+          for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at, chunk.length - at, this.size + at);
+          this.size += chunk.length;
+          done();
+        },
+      }),
+    );
+  }
+
+  /** Copies what was written, from byte `skip` on, to `target`, waiting whenever it is full. */
+  async copyTo(target: Writable, skip = 0): Promise<void> {
+    await this.out.flush();
+    for (let at = skip; at < this.size; ) {
+      const block = Buffer.allocUnsafe(Math.min(COPY_BLOCK, this.size - at));
+      let got = 0;
+      while (got < block.length) got += readSync(this.fd, block, got, block.length - got, at + got);
+      at += got;
+      if (!target.write(block)) await once(target, 'drain');
+    }
+  }
+
+  /** Bytes written so far (flushed or not). */
+  async bytes(): Promise<number> {
+    await this.out.flush();
+    return this.size;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
