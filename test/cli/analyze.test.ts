@@ -209,4 +209,15 @@ describe('teardown analyze --jobs', () => {
     const table = await teardown(['--jobs', '2', files[0]!, files[3]!]);
     expect(table.stdout.indexOf('refused.pcap\n')).toBeLessThan(table.stdout.indexOf('open-at-end.pcap\n'));
   });
+
+  it('gives exactly the sequential output in the other formats too (read back from the workers\' NDJSON)', async () => {
+    const files = [join(LAB, 'refused.pcap'), join(READER_FIXTURES, 'broken-magic.pcap'), join(LAB, 'mixed.pcap'), join(LAB, 'open-at-end.pcap')];
+    for (const format of [['--format', 'json'], ['--format', 'csv', '--sort', 'problems'], ['--sort', 'problems', '--limit', '7']]) {
+      const sequential = await teardown([...format, ...files]);
+      const parallel = await teardown([...format, '--jobs', '3', ...files]);
+      expect(parallel.stdout, format.join(' ')).toBe(sequential.stdout);
+      expect(parallel.stderr).toBe(sequential.stderr);
+      expect(parallel.code).toBe(2);
+    }
+  });
 });

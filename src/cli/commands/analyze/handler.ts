@@ -1,9 +1,11 @@
 import { once } from 'node:events';
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { captureWarnings, runAnalysis, type AnalyzeOptions } from '../../../analyze.js';
 import type { Ending } from '../../../diagnosis/types.js';
+import type { ConnectionReport } from '../../../report/connection-report.js';
 import type { ConnectionFilter } from '../../../report/filter.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine } from '../../fail.js';
 import { progressFor } from '../../progress.js';
@@ -42,24 +44,26 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
   };
 
   if (args.jobs > 1 && args.files.length > 1) {
-    // Worker threads; outputs merge in input order. NDJSON goes through files in a
-    // private spool directory, copied out whole, so no file's lines wait in memory.
+    // Worker threads write each file's NDJSON to a private spool directory; the files
+    // are copied out (or read back into the other formats) in input order, so output
+    // merges in order and no file's report waits in memory.
     const sink = args.format === 'ndjson' ? null : reportSink(args.format, args.sort, args.limit, args.files.length);
-    const spool = args.format === 'ndjson' ? mkdtempSync(join(tmpdir(), 'teardown-jobs-')) : undefined;
+    const spool = mkdtempSync(join(tmpdir(), 'teardown-jobs-'));
     try {
       for await (const o of analyzeInParallel(args.files, args.jobs, options, spool)) {
-        if ('ndjson' in o && o.ndjson !== undefined) await copyOut(o.ndjson);
+        if (sink === null) await copyOut(o.ndjson);
+        else await readBack(o.ndjson, (c) => sink.add(o.file, c));
         if ('error' in o) {
+          sink?.fileFailed();
           process.stderr.write(o.error + '\n');
           exitCode = EXIT_BAD_INPUT;
-        } else if ('result' in o) {
-          warn(o.file, o.result.warnings);
-          for (const c of o.result.connections) sink!.add(o.file, c);
-          await sink!.fileDone(o.file, o.result.warnings);
-        } else warn(o.file, o.warnings);
+        } else {
+          warn(o.file, o.warnings);
+          await sink?.fileDone(o.file, o.warnings);
+        }
       }
     } finally {
-      if (spool !== undefined) rmSync(spool, { recursive: true, force: true });
+      rmSync(spool, { recursive: true, force: true });
     }
     await sink?.end();
     return exitCode;
@@ -102,7 +106,22 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
 
 /** Copies a worker's NDJSON file to stdout, waiting whenever stdout is full. */
 async function copyOut(path: string): Promise<void> {
+  if (!existsSync(path)) return; // a worker that died before writing anything
   for await (const chunk of createReadStream(path)) {
     if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+  }
+}
+
+/**
+ * Reads a worker's NDJSON file back into reports (without the `file` every line
+ * starts with): JSON round-trips them exactly, key order and numbers included, so the
+ * formats print the same as from a report made here.
+ */
+async function readBack(path: string, visit: (c: ConnectionReport) => void): Promise<void> {
+  if (!existsSync(path)) return; // a worker that died before writing anything
+  for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
+    if (line === '') continue;
+    const { file: _file, ...report } = JSON.parse(line) as ConnectionReport & { file: string };
+    visit(report);
   }
 }
