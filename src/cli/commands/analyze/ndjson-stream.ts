@@ -8,7 +8,7 @@ import { LineWriter } from '../../line-writer.js';
 
 /**
  * `analyze --format ndjson` of one file: each report is serialised the moment its
- * connection is over (so the report object dies young, and what waits is a string)
+ * connection is over (so the report object dies young, and what waits is its line)
  * and written in stream order, on disk while it waits long (SpilledLines). Lines leave
  * only in drain() and end(), which wait for stdout: the reader calls drain() before
  * each read, so output back-pressure pauses the reading.
