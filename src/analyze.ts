@@ -4,6 +4,7 @@ import type { CaptureInput } from './capture/reader.js';
 import { decodeNotices } from './decode/notices.js';
 import { connectionReport, type ConnectionReport } from './report/connection-report.js';
 import { matches, type ConnectionFilter } from './report/filter.js';
+import { HeldReports } from './report/held-reports.js';
 import { StreamOrder } from './report/stream-order.js';
 import { summarize, type Summary } from './report/summary.js';
 import { trackCapture, type TrackResult } from './track/track-capture.js';
@@ -55,10 +56,11 @@ export function reportConnections(input: CaptureInput, visit: (c: ConnectionRepo
 
 /**
  * As reportConnections, but only the reports that pass the filter, in the order of
- * the connections' first packets (held in memory until their turn).
+ * the connections' first packets (held until their turn: see HeldReports).
  */
 export async function runAnalysis(input: CaptureInput, visit: (c: ConnectionReport) => void, options: RunOptions = {}): Promise<TrackResult> {
-  const order = new StreamOrder<ConnectionReport>();
+  const held = new HeldReports();
+  const order = new StreamOrder<ConnectionReport>(held);
   const emit = (reports: Iterable<ConnectionReport>): void => {
     for (const c of reports) if (options.filter === undefined || matches(c, options.filter)) visit(c);
   };
@@ -68,7 +70,11 @@ export async function runAnalysis(input: CaptureInput, visit: (c: ConnectionRepo
       emit(order.ready());
     }, options);
   } finally {
-    emit(order.rest());
+    try {
+      emit(order.rest());
+    } finally {
+      held.close();
+    }
   }
 }
 

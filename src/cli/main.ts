@@ -4,10 +4,10 @@
  * heap is sized for streaming. V8's defaults suit a server: a young generation of up to
  * 3 x 16 MB, and an old generation left to grow to about 4x what is live before a full
  * collection. Streaming a capture keeps little alive (the open connections), so those
- * defaults were most of the peak memory: on the benchmark's 1 GB mixed capture,
- * `analyze --format ndjson` peaked at 183 MB with them and at 120 MB with HEAP_FLAGS,
- * in the same time; on a capture ten times as long, at 173 MB against 127 MB, and 10%
- * faster (npm run bench).
+ * defaults were most of the peak memory: on the benchmark's 1 GB mixed capture (72,004
+ * connections), `analyze --format ndjson` peaked at 245-272 MB with them and at
+ * 139-141 MB with HEAP_FLAGS, in the same time (a 4 MB semi-space: 148-154 MB); on a
+ * capture ten times as long the peak stays the same (npm run bench).
  *
  * The young generation is sized only when Node starts, so for a large input (a file of
  * LARGE_INPUT bytes or more, or standard input) the command starts Node again with the
@@ -17,7 +17,7 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 
-export const HEAP_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=50'];
+export const HEAP_FLAGS = ['--max-semi-space-size=2', '--heap-growing-percent=50'];
 const LARGE_INPUT = 64 * 1024 * 1024;
 
 const args = process.argv.slice(2);

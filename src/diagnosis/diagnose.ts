@@ -247,7 +247,7 @@ function reset(c: TrackedConnection, rst: EndingRstRecord): Verdict {
       detail: 'late-fin',
       evidence: nonNull([sender.finFrame, receiver.finFrame, rst.frame]),
       apps: appsOf(by, 'EOF, closed', 'EOF, then ECONNRESET (or EPIPE) for a late close'),
-      story: `the ${by} had closed long before (${rst.senderSilence.toFixed(1)} s silent); the ${peer}'s late ${rst.answersFin ? 'FIN' : 'segment'} met no socket and was answered with RST`,
+      story: `the ${by} had closed long before (${(rst.senderSilence ?? 0).toFixed(1)} s silent); the ${peer}'s late ${rst.answersFin ? 'FIN' : 'segment'} met no socket and was answered with RST`,
       hint: `the ${peer} closed only after the ${by}'s FIN-WAIT-2 or TIME-WAIT had expired: it held the connection half-closed too long`,
     };
   }
@@ -259,7 +259,7 @@ function reset(c: TrackedConnection, rst: EndingRstRecord): Verdict {
       detail: 'stale',
       evidence: nonNull([receiver.lastFrame !== rst.frame ? receiver.lastDataFrame : null, rst.frame]),
       apps: appsOf(by, 'nothing (lost the connection)', 'ECONNRESET'),
-      story: `the ${by} answered with RST (no ACK)${Number.isFinite(rst.senderSilence) ? ` after ${rst.senderSilence.toFixed(1)} s of silence` : ''}: it had lost the connection (rebooted or restarted)`,
+      story: `the ${by} answered with RST (no ACK)${rst.senderSilence !== null ? ` after ${rst.senderSilence.toFixed(1)} s of silence` : ''}: it had lost the connection (rebooted or restarted)`,
       hint: `the ${by} host lost its state; the ${peer} held a half-open connection until it wrote`,
     };
   }

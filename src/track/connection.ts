@@ -38,8 +38,11 @@ export interface EndingRst {
   peerWroteAfterClose: boolean;
   /** The peer's latest segment before the RST carried a FIN. */
   answersFin: boolean;
-  /** Seconds the RST's sender had been silent before it (Infinity if it never spoke). */
-  senderSilence: number;
+  /**
+   * Seconds the RST's sender had been silent before it; null if it never spoke (as
+   * JSON says it, so a report read back from JSON is the same object).
+   */
+  senderSilence: number | null;
   /** Seconds since the peer's previous segment. */
   peerSilence: number;
   /** The sender's keepalive probes had gone unanswered: Linux's keepalive give-up. */
@@ -221,7 +224,7 @@ export class Connection {
       senderHadClosed: out.finFrame !== 0,
       peerWroteAfterClose: out.finFrame !== 0 && back.dataAfterPeerFinFrame > out.finFrame,
       answersFin: back.finFrame !== 0 && back.lastFrame === back.finFrame,
-      senderSilence: out.lastFrame === 0 ? Infinity : at.time - out.lastTime,
+      senderSilence: out.lastFrame === 0 ? null : at.time - out.lastTime,
       peerSilence: back.lastFrame === 0 ? Infinity : at.time - back.lastTime,
       afterUnansweredKeepalives: out.lastKeepaliveFrame !== 0 && out.lastKeepaliveTime >= back.lastTime,
       senderState: this.ends[side].state,

@@ -35,13 +35,14 @@ editcap -F pcapng "$dir/bulk.pcap" "$dir/bulk.pcapng"
 lab_capture "$dir/mixed.pcap.tmp" tcpdump -B 262144 tcp
 ip netns exec td-s timeout 120 $py "$here/bulk.py" server 0.0.0.0 9001 4 >/dev/null &
 server=$!
-ip netns exec td-s timeout 120 $py "$repo/fixtures/lab/mix.py" server 0.0.0.0 9100 40 &
+ip netns exec td-s timeout 240 $py "$repo/fixtures/lab/mix.py" server 0.0.0.0 9100 200 &
 mixer=$!
 sleep 0.5
 ip netns exec td-c timeout 120 $py "$here/bulk.py" client $SERVER4 9001 4 230000000 880 25000000 &
 bulk=$!
-for seed in 1 2 3 4 5 6; do
-  ip netns exec td-c timeout 100 $py "$repo/fixtures/lab/mix.py" client $SERVER4 9100 9101 6000 $seed >/dev/null &
+# 12 x 6000 short connections: with the bulk transfers, over 1.5M packets (the size).
+for seed in $(seq 1 12); do
+  ip netns exec td-c timeout 220 $py "$repo/fixtures/lab/mix.py" client $SERVER4 9100 9101 6000 $seed >/dev/null &
 done
 wait $bulk $server
 wait
