@@ -32,13 +32,7 @@ export class Spool {
   /** Copies what was written, from byte `skip` on, to `target`, waiting whenever it is full. */
   async copyTo(target: Writable, skip = 0): Promise<void> {
     await this.out.flush();
-    for (let at = skip; at < this.size; ) {
-      const block = Buffer.allocUnsafe(Math.min(COPY_BLOCK, this.size - at));
-      let got = 0;
-      while (got < block.length) got += readSync(this.fd, block, got, block.length - got, at + got);
-      at += got;
-      if (!target.write(block)) await once(target, 'drain');
-    }
+    await copyFile(this.fd, skip, this.size, target);
   }
 
   /** Bytes written so far (flushed or not). */
@@ -49,5 +43,20 @@ export class Spool {
 
   close(): void {
     closeSync(this.fd);
+  }
+}
+
+/** Copies bytes `from` to `to` of an open file to `target`, waiting whenever it is full. */
+export async function copyFile(fd: number, from: number, to: number, target: Writable): Promise<void> {
+  for (let at = from; at < to; ) {
+    const block = Buffer.allocUnsafe(Math.min(COPY_BLOCK, to - at));
+    let got = 0;
+    while (got < block.length) {
+      const n = readSync(fd, block, got, block.length - got, at + got);
+      if (n === 0) throw new Error(`file ended at byte ${at + got}, before ${to}`);
+      got += n;
+    }
+    at += got;
+    if (!target.write(block)) await once(target, 'drain');
   }
 }

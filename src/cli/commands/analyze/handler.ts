@@ -1,5 +1,4 @@
-import { once } from 'node:events';
-import { createReadStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, fstatSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import type { ConnectionFilter } from '../../../report/filter.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine } from '../../fail.js';
 import { progressFor } from '../../progress.js';
 import { analyzeInParallel } from './parallel.js';
+import { copyFile } from '../../spool.js';
 import { writeNdjson } from './ndjson-stream.js';
 import { reportSink } from './sinks.js';
 import { trackerOptions, type TrackerArgs } from '../../tracker-options.js';
@@ -107,8 +107,11 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
 /** Copies a worker's NDJSON file to stdout, waiting whenever stdout is full. */
 async function copyOut(path: string): Promise<void> {
   if (!existsSync(path)) return; // a worker that died before writing anything
-  for await (const chunk of createReadStream(path)) {
-    if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+  const fd = openSync(path, 'r');
+  try {
+    await copyFile(fd, 0, fstatSync(fd).size, process.stdout);
+  } finally {
+    closeSync(fd);
   }
 }
 
