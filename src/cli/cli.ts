@@ -9,6 +9,7 @@ import { showCommand } from './commands/show/command.js';
 import { triageCommand } from './commands/triage/command.js';
 import { EXIT_BAD_INPUT } from './fail.js';
 import { protectStdinArg } from './stdin-arg.js';
+import { tempFileProblem } from '../report/spilled-lines.js';
 
 const commands = [analyzeCommand, assertCommand, connectionsCommand, infoCommand, segmentsCommand, showCommand, triageCommand];
 
@@ -28,6 +29,8 @@ async function main(): Promise<void> {
     });
   for (const command of commands) cli.command(command as never);
   await cli.parseAsync();
+  const problem = tempFileProblem();
+  if (problem !== null) process.stderr.write(`teardown: warning: ${problem}\n`);
 }
 
 let finished = false;

@@ -9,10 +9,13 @@ const COPY_BLOCK = 1024 * 1024;
 /**
  * Output that must wait (rows behind other rows, or a document whose head is known only
  * at the end), written to an unlinked temporary file through a LineWriter and copied
- * out later: memory stays the same however much waits.
+ * out later: memory stays the same however much waits. Without a temporary file (see
+ * openUnlinked) it waits in memory instead.
  */
 export class Spool {
   private readonly fd = openUnlinked();
+  /** What was written, when there is no file. */
+  private readonly chunks: Buffer[] = [];
   private size = 0;
   readonly out: LineWriter;
 
@@ -21,7 +24,8 @@ export class Spool {
     this.out = new LineWriter(
       new Writable({
         write: (chunk: Buffer, _encoding, done) => {
-          for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at, chunk.length - at, this.size + at);
+          if (fd === null) this.chunks.push(Buffer.from(chunk)); // a copy: the writer reuses its chunk
+          else for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at, chunk.length - at, this.size + at);
           this.size += chunk.length;
           done();
         },
@@ -32,7 +36,12 @@ export class Spool {
   /** Copies what was written, from byte `skip` on, to `target`, waiting whenever it is full. */
   async copyTo(target: Writable, skip = 0): Promise<void> {
     await this.out.flush();
-    await copyFile(this.fd, skip, this.size, target);
+    if (this.fd !== null) return copyFile(this.fd, skip, this.size, target);
+    for (const chunk of this.chunks) {
+      const part = skip >= chunk.length ? null : chunk.subarray(skip);
+      skip = Math.max(0, skip - chunk.length);
+      if (part !== null && !target.write(part)) await once(target, 'drain');
+    }
   }
 
   /** Bytes written so far (flushed or not). */
@@ -42,7 +51,8 @@ export class Spool {
   }
 
   close(): void {
-    closeSync(this.fd);
+    if (this.fd !== null) closeSync(this.fd);
+    this.chunks.length = 0;
   }
 }
 

@@ -38,7 +38,10 @@ export class SpilledLines implements HeldItems<string | Uint8Array> {
   /** Where each held line is: stream -> [offset, byte length] in memory, or [offset, byte length, run] in the file. */
   private readonly inMemory = new Map<number, [number, number]>();
   private readonly onDisk = new Map<number, [number, number, number]>();
+  /** Lines that would have gone to disk when no temporary file could be made. */
+  private readonly kept = new Map<number, Uint8Array>();
   private fd: number | null = null;
+  private noFile = false;
   private fileEnd = 0;
   /** Each run's end offset in the file, and the block last read from it. */
   private runEnds: number[] = [];
@@ -55,9 +58,13 @@ export class SpilledLines implements HeldItems<string | Uint8Array> {
     if (this.memoryUsed + bytes > this.memory.length) this.spill();
     if (bytes > this.memory.length) {
       // Longer than the whole buffer: straight to the file, a run of its own.
-      const encoded = typeof line === 'string' ? Buffer.from(line) : line;
-      this.onDisk.set(stream, [this.fileEnd, encoded.length, this.runEnds.length]);
-      this.appendRun([encoded]);
+      const encoded = Buffer.from(line);
+      const fd = this.file();
+      if (fd === null) this.kept.set(stream, encoded);
+      else {
+        this.onDisk.set(stream, [this.fileEnd, encoded.length, this.runEnds.length]);
+        this.appendRun(fd, [encoded]);
+      }
       this.spilled++;
       return;
     }
@@ -79,6 +86,11 @@ export class SpilledLines implements HeldItems<string | Uint8Array> {
       if (this.inMemory.size === 0) this.memoryUsed = 0;
       return line;
     }
+    const kept = this.kept.get(stream);
+    if (kept !== undefined) {
+      this.kept.delete(stream);
+      return kept;
+    }
     const onDisk = this.onDisk.get(stream);
     if (onDisk === undefined) return undefined;
     this.onDisk.delete(stream);
@@ -93,7 +105,7 @@ export class SpilledLines implements HeldItems<string | Uint8Array> {
   }
 
   remaining(): number[] {
-    return [...this.inMemory.keys(), ...this.onDisk.keys()].sort((a, b) => a - b);
+    return [...this.inMemory.keys(), ...this.kept.keys(), ...this.onDisk.keys()].sort((a, b) => a - b);
   }
 
   /** Closes (and so frees) the temporary file. */
@@ -108,7 +120,10 @@ export class SpilledLines implements HeldItems<string | Uint8Array> {
    * sorted and read back sequentially (an external merge, as sort(1) does it).
    */
   private spill(): void {
-    if (this.inMemory.size > 0) {
+    const fd = this.inMemory.size > 0 ? this.file() : null;
+    if (fd === null) {
+      for (const [stream, [offset, length]] of this.inMemory) this.kept.set(stream, Buffer.from(this.memory.subarray(offset, offset + length)));
+    } else {
       const held = [...this.inMemory].sort((a, b) => a[0] - b[0]);
       // Written straight from the buffer, line by line (views, not a copy).
       const run: Buffer[] = [];
@@ -118,15 +133,23 @@ export class SpilledLines implements HeldItems<string | Uint8Array> {
         this.onDisk.set(stream, [at, length, this.runEnds.length]);
         at += length;
       }
-      this.appendRun(run);
-      this.spilled += held.length;
-      this.inMemory.clear();
+      this.appendRun(fd, run);
     }
+    this.spilled += this.inMemory.size;
+    this.inMemory.clear();
     this.memoryUsed = 0;
   }
 
-  private appendRun(parts: Uint8Array[]): void {
-    const fd = this.fd ?? (this.fd = openUnlinked());
+  /** The spill file, made at the first spill; null (for good) if none can be made. */
+  private file(): number | null {
+    if (this.fd === null && !this.noFile) {
+      this.fd = openUnlinked();
+      this.noFile = this.fd === null;
+    }
+    return this.fd;
+  }
+
+  private appendRun(fd: number, parts: Uint8Array[]): void {
     for (let first = 0; first < parts.length; first += IOV_MAX) {
       let batch = parts.slice(first, first + IOV_MAX);
       let left = batch.reduce((sum, p) => sum + p.length, 0);
@@ -159,14 +182,31 @@ export class SpilledLines implements HeldItems<string | Uint8Array> {
   }
 }
 
-/** A temporary file nobody else can see, gone from the disk once closed (or the process dies). */
-export function openUnlinked(): number {
-  const dir = mkdtempSync(join(tmpdir(), 'teardown-'));
+let tempFileFailure: string | null = null;
+
+/**
+ * A temporary file nobody else can see, gone from the disk once closed (or the process
+ * dies); null when none can be made (no writable $TMPDIR, a read-only container), and
+ * then callers keep what would have gone there in memory: output stays right, only
+ * bounded memory is lost. tempFileProblem() says why, for a warning.
+ */
+export function openUnlinked(): number | null {
   try {
-    return openSync(join(dir, 'held-lines'), 'w+', 0o600);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    const dir = mkdtempSync(join(tmpdir(), 'teardown-'));
+    try {
+      return openSync(join(dir, 'held'), 'w+', 0o600);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } catch (err) {
+    tempFileFailure ??= `no temporary file in ${tmpdir()} (${err instanceof Error ? err.message : String(err)}): output that waits was kept in memory`;
+    return null;
   }
+}
+
+/** Why a temporary file could not be made, if one could not (see openUnlinked). */
+export function tempFileProblem(): string | null {
+  return tempFileFailure;
 }
 
 /** What is left of `parts` after its first `n` bytes were written (views, no copies). */

@@ -8,9 +8,9 @@ const BIN = join(REPO, 'dist', 'src', 'cli', 'main.js');
 const DEMO = join(REPO, 'fixtures', 'demo.pcap');
 const LAB = join(REPO, 'fixtures', 'lab');
 
-function teardown(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function teardown(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -71,6 +71,14 @@ describe('teardown analyze', () => {
     expect((await teardown(['--format', 'json', ...files])).stdout).toBe(JSON.stringify(both.map((r) => doc(r)), null, 2) + '\n');
     const none = await analyzeFile(DEMO, { filter: { streams: [9999] } });
     expect((await teardown(['--format', 'json', '--stream', '9999', DEMO])).stdout).toBe(JSON.stringify(doc(none), null, 2) + '\n');
+  });
+
+  it('still gives the same report without a writable temporary directory, and says it kept output in memory', async () => {
+    const normal = await teardown(['--format', 'json', DEMO]);
+    const without = await teardown(['--format', 'json', DEMO], { ...process.env, TMPDIR: join(REPO, 'no-such-directory') });
+    expect(without.code).toBe(0);
+    expect(without.stdout).toBe(normal.stdout);
+    expect(without.stderr).toMatch(/^teardown: warning: no temporary file in .*no-such-directory .*: output that waits was kept in memory\n$/);
   });
 
   it('--format ndjson prints one object per connection in first-packet order and nothing else', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeFile, reportConnections, runAnalysis } from '../../src/analyze.js';
 import type { ConnectionReport } from '../../src/report/connection-report.js';
 import { HeldReports } from '../../src/report/held-reports.js';
-import { SpilledLines } from '../../src/report/spilled-lines.js';
+import { SpilledLines, tempFileProblem } from '../../src/report/spilled-lines.js';
 import { StreamOrder } from '../../src/report/stream-order.js';
 import { REPO } from '../helpers/paths.js';
 
@@ -78,6 +78,27 @@ describe('SpilledLines', () => {
     expect(expected.length).toBeGreaterThan(250);
     expect(held.spilled).toBeGreaterThan(0);
     expect(got).toEqual(expected);
+  });
+});
+
+describe('SpilledLines without a temporary directory', () => {
+  it('keeps what would have gone to disk in memory, and gives it back the same', () => {
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = join(REPO, 'no-such-directory');
+    try {
+      const held = new SpilledLines(64);
+      const order = new StreamOrder<string | Uint8Array>(held);
+      const lines = Array.from({ length: 200 }, (_, i) => `{"stream":${i},"pad":"${'z'.repeat(i % 150)}"}`);
+      for (let i = 199; i >= 1; i--) order.add(i, lines[i]!);
+      expect(held.spilled).toBeGreaterThan(150);
+      expect(tempFileProblem()).toMatch(/no-such-directory/);
+      order.add(0, lines[0]!);
+      expect(drain(order.ready()).map(text)).toEqual(lines);
+      held.close();
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
   });
 });
 

@@ -43,12 +43,13 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
     if (!args.quiet) for (const w of warnings) process.stderr.write(`teardown: ${file}: warning: ${w}\n`);
   };
 
-  if (args.jobs > 1 && args.files.length > 1) {
-    // Worker threads write each file's NDJSON to a private spool directory; the files
-    // are copied out (or read back into the other formats) in input order, so output
-    // merges in order and no file's report waits in memory.
+  // Worker threads write each file's NDJSON to a private spool directory; the files
+  // are copied out (or read back into the other formats) in input order, so output
+  // merges in order and no file's report waits in memory. Without a temporary
+  // directory, the files are analysed one at a time, below.
+  const spool = args.jobs > 1 && args.files.length > 1 ? spoolDirectory() : null;
+  if (spool !== null) {
     const sink = args.format === 'ndjson' ? null : reportSink(args.format, args.sort, args.limit, args.files.length);
-    const spool = mkdtempSync(join(tmpdir(), 'teardown-jobs-'));
     try {
       for await (const o of analyzeInParallel(args.files, args.jobs, options, spool)) {
         if (sink === null) await copyOut(o.ndjson);
@@ -126,5 +127,15 @@ async function readBack(path: string, visit: (c: ConnectionReport) => void): Pro
     if (line === '') continue;
     const { file: _file, ...report } = JSON.parse(line) as ConnectionReport & { file: string };
     visit(report);
+  }
+}
+
+/** A private directory for the workers' output, or null (with a warning) if none can be made. */
+function spoolDirectory(): string | null {
+  try {
+    return mkdtempSync(join(tmpdir(), 'teardown-jobs-'));
+  } catch (err) {
+    process.stderr.write(`teardown: warning: --jobs needs a temporary directory in ${tmpdir()} (${err instanceof Error ? err.message : String(err)}): analysing one file at a time\n`);
+    return null;
   }
 }
