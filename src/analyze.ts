@@ -5,7 +5,7 @@ import { decodeNotices } from './decode/notices.js';
 import { connectionReport, type ConnectionReport } from './report/connection-report.js';
 import { matches, type ConnectionFilter } from './report/filter.js';
 import { HeldReports } from './report/held-reports.js';
-import { StreamOrder } from './report/stream-order.js';
+import { HeldInMemory, StreamOrder, type HeldItems } from './report/stream-order.js';
 import { summarize, type Summary } from './report/summary.js';
 import { trackCapture, type TrackResult } from './track/track-capture.js';
 import type { TrackerOptions, TrackerStats } from './track/tracker.js';
@@ -56,10 +56,16 @@ export function reportConnections(input: CaptureInput, visit: (c: ConnectionRepo
 
 /**
  * As reportConnections, but only the reports that pass the filter, in the order of
- * the connections' first packets (held until their turn: see HeldReports).
+ * the connections' first packets. Until its turn a report waits in `held`: by default
+ * HeldReports, bounded however many wait; a caller that keeps every report anyway
+ * passes HeldInMemory, which spares the JSON round trip.
  */
-export async function runAnalysis(input: CaptureInput, visit: (c: ConnectionReport) => void, options: RunOptions = {}): Promise<TrackResult> {
-  const held = new HeldReports();
+export async function runAnalysis(
+  input: CaptureInput,
+  visit: (c: ConnectionReport) => void,
+  options: RunOptions = {},
+  held: HeldItems<ConnectionReport> = new HeldReports(),
+): Promise<TrackResult> {
   const order = new StreamOrder<ConnectionReport>(held);
   const emit = (reports: Iterable<ConnectionReport>): void => {
     for (const c of reports) if (options.filter === undefined || matches(c, options.filter)) visit(c);
@@ -89,7 +95,7 @@ function reportMatching(input: CaptureInput, visit: (c: ConnectionReport) => voi
 /** Analyses a whole capture file: every connection, a summary and the warnings. */
 export async function analyzeFile(path: string, options: AnalyzeOptions & { onProgress?: (bytesRead: number) => void } = {}): Promise<AnalysisResult> {
   const connections: ConnectionReport[] = [];
-  const result = await runAnalysis(path, (c) => connections.push(c), options);
+  const result = await runAnalysis(path, (c) => connections.push(c), options, new HeldInMemory());
   return { file: path, summary: summarize(connections), connections, warnings: captureWarnings(result), captureEnd: result.end, stats: result.stats };
 }
 

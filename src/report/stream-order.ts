@@ -8,6 +8,8 @@ export interface HeldItems<T> {
   take(stream: number): T | undefined;
   /** The streams still held, ascending. */
   remaining(): number[];
+  /** Frees what holding needed (a spill file), once nothing more is taken. */
+  close(): void;
 }
 
 export class HeldInMemory<T> implements HeldItems<T> {
@@ -26,6 +28,8 @@ export class HeldInMemory<T> implements HeldItems<T> {
   remaining(): number[] {
     return [...this.items.keys()].sort((a, b) => a - b);
   }
+
+  close(): void {}
 }
 
 /**
