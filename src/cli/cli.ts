@@ -9,7 +9,7 @@ import { showCommand } from './commands/show/command.js';
 import { triageCommand } from './commands/triage/command.js';
 import { EXIT_BAD_INPUT } from './fail.js';
 import { protectStdinArg } from './stdin-arg.js';
-import { tempFileProblem } from '../report/spilled-lines.js';
+import { tempFileProblem } from '../temp-file.js';
 
 const commands = [analyzeCommand, assertCommand, connectionsCommand, infoCommand, segmentsCommand, showCommand, triageCommand];
 

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { sizeForRoom } from '../report/spilled-lines.js';
+import { sizeForRoom } from '../utf8.js';
 
 /** Bytes per write: big enough to amortise the call, small enough to stay cache-friendly. */
 const CHUNK = 256 * 1024;

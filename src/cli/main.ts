@@ -17,7 +17,7 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 
-export const HEAP_FLAGS = ['--max-semi-space-size=2', '--heap-growing-percent=50'];
+const HEAP_FLAGS = ['--max-semi-space-size=2', '--heap-growing-percent=50'];
 const LARGE_INPUT = 64 * 1024 * 1024;
 
 const args = process.argv.slice(2);

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { closeSync, readSync, writeSync } from 'node:fs';
 import { Writable } from 'node:stream';
-import { openUnlinked } from '../report/spilled-lines.js';
+import { openUnlinked } from '../temp-file.js';
 import { LineWriter } from './line-writer.js';
 
 const COPY_BLOCK = 1024 * 1024;

@@ -1,24 +1,14 @@
-import { closeSync, ftruncateSync, mkdtempSync, openSync, readSync, rmSync, writevSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { closeSync, ftruncateSync, readSync, writevSync } from 'node:fs';
+import { openUnlinked } from '../temp-file.js';
+import { sizeForRoom } from '../utf8.js';
 import type { HeldItems } from './stream-order.js';
 
 /** Bytes of held lines kept in memory before they go to disk. */
-export const DEFAULT_LINES_IN_MEMORY = 4 * 1024 * 1024;
+const DEFAULT_LINES_IN_MEMORY = 4 * 1024 * 1024;
 /** Buffers per writev (Linux's IOV_MAX). */
 const IOV_MAX = 1024;
 /** Bytes read from one run of the spill file at once (see readBack). */
 const READ_AHEAD = 64 * 1024;
-
-/**
- * For deciding whether `text`, as UTF-8, fits in `room` bytes: more than `room` exactly
- * when it does not. When even 3 bytes per UTF-16 unit (UTF-8's most) would fit, that
- * is known without a pass over the text and its UTF-16 length is returned; otherwise
- * its exact UTF-8 length.
- */
-export function sizeForRoom(text: string, room: number): number {
-  return text.length * 3 <= room ? text.length : Buffer.byteLength(text);
-}
 
 /**
  * Output lines waiting for their turn (see StreamOrder), encoded as UTF-8 the moment
@@ -180,33 +170,6 @@ export class SpilledLines implements HeldItems<string | Uint8Array> {
     }
     return block.bytes.subarray(offset - block.start, offset - block.start + length);
   }
-}
-
-let tempFileFailure: string | null = null;
-
-/**
- * A temporary file nobody else can see, gone from the disk once closed (or the process
- * dies); null when none can be made (no writable $TMPDIR, a read-only container), and
- * then callers keep what would have gone there in memory: output stays right, only
- * bounded memory is lost. tempFileProblem() says why, for a warning.
- */
-export function openUnlinked(): number | null {
-  try {
-    const dir = mkdtempSync(join(tmpdir(), 'teardown-'));
-    try {
-      return openSync(join(dir, 'held'), 'w+', 0o600);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  } catch (err) {
-    tempFileFailure ??= `no temporary file in ${tmpdir()} (${err instanceof Error ? err.message : String(err)}): output that waits was kept in memory`;
-    return null;
-  }
-}
-
-/** Why a temporary file could not be made, if one could not (see openUnlinked). */
-export function tempFileProblem(): string | null {
-  return tempFileFailure;
 }
 
 /** What is left of `parts` after its first `n` bytes were written (views, no copies). */

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { analyzeFile, reportConnections, runAnalysis } from '../../src/analyze.js';
 import type { ConnectionReport } from '../../src/report/connection-report.js';
 import { HeldReports } from '../../src/report/held-reports.js';
-import { SpilledLines, tempFileProblem } from '../../src/report/spilled-lines.js';
+import { SpilledLines } from '../../src/report/spilled-lines.js';
+import { tempFileProblem } from '../../src/temp-file.js';
 import { StreamOrder } from '../../src/report/stream-order.js';
 import { REPO } from '../helpers/paths.js';
 
