@@ -30,9 +30,9 @@ if (!existsSync(FILE)) {
 spawnSync('sh', ['-c', `cat '${FILE}' > /dev/null`]); // warm the page cache
 
 const node = process.execPath;
-const connections = spawnSync(node, [join(REPO, 'dist', 'src', 'cli', 'main.js'), 'analyze', '--format', 'ndjson', '--quiet', FILE], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout.split('\n').filter((l) => l !== '').length;
+const CLI = join(REPO, 'dist', 'src', 'cli', 'main.js');
 const rows: [string, Timing | null][] = [
-  ['teardown analyze --format ndjson', time([node, join(REPO, 'dist', 'src', 'cli', 'main.js'), 'analyze', '--format', 'ndjson', '--quiet', FILE])],
+  ['teardown analyze --format ndjson', time([node, CLI, 'analyze', '--format', 'ndjson', '--quiet', FILE], undefined, true)],
   ['bare Node header loop', time([node, join(REPO, 'dist', 'test', 'bench', 'bare-loop.js'), FILE])],
   ['tcptrace -n -l', installed('tcptrace') ? time(['tcptrace', '-n', '-l', FILE]) : null],
   ['tshark -q -z conv,tcp', installed('tshark') ? time(['tshark', '-q', '-z', 'conv,tcp', '-r', FILE]) : null],
@@ -47,10 +47,10 @@ for (const [what, t] of rows) {
   const ratio = t.seconds / ours.seconds;
   table.push([what, t.seconds.toFixed(2), t.rssMb.toFixed(0), what.startsWith('teardown') ? '' : ratio >= 1 ? `${ratio.toFixed(1)}x faster` : `${(1 / ratio).toFixed(1)}x slower`]);
 }
-console.log(`${FILE}: ${(statSync(FILE).size / 1e9).toFixed(2)} GB, ${connections} connections`);
+console.log(`${FILE}: ${(statSync(FILE).size / 1e9).toFixed(2)} GB, ${ours.stdoutLines} connections`);
 console.log(table.toString());
 
 if (!existsSync(LONGER)) await repeatCapture(FILE, LONGER, TIMES, 7200);
-const longer = time([node, join(REPO, 'dist', 'src', 'cli', 'main.js'), 'analyze', '--format', 'ndjson', '--quiet', LONGER], 1);
+const longer = time([node, CLI, 'analyze', '--format', 'ndjson', '--quiet', LONGER], 1);
 console.log(`${LONGER}: ${(statSync(LONGER).size / 1e9).toFixed(2)} GB (${TIMES} copies): teardown analyze --format ndjson ` +
   (longer === null ? 'failed' : `${longer.seconds.toFixed(2)} s, peak RSS ${longer.rssMb.toFixed(0)} MB (the ${TIMES}x shorter file: ${ours.rssMb.toFixed(0)} MB)`));
