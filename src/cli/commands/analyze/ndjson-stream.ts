@@ -2,6 +2,8 @@ import type { Writable } from 'node:stream';
 import { captureWarnings, reportConnections, type AnalyzeOptions } from '../../../analyze.js';
 import type { ConnectionReport } from '../../../report/connection-report.js';
 import { matches, type ConnectionFilter } from '../../../report/filter.js';
+import { JsonBytes } from '../../../report/json-bytes.js';
+import { writeReportJson } from '../../../report/report-json.js';
 import { SpilledLines } from '../../../report/spilled-lines.js';
 import { StreamOrder } from '../../../report/stream-order.js';
 import { LineWriter } from '../../line-writer.js';
@@ -16,6 +18,8 @@ import { LineWriter } from '../../line-writer.js';
 class NdjsonStream {
   private readonly held = new SpilledLines();
   private readonly order = new StreamOrder<string | Uint8Array>(this.held);
+  /** Where each line is written before it is held (SpilledLines copies it). */
+  private readonly json = new JsonBytes();
   private readonly out: LineWriter;
   /**
    * Each line is `file` first, then the report: the report's JSON with this in place
@@ -34,7 +38,13 @@ class NdjsonStream {
 
   add(c: ConnectionReport): void {
     // A filtered-out stream still takes its turn, as an empty line nobody sees.
-    this.order.add(c.stream, this.filter === undefined || matches(c, this.filter) ? JSON.stringify(c) : '');
+    if (this.filter !== undefined && !matches(c, this.filter)) {
+      this.order.add(c.stream, '');
+      return;
+    }
+    this.json.clear();
+    writeReportJson(this.json, c);
+    this.order.add(c.stream, this.json.bytes);
   }
 
   /** Writes the lines whose turn has come, waiting whenever stdout is full. */
