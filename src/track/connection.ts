@@ -131,8 +131,9 @@ export class Connection {
    * connections' objects again (see Tracker.recycle): a connection lives seconds, long
    * enough for V8 to move it to the old generation, and a stream of dead ones there
    * cost a fifth of the run in collections and most of the peak heap (measured on the
-   * bench's mixed capture). Everything a report took (timeline steps, retransmission
-   * series) was handed over, so it is replaced here, not cleared.
+   * bench's mixed capture). A report made its own step objects from the timelines,
+   * which start over here in the same arrays, and took over the retransmission series'
+   * arrays, which are replaced, not cleared.
    */
   restart(stream: number, version: 4 | 6, src: AddressWords, srcPort: number, dst: AddressWords, dstPort: number, firstFlags: number, at: Moment): this {
     const { frame, time } = at;

@@ -138,13 +138,11 @@ export function trackedConnection(c: Connection, reason: ReportReason, at: numbe
     packets: { client: c.dirs[ci].segments, server: c.dirs[si].segments },
     bytes: { client: c.dirs[ci].bytes, server: c.dirs[si].bytes },
     flags: sortedUnique([...c.flags]),
-    // A reported connection is dropped (its tombstone takes its place), never changed
-    // again: its arrays are handed over, not copied.
     timeline: { client: c.ends[ci].timeline.steps, server: c.ends[si].timeline.steps },
     sides: { client: side(c, ci), server: side(c, si) },
     icmp: c.icmp.map((e) => ({ frame: e.frame, time: e.time, type: e.type, code: e.code, version: e.version, about: e.about === ci ? 'client' : 'server' })),
     history: c.history.forClient(ci),
-    established: c.ends.every((e) => e.timeline.steps.some((step) => step.state === 'ESTABLISHED')),
+    established: c.ends[0].timeline.reached('ESTABLISHED') && c.ends[1].timeline.reached('ESTABLISHED'),
     endingRst: c.endingRst === null ? null : { ...withoutSide(c.endingRst), by: c.endingRst.side === ci ? 'client' : 'server' },
     reportedBecause: reason,
     reportedAt: at,
@@ -162,7 +160,7 @@ function side(c: Connection, i: 0 | 1): SideRecord {
   const end = c.ends[i];
   return {
     // A presumed listener that never took a step never had this connection.
-    finalState: end.state === 'LISTEN' && end.timeline.steps.length === 0 ? 'CLOSED' : end.state,
+    finalState: end.state === 'LISTEN' && end.timeline.length === 0 ? 'CLOSED' : end.state,
     packets: d.segments,
     bytes: d.bytes,
     retransmittedBytes: d.retransmittedBytes,
