@@ -119,15 +119,15 @@ export class JsonBytes {
 
   /** An array of numbers or strings. */
   values(list: readonly (number | string)[]): void {
-    this.list(list, (v) => (typeof v === 'number' ? this.number(v) : this.string(v)));
+    this.list(list, writeValue);
   }
 
-  /** An array, each item written by `item`. */
-  list<T>(items: readonly T[], item: (value: T) => void): void {
+  /** An array, each item written by `item` (a function made once: no closure per call). */
+  list<T>(items: readonly T[], item: (w: JsonBytes, value: T) => void): void {
     this.raw(OPEN_BRACKET);
     for (let i = 0; i < items.length; i++) {
       if (i > 0) this.raw(COMMA);
-      item(items[i]!);
+      item(this, items[i]!);
     }
     this.raw(CLOSE_BRACKET);
   }
@@ -174,6 +174,11 @@ export class JsonBytes {
     this.buf.copy(bigger, 0, 0, this.pos);
     this.buf = bigger;
   }
+}
+
+function writeValue(w: JsonBytes, v: number | string): void {
+  if (typeof v === 'number') w.number(v);
+  else w.string(v);
 }
 
 const ascii = (text: string): Uint8Array => Buffer.from(text, 'latin1');

@@ -39,9 +39,9 @@ export function writeReportJson(w: JsonBytes, r: ConnectionReport): void {
   w.values(r.flags);
   w.raw(K.timeline);
   w.raw(K.clientFirst);
-  w.list(r.timeline.client, (s) => step(w, s));
+  w.list(r.timeline.client, step);
   w.raw(K.server);
-  w.list(r.timeline.server, (s) => step(w, s));
+  w.list(r.timeline.server, step);
   w.raw(CLOSE_BRACE);
   w.raw(K.sides);
   w.raw(K.clientFirst);
@@ -50,7 +50,7 @@ export function writeReportJson(w: JsonBytes, r: ConnectionReport): void {
   side(w, r.sides.server);
   w.raw(CLOSE_BRACE);
   w.raw(K.icmp);
-  w.list(r.icmp, (e) => icmp(w, e));
+  w.list(r.icmp, icmp);
   w.raw(K.history);
   w.string(r.history);
   w.raw(K.established);

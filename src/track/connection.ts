@@ -9,19 +9,20 @@ import type { TcpState } from '../state/tcp-state.js';
 import { Direction, SEG_GAP, SEG_KEEPALIVE, SEG_RETRANSMISSION, SEG_ZERO_WINDOW } from './direction.js';
 import { ZeekHistory } from './history.js';
 
+/** In alphabetical order, so a connection's flags come out sorted (see ConnectionFlags.list). */
 const CONNECTION_FLAGS = [
+  'capture-loss', // the peer acknowledged bytes the capture never saw
+  'data-after-fin', // data kept flowing in the open direction after the peer's FIN (half-close)
+  'icmp', // ICMP errors quote this connection's packets
+  'idle-evicted', // finalised because it was idle past the limit, not because it ended
+  'keepalive',
+  'late-segments', // segments after both sides had closed
   'midstream', // the handshake was not captured
   'port-reuse', // a SYN with a new ISN opened this connection on a 4-tuple already in use
-  'late-segments', // segments after both sides had closed
-  'data-after-fin', // data kept flowing in the open direction after the peer's FIN (half-close)
-  'zero-window',
-  'keepalive',
-  'capture-loss', // the peer acknowledged bytes the capture never saw
-  'rst-ignored', // an RST outside the receive window, ignored by the receiver (RFC 5961 3.2)
   'rst-challenged', // an in-window RST with an inexact sequence number: challenge ACK, no reset
-  'icmp', // ICMP errors quote this connection's packets
+  'rst-ignored', // an RST outside the receive window, ignored by the receiver (RFC 5961 3.2)
   'simultaneous-open',
-  'idle-evicted', // finalised because it was idle past the limit, not because it ended
+  'zero-window',
 ] as const;
 
 export type ConnectionFlag = (typeof CONNECTION_FLAGS)[number];
@@ -31,7 +32,7 @@ export type ConnectionFlag = (typeof CONNECTION_FLAGS)[number];
  * connection object used again (most connections carry a flag: port-reuse), and was a
  * quarter of Connection.restart on the bench's mixed capture.
  */
-export class ConnectionFlags implements Iterable<ConnectionFlag> {
+export class ConnectionFlags {
   private bits = 0;
 
   add(flag: ConnectionFlag): void {
@@ -46,8 +47,11 @@ export class ConnectionFlags implements Iterable<ConnectionFlag> {
     this.bits = 0;
   }
 
-  *[Symbol.iterator](): Iterator<ConnectionFlag> {
-    for (let i = 0; i < CONNECTION_FLAGS.length; i++) if ((this.bits & (1 << i)) !== 0) yield CONNECTION_FLAGS[i]!;
+  /** The flags set, sorted. */
+  list(): ConnectionFlag[] {
+    const list: ConnectionFlag[] = [];
+    for (let i = 0; i < CONNECTION_FLAGS.length; i++) if ((this.bits & (1 << i)) !== 0) list.push(CONNECTION_FLAGS[i]!);
+    return list;
   }
 }
 

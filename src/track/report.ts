@@ -2,7 +2,6 @@ import { formatAddress } from '../decode/address.js';
 import type { TcpState } from '../state/tcp-state.js';
 import type { Step } from '../state/timeline.js';
 import { unsignedSeq } from '../state/seq.js';
-import { sortedUnique } from '../sorted-unique.js';
 import type { Connection, ConnectionFlag, EndingRst } from './connection.js';
 import type { Direction, RetransmissionSeries } from './direction.js';
 import type { ReportReason } from './tracker.js';
@@ -137,7 +136,7 @@ export function trackedConnection(c: Connection, reason: ReportReason, at: numbe
     end: c.end,
     packets: { client: c.dirs[ci].segments, server: c.dirs[si].segments },
     bytes: { client: c.dirs[ci].bytes, server: c.dirs[si].bytes },
-    flags: sortedUnique([...c.flags]),
+    flags: c.flags.list(),
     timeline: { client: c.ends[ci].timeline.steps, server: c.ends[si].timeline.steps },
     sides: { client: side(c, ci), server: side(c, si) },
     icmp: c.icmp.map((e) => ({ frame: e.frame, time: e.time, type: e.type, code: e.code, version: e.version, about: e.about === ci ? 'client' : 'server' })),
