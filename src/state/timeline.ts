@@ -1,4 +1,4 @@
-import type { TcpState } from './tcp-state.js';
+import { TCP_STATES, type TcpState } from './tcp-state.js';
 
 /**
  * One change of an endpoint's state. `inferred` marks changes caused by receiving a
@@ -17,22 +17,23 @@ export interface Step {
 }
 
 /**
- * An endpoint's state and the history of how it got there. The steps are held column
- * by column in arrays the endpoint keeps when it is used again (see Tracker), and made
- * into Step objects only when asked (a report): a step object per state change, kept
- * for the connection's lifetime, outlived young-generation collections and was copied
- * out to the old generation (~10 objects and their boxed times per connection; measured
- * as a tenth of tracking's collection time on the bench's mixed capture).
+ * An endpoint's state and the history of how it got there. The steps are held as
+ * numbers (time, frame, state and inferred packed in one) and cause strings, in two
+ * arrays the endpoint keeps when it is used again (see Tracker), and made into Step
+ * objects only when asked (a report): a step object per state change, kept for the
+ * connection's lifetime, outlived young-generation collections and was copied out to
+ * the old generation (~10 objects and their boxed times per connection; tracking of
+ * the bench's mixed capture 1.47 -> 1.30 s). The arrays are made at the first step,
+ * room for STEPS_AT_FIRST steps, so a SYN flood's connections (one step, a listener
+ * with none) cost no more than step objects did (measured per connection: see
+ * test/bench/connection-heap.ts).
  */
 export class Timeline {
   /** Steps recorded; the arrays beyond it hold an earlier connection's leftovers. */
   length = 0;
-  private readonly times: number[] = [];
-  /** 0 for a step without a frame (frames are numbered from 1). */
-  private readonly frames: number[] = [];
-  private readonly states: TcpState[] = [];
-  private readonly causes: string[] = [];
-  private readonly inferred: boolean[] = [];
+  /** NUMBERS_PER_STEP per step: time, frame (0: none, frames count from 1), state index × 2 + inferred. */
+  private numbers: number[] | null = null;
+  private causes: string[] | null = null;
 
   constructor(public state: TcpState) {}
 
@@ -49,40 +50,62 @@ export class Timeline {
   setState(to: TcpState, time: number, frame: number | null, cause: string, inferred: boolean): void {
     if (to === this.state && this.length > 0) return;
     const i = this.length++;
-    this.times[i] = time;
-    this.frames[i] = frame ?? 0;
-    this.states[i] = to;
-    this.causes[i] = cause;
-    this.inferred[i] = inferred;
+    const code = TCP_STATES.indexOf(to) * 2 + (inferred ? 1 : 0);
+    if (this.numbers === null || this.causes === null) {
+      // Literals of the first size wanted: an empty array's first push reserves 17 slots.
+      this.numbers = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+      this.causes = ['', '', '', '', '', ''];
+    }
+    const n = this.numbers;
+    const at = i * NUMBERS_PER_STEP;
+    if (at < n.length) {
+      n[at] = time;
+      n[at + 1] = frame ?? 0;
+      n[at + 2] = code;
+    } else n.push(time, frame ?? 0, code);
+    if (i < this.causes.length) this.causes[i] = cause;
+    else this.causes.push(cause);
     this.state = to;
   }
 
   /** The steps as objects of their own (the caller may keep them). */
   get steps(): Step[] {
     const steps: Step[] = [];
+    const n = this.numbers;
+    const causes = this.causes;
+    if (n === null || causes === null) return steps;
     for (let i = 0; i < this.length; i++) {
-      const frame = this.frames[i]!;
-      steps.push({ time: this.times[i]!, frame: frame === 0 ? null : frame, state: this.states[i]!, cause: this.causes[i]!, inferred: this.inferred[i]! });
+      const at = i * NUMBERS_PER_STEP;
+      const frame = n[at + 1]!;
+      const code = n[at + 2]!;
+      steps.push({ time: n[at]!, frame: frame === 0 ? null : frame, state: TCP_STATES[code >> 1]!, cause: causes[i]!, inferred: (code & 1) === 1 });
     }
     return steps;
   }
 
   /** Whether some step entered `state`. */
   reached(state: TcpState): boolean {
-    for (let i = 0; i < this.length; i++) if (this.states[i] === state) return true;
+    const n = this.numbers;
+    if (n === null) return false;
+    const code = TCP_STATES.indexOf(state);
+    for (let i = 0; i < this.length; i++) if (n[i * NUMBERS_PER_STEP + 2]! >> 1 === code) return true;
     return false;
   }
 
   /** Frame of the latest step, so an inferred step is never placed before it. */
   get lastFrame(): number {
+    const n = this.numbers;
+    if (n === null) return 0;
     for (let i = this.length - 1; i >= 0; i--) {
-      const f = this.frames[i]!;
+      const f = n[i * NUMBERS_PER_STEP + 1]!;
       if (f !== 0) return f;
     }
     return 0;
   }
 
   get lastTime(): number {
-    return this.length === 0 ? 0 : this.times[this.length - 1]!;
+    return this.length === 0 || this.numbers === null ? 0 : this.numbers[(this.length - 1) * NUMBERS_PER_STEP]!;
   }
 }
+
+const NUMBERS_PER_STEP = 3;

@@ -3,7 +3,8 @@
  * run, on the same real mixed capture (tens of thousands of short connections beside
  * bulk transfers, built by make-bench-capture.sh): `teardown analyze --format ndjson`,
  * a bare Node loop over the record headers (the floor), `tcptrace -n -l`, and
- * `tshark -q -z conv,tcp`. Best wall time of RUNS runs, peak RSS from GNU time.
+ * `tshark -q -z conv,tcp`. Best wall time of RUNS runs, each from a warm page cache,
+ * peak RSS from GNU time.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -27,15 +28,13 @@ if (!existsSync(FILE)) {
   const built = spawnSync('bash', [join(REPO, 'test', 'bench', 'make-bench-capture.sh'), DIR], { stdio: 'inherit' });
   if (built.status !== 0) process.exit(1);
 }
-spawnSync('sh', ['-c', `cat '${FILE}' > /dev/null`]); // warm the page cache
-
 const node = process.execPath;
 const CLI = join(REPO, 'dist', 'src', 'cli', 'main.js');
 const rows: [string, Timing | null][] = [
-  ['teardown analyze --format ndjson', time([node, CLI, 'analyze', '--format', 'ndjson', '--quiet', FILE], undefined, true)],
-  ['bare Node header loop', time([node, join(REPO, 'dist', 'test', 'bench', 'bare-loop.js'), FILE])],
-  ['tcptrace -n -l', installed('tcptrace') ? time(['tcptrace', '-n', '-l', FILE]) : null],
-  ['tshark -q -z conv,tcp', installed('tshark') ? time(['tshark', '-q', '-z', 'conv,tcp', '-r', FILE]) : null],
+  ['teardown analyze --format ndjson', time([node, CLI, 'analyze', '--format', 'ndjson', '--quiet', FILE], undefined, true, FILE)],
+  ['bare Node header loop', time([node, join(REPO, 'dist', 'test', 'bench', 'bare-loop.js'), FILE], undefined, false, FILE)],
+  ['tcptrace -n -l', installed('tcptrace') ? time(['tcptrace', '-n', '-l', FILE], undefined, false, FILE) : null],
+  ['tshark -q -z conv,tcp', installed('tshark') ? time(['tshark', '-q', '-z', 'conv,tcp', '-r', FILE], undefined, false, FILE) : null],
 ];
 const ours = rows[0]![1]!;
 const table = new Table({ head: ['what', 'seconds', 'peak RSS MB', 'teardown is'] });
