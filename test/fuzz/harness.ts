@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { runAnalysis } from '../../src/analyze.js';
 import { CaptureError } from '../../src/capture/errors.js';
+import type { ConnectionReport } from '../../src/report/connection-report.js';
+import { JsonBytes } from '../../src/report/json-bytes.js';
+import { writeReportJson } from '../../src/report/report-json.js';
 import { mutate, prng } from './mutate.js';
 
 /** Every capture fixture (and the shared corpus when present), as seed inputs. */
@@ -23,6 +26,15 @@ export function seedInputs(repo: string): { name: string; bytes: Buffer }[] {
     }
   }
   return out;
+}
+
+const json = new JsonBytes();
+
+/** NDJSON's byte writer against JSON.stringify, on whatever hostile input made of a report. */
+function sameJson(r: ConnectionReport): void {
+  json.clear();
+  writeReportJson(json, r);
+  if (json.bytes.toString('utf8') !== JSON.stringify(r)) throw new Error(`stream ${r.stream}: the NDJSON line differs from JSON.stringify`);
 }
 
 export interface FuzzFailure {
@@ -46,7 +58,7 @@ export async function fuzz(inputs: { name: string; bytes: Buffer }[], cases: num
     const bytes = mutate(input.bytes, random);
     const started = performance.now();
     try {
-      await runAnalysis(Readable.from([bytes]), () => undefined);
+      await runAnalysis(Readable.from([bytes]), sameJson);
     } catch (err) {
       if (err instanceof CaptureError) errors++;
       else failures.push({ seed, input: input.name, problem: err instanceof Error ? `${err.name}: ${err.message}\n${err.stack ?? ''}` : String(err) });
