@@ -21,6 +21,13 @@ function usesSequenceSpace(flags: number): boolean {
   return (flags & (TCP_SYN | TCP_FIN)) !== 0;
 }
 
+/** Whether another segment in flight repeats `queued[i]` (its sender retransmitted it). */
+function repeatedInFlight(queued: readonly SegmentFacts[], i: number): boolean {
+  const f = queued[i]!;
+  for (let j = 0; j < queued.length; j++) if (j !== i && queued[j]!.seq === f.seq && queued[j]!.flags === f.flags) return true;
+  return false;
+}
+
 /** A SYN or FIN left unanswered this long before the capture ended was not received. */
 const UNANSWERED_SECONDS = 1;
 
@@ -53,7 +60,7 @@ export class Endpoint {
     this.timeline.restart(initial);
     this.synSeq = null;
     this.finSeq = null;
-    this.inFlight.length = 0;
+    if (this.inFlight.length > 0) this.inFlight.length = 0;
   }
 
   get state(): TcpState {
@@ -88,13 +95,13 @@ export class Endpoint {
     for (let i = 0; i < queued.length; i++) {
       const f = queued[i]!;
       if (!usesSequenceSpace(f.flags)) continue;
-      const repeated = queued.some((g, j) => j !== i && g.seq === f.seq && g.flags === f.flags);
-      if (repeated || now - f.time > UNANSWERED_SECONDS) {
+      if (repeatedInFlight(queued, i) || now - f.time > UNANSWERED_SECONDS) {
         keep = i;
         break;
       }
     }
-    queued.length = keep;
+    // Setting an array's length is a call into the runtime: only when it changes.
+    if (keep < queued.length) queued.length = keep;
     this.deliver(queued.length);
   }
 

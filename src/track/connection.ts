@@ -181,7 +181,7 @@ export class Connection {
     this.latePackets = 0;
     this.endingRst = null;
     this.flags.clear();
-    this.icmp.length = 0;
+    if (this.icmp.length > 0) this.icmp.length = 0; // a call into the runtime, even for an empty array
     this.history.reset();
     this.dirs[0].reset();
     this.dirs[1].reset();
