@@ -22,29 +22,55 @@ export interface Summary {
 /**
  * Counts per ending and the most common problems, for the foot of a report, built one
  * connection at a time (so a report needs only the rows it prints, not every
- * connection).
+ * connection), in any order: what it gives depends on the stream numbers, not on the
+ * order connections arrive in (a table is fed in the order connections finish, so none
+ * waits for a long first one).
  */
 export class SummaryBuilder {
   private connections = 0;
   private readonly byEnding: Partial<Record<Ending, number>> = {};
+  /** Each ending's first stream: endings are listed in that order. */
+  private readonly firstStream = new Map<Ending, number>();
   private readonly groups = new Map<string, ProblemGroup>();
 
   add(c: ConnectionReport): void {
     this.connections++;
     this.byEnding[c.ending] = (this.byEnding[c.ending] ?? 0) + 1;
+    this.firstStream.set(c.ending, Math.min(this.firstStream.get(c.ending) ?? Infinity, c.stream));
     if (!isProblem(c)) return;
     const server = `${c.server.ip}:${c.server.port}`;
     const key = `${c.ending}|${c.detail ?? ''}|${server}`;
     const g = this.groups.get(key) ?? { ending: c.ending, detail: c.detail, server, connections: 0, streams: [] };
     g.connections++;
-    if (g.streams.length < 5) g.streams.push(c.stream);
+    keepSmallest(g.streams, c.stream, STREAMS_PER_PROBLEM);
     this.groups.set(key, g);
   }
 
   summary(top = 5): Summary {
     const topProblems = [...this.groups.values()].sort((a, b) => b.connections - a.connections || a.streams[0]! - b.streams[0]!).slice(0, top);
-    return { connections: this.connections, byEnding: { ...this.byEnding }, topProblems };
+    const byEnding: Partial<Record<Ending, number>> = {};
+    for (const [ending] of [...this.firstStream].sort((a, b) => a[1] - b[1])) byEnding[ending] = this.byEnding[ending];
+    return { connections: this.connections, byEnding, topProblems };
   }
+}
+
+/** Streams listed per problem group: the first ones. */
+const STREAMS_PER_PROBLEM = 5;
+
+/**
+ * Puts `item` in its place in the ascending `list` and keeps only the `limit` smallest
+ * (0: all). Items come mostly in ascending order, so the place is looked for from the end.
+ * Returns whether `item` was kept.
+ */
+export function keepSmallest<T>(list: T[], item: T, limit: number, key: (x: T) => number = (x) => x as number): boolean {
+  const k = key(item);
+  if (limit > 0 && list.length >= limit && key(list[list.length - 1]!) <= k) return false;
+  let i = list.length;
+  list.push(item);
+  for (; i > 0 && key(list[i - 1]!) > k; i--) list[i] = list[i - 1]!;
+  list[i] = item;
+  if (limit > 0 && list.length > limit) list.pop();
+  return true;
 }
 
 /** The summary of a list of connections (see SummaryBuilder). */

@@ -2,7 +2,7 @@ import { closeSync, createReadStream, existsSync, fstatSync, mkdtempSync, openSy
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { captureWarnings, runAnalysis, type AnalyzeOptions } from '../../../analyze.js';
+import { captureWarnings, reportMatching, runAnalysis, type AnalyzeOptions } from '../../../analyze.js';
 import type { Ending } from '../../../diagnosis/types.js';
 import type { ConnectionReport } from '../../../report/connection-report.js';
 import type { ConnectionFilter } from '../../../report/filter.js';
@@ -85,12 +85,15 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
     return exitCode;
   }
 
-  // Table, CSV, JSON: each file streamed into the format's sink (see sinks.ts).
+  // Table, CSV, JSON: each file streamed into the format's sink (see sinks.ts), in the
+  // order connections finish when the sink allows it (nothing then waits in memory or
+  // in a temporary file for a long first connection).
   const sink = reportSink(args.format, args.sort, args.limit, args.files.length);
+  const run = sink.anyOrder ? reportMatching : runAnalysis;
   for (const file of args.files) {
     const progress = progressFor(file, args.quiet);
     try {
-      const result = await runAnalysis(file, (c) => sink.add(file, c), { ...options, onProgress: progress.onProgress, beforeRead: () => sink.flush() });
+      const result = await run(file, (c) => sink.add(file, c), { ...options, onProgress: progress.onProgress, beforeRead: () => sink.flush() });
       progress.done();
       const warnings = captureWarnings(result);
       warn(file, warnings);

@@ -14,6 +14,12 @@ import { TableRows } from './table.js';
  * none holds every connection of a large capture.
  */
 export interface ReportSink {
+  /**
+   * Takes a file's connections in any order (the table: it keeps the first streams and
+   * a summary that does not depend on order), so none waits for an earlier one;
+   * otherwise they must come in stream order.
+   */
+  readonly anyOrder: boolean;
   add(file: string, c: ConnectionReport): void;
   /** Between two reads of the input: lets written output drain. */
   flush(): Promise<void>;
@@ -36,6 +42,7 @@ export function reportSink(format: 'table' | 'csv' | 'json', sort: 'capture' | '
 }
 
 class TableSink implements ReportSink {
+  readonly anyOrder = true;
   private rows: TableRows;
   private readonly done: [string, TableRows][] = [];
 
@@ -104,6 +111,7 @@ class SortedSpools {
 }
 
 class CsvSink implements ReportSink {
+  readonly anyOrder = false;
   private readonly out = new LineWriter();
   private readonly spools: SortedSpools | null;
 
@@ -147,6 +155,7 @@ const PLACEHOLDER = '@@teardown connections@@';
  * already in its place's indentation; the rest of the document is JSON.stringify's own.
  */
 class JsonSink implements ReportSink {
+  readonly anyOrder = false;
   private readonly spools: SortedSpools;
   private summary = new SummaryBuilder();
   private written = 0;

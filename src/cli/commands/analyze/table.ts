@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import type { ConnectionReport } from '../../../report/connection-report.js';
 import { isProblem } from '../../../report/filter.js';
-import { SummaryBuilder, type Summary } from '../../../report/summary.js';
+import { keepSmallest, SummaryBuilder, type Summary } from '../../../report/summary.js';
 import { formatEndpoint } from '../../../track/report.js';
 import { omittedLine } from '../../table-limit.js';
 
@@ -25,13 +25,13 @@ export class TableRows {
     private readonly sort: 'capture' | 'problems',
   ) {}
 
-  /** The next connection, in stream order. */
+  /** The next connection, in any order (the rows kept are the first streams). */
   add(c: ConnectionReport): void {
     this.summary.add(c);
     this.firstStart = Math.min(this.firstStart, c.start);
     this.seen++;
     const list = this.sort === 'problems' && isProblem(c) ? this.problems : this.others;
-    if (this.limit === 0 || list.length < this.limit) list.push(c);
+    keepSmallest(list, c, this.limit, byStream);
   }
 
   /** The table, a line for what it leaves out, and the summary; headed by the file name when `labelled`. */
@@ -62,6 +62,8 @@ export class TableRows {
     return `${heading}${body}${omittedLine(omitted)}${renderSummary(this.summary.summary())}`;
   }
 }
+
+const byStream = (c: ConnectionReport): number => c.stream;
 
 function renderSummary(s: Summary): string {
   const counts = Object.entries(s.byEnding).sort(([, a], [, b]) => b - a).map(([ending, n]) => `${n} ${ending}`).join(', ');
