@@ -85,7 +85,7 @@ export async function runAnalysis(
 }
 
 /** As reportConnections (finish order), but only the reports that pass the filter. */
-export function reportMatching(input: CaptureInput, visit: (c: ConnectionReport) => void, options: RunOptions = {}): Promise<TrackResult> {
+function reportMatching(input: CaptureInput, visit: (c: ConnectionReport) => void, options: RunOptions = {}): Promise<TrackResult> {
   const filter = options.filter;
   return reportConnections(input, (c) => {
     if (filter === undefined || matches(c, filter)) visit(c);

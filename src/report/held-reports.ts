@@ -1,4 +1,6 @@
 import type { ConnectionReport } from './connection-report.js';
+import { JsonBytes } from './json-bytes.js';
+import { writeReportJson } from './report-json.js';
 import { SpilledLines } from './spilled-lines.js';
 import type { HeldItems } from './stream-order.js';
 
@@ -16,6 +18,7 @@ const OBJECTS_IN_MEMORY = 10000;
 export class HeldReports implements HeldItems<ConnectionReport> {
   private readonly objects = new Map<number, ConnectionReport>();
   private lines: SpilledLines | null = null;
+  private readonly json = new JsonBytes();
 
   put(stream: number, c: ConnectionReport): void {
     this.objects.set(stream, c);
@@ -23,7 +26,9 @@ export class HeldReports implements HeldItems<ConnectionReport> {
     // The oldest entry (Map order is insertion order) goes to JSON.
     const [oldest, report] = this.objects.entries().next().value as [number, ConnectionReport];
     this.objects.delete(oldest);
-    (this.lines ??= new SpilledLines()).put(oldest, JSON.stringify(report));
+    this.json.clear();
+    writeReportJson(this.json, report);
+    (this.lines ??= new SpilledLines()).put(oldest, this.json.bytes);
   }
 
   take(stream: number): ConnectionReport | undefined {

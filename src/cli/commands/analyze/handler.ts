@@ -2,10 +2,10 @@ import { closeSync, createReadStream, existsSync, fstatSync, mkdtempSync, openSy
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { captureWarnings, reportMatching, runAnalysis, type AnalyzeOptions } from '../../../analyze.js';
+import { captureWarnings, reportConnections, type AnalyzeOptions } from '../../../analyze.js';
 import type { Ending } from '../../../diagnosis/types.js';
 import type { ConnectionReport } from '../../../report/connection-report.js';
-import type { ConnectionFilter } from '../../../report/filter.js';
+import { matches, type ConnectionFilter } from '../../../report/filter.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine } from '../../fail.js';
 import { progressFor } from '../../progress.js';
 import { analyzeInParallel } from './parallel.js';
@@ -85,15 +85,14 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
     return exitCode;
   }
 
-  // Table, CSV, JSON: each file streamed into the format's sink (see sinks.ts), in the
-  // order connections finish when the sink allows it (nothing then waits in memory or
-  // in a temporary file for a long first connection).
+  // Table, CSV, JSON: each file streamed into the format's sink (see sinks.ts) in the
+  // order connections finish; the sink puts back stream order where the format needs it.
   const sink = reportSink(args.format, args.sort, args.limit, args.files.length);
-  const run = sink.anyOrder ? reportMatching : runAnalysis;
+  const visit = (file: string, c: ConnectionReport): void => (matches(c, filter) ? sink.add(file, c) : sink.skip(c.stream));
   for (const file of args.files) {
     const progress = progressFor(file, args.quiet);
     try {
-      const result = await run(file, (c) => sink.add(file, c), { ...options, onProgress: progress.onProgress, beforeRead: () => sink.flush() });
+      const result = await reportConnections(file, (c) => visit(file, c), { ...options, onProgress: progress.onProgress, beforeRead: () => sink.flush() });
       progress.done();
       const warnings = captureWarnings(result);
       warn(file, warnings);
