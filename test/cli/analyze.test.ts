@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeFile } from '../../src/index.js';
+import { isProblem } from '../../src/report/filter.js';
+import { csvHeader, csvRow } from '../../src/report/csv.js';
 import { READER_FIXTURES, REPO } from '../helpers/paths.js';
 
 const BIN = join(REPO, 'dist', 'src', 'cli', 'main.js');
@@ -86,6 +88,16 @@ describe('teardown analyze', () => {
     const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { stream: number; firstFrame: number });
     expect(rows.map((c) => c.stream)).toEqual(rows.map((_, i) => i));
     expect(rows.map((c) => c.firstFrame)).toEqual([...rows.map((c) => c.firstFrame)].sort((a, b) => a - b));
+  });
+
+  it('--format csv lists connections in stream order though they are taken as they finish (300 concurrent ones, filtered, problems first)', async () => {
+    const file = join(LAB, 'mixed.pcap');
+    const { connections } = await analyzeFile(file, { filter: { endings: ['graceful', 'refused'] } });
+    const problemsFirst = [...connections.filter(isProblem), ...connections.filter((c) => !isProblem(c))];
+    const expected = [csvHeader(), ...problemsFirst.map((c) => csvRow(file, c))].join('\n') + '\n';
+    expect((await teardown(['--format', 'csv', '--sort', 'problems', '--ending', 'graceful,refused', file])).stdout).toBe(expected);
+    expect(connections.map((c) => c.stream)).not.toEqual([...Array(connections.length).keys()]); // some streams filtered out
+    expect(problemsFirst.map((c) => c.stream)).not.toEqual(connections.map((c) => c.stream)); // and reordered
   });
 
   it('--format csv has a header and one quoted row per connection', async () => {
