@@ -1,4 +1,5 @@
 import type { Ending } from '../diagnosis/types.js';
+import { keepSmallest } from '../keep-smallest.js';
 import type { ConnectionReport } from '../report/connection-report.js';
 
 const ENDINGS: readonly Ending[] = ['graceful', 'simultaneous-close', 'half-closed', 'reset', 'refused', 'unreachable', 'timeout', 'half-open', 'open', 'not-established'];
@@ -134,7 +135,7 @@ export class Check {
       case 'count':
         if (fits(c, e.spec)) {
           this.counted++;
-          if (this.hits.length < MAX_OFFENDERS) this.hits.push(c);
+          keepSmallest(this.hits, c, MAX_OFFENDERS, byStream);
         }
         break;
       case 'stream':
@@ -171,12 +172,14 @@ export class Check {
     }
   }
 
-  /** A connection that breaks the expectation: counted, and listed among the first few. */
+  /** A connection that breaks the expectation: counted, and listed among the first few streams (connections may come in any order). */
   private offend(c: ConnectionReport): void {
     this.offending++;
-    if (this.offenders.length < MAX_OFFENDERS) this.offenders.push(c);
+    keepSmallest(this.offenders, c, MAX_OFFENDERS, byStream);
   }
 }
+
+const byStream = (c: ConnectionReport): number => c.stream;
 
 /** Checks one expectation against every connection of a capture. */
 export function evaluate(e: Expectation, connections: readonly ConnectionReport[]): Verdict {

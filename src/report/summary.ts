@@ -1,5 +1,6 @@
 import type { Ending } from '../diagnosis/types.js';
 import type { ConnectionReport } from './connection-report.js';
+import { keepSmallest } from '../keep-smallest.js';
 import { isProblem } from './filter.js';
 
 export interface ProblemGroup {
@@ -56,22 +57,6 @@ export class SummaryBuilder {
 
 /** Streams listed per problem group: the first ones. */
 const STREAMS_PER_PROBLEM = 5;
-
-/**
- * Puts `item` in its place in the ascending `list` and keeps only the `limit` smallest
- * (0: all). Items come mostly in ascending order, so the place is looked for from the end.
- * Returns whether `item` was kept.
- */
-export function keepSmallest<T>(list: T[], item: T, limit: number, key: (x: T) => number = (x) => x as number): boolean {
-  const k = key(item);
-  if (limit > 0 && list.length >= limit && key(list[list.length - 1]!) <= k) return false;
-  let i = list.length;
-  list.push(item);
-  for (; i > 0 && key(list[i - 1]!) > k; i--) list[i] = list[i - 1]!;
-  list[i] = item;
-  if (limit > 0 && list.length > limit) list.pop();
-  return true;
-}
 
 /** The summary of a list of connections (see SummaryBuilder). */
 export function summarize(connections: readonly ConnectionReport[], top = 5): Summary {

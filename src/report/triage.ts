@@ -1,5 +1,6 @@
 import type { Ending } from '../diagnosis/types.js';
 import type { ConnectionReport } from './connection-report.js';
+import { keepSmallest } from '../keep-smallest.js';
 import { isProblem } from './filter.js';
 
 /** Problems of one kind with one server. */
@@ -26,6 +27,9 @@ export interface Triage {
 
 const BLOCKS = '▁▂▃▄▅▆▇█';
 const MAX_BUCKETS = 60;
+
+/** Streams listed per group: the first ones. */
+const STREAMS_PER_GROUP = 10;
 
 const clock = (t: number): string => new Date(t * 1000).toISOString().slice(11, 23);
 
@@ -65,9 +69,11 @@ export class TriageBuilder {
       g = { first: c, count: 0, ends: [], streams: [], longest: 0 };
       this.groups.set(key, g);
     }
+    // Connections may come in any order: the group's first is its first stream.
+    if (c.stream < g.first.stream) g.first = c;
     g.count++;
     g.ends.push(c.end);
-    if (g.streams.length < 10) g.streams.push(c.stream);
+    keepSmallest(g.streams, c.stream, STREAMS_PER_GROUP);
     if (c.ending === 'half-closed') {
       const fin = c.timeline[c.closer === 'server' ? 'server' : 'client'].find((x) => x.state === 'FIN-WAIT-1')?.time ?? c.start;
       g.longest = Math.max(g.longest, c.reportedAt - fin);
@@ -103,7 +109,7 @@ export class TriageBuilder {
         streams: g.streams,
       };
     });
-    result.sort((a, b) => b.connections - a.connections || a.from - b.from);
+    result.sort((a, b) => b.connections - a.connections || a.from - b.from || a.streams[0]! - b.streams[0]!);
     return { problems: this.problems, connections: this.connections, groups: result };
   }
 }

@@ -3,11 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { TableRows } from '../../src/cli/commands/analyze/table.js';
 import { connectionReport, type ConnectionReport } from '../../src/report/connection-report.js';
 import { SummaryBuilder } from '../../src/report/summary.js';
+import { TriageBuilder } from '../../src/report/triage.js';
+import { Check, parseExpectation } from '../../src/assert/expectations.js';
 import { connectionsOf } from '../helpers/track.js';
 import { REPO } from '../helpers/paths.js';
 
-/** The table is fed in the order connections finish: what it shows must not depend on that order. */
-describe('table and summary in any arrival order', () => {
+/** The table, triage and assert are fed in the order connections finish: what they show must not depend on that order. */
+describe('table, summary, triage and assert in any arrival order', () => {
   it('give what stream order gives (300 mixed lab connections, shuffled and reversed)', async () => {
     const { connections } = await connectionsOf(join(REPO, 'fixtures', 'lab', 'mixed.pcap'));
     const inOrder = connections.map((c) => connectionReport(c));
@@ -30,5 +32,42 @@ describe('table and summary in any arrival order', () => {
       return JSON.stringify(b.summary());
     };
     for (const order of orders) expect(summary(order)).toBe(summary(inOrder));
+    const triage = (reports: ConnectionReport[]): string => {
+      const b = new TriageBuilder();
+      for (const r of reports) b.add(r);
+      return JSON.stringify(b.result());
+    };
+    for (const order of orders) expect(triage(order)).toBe(triage(inOrder));
+    const verdicts = (reports: ConnectionReport[]): string => {
+      const checks = ['no reset', 'refused > 1', 'all graceful', 'closer of port 8110 is server', 'stream 7 is reset'].map((e) => new Check(parseExpectation(e)));
+      for (const r of reports) for (const c of checks) c.add(r);
+      return JSON.stringify(checks.map((c) => c.verdict()));
+    };
+    for (const order of orders) expect(verdicts(order)).toBe(verdicts(inOrder));
+  });
+
+  it('triage words a group after its first stream, whichever member arrives first', async () => {
+    const { connections } = await connectionsOf(join(REPO, 'fixtures', 'lab', 'mixed.pcap'));
+    const base = connectionReport(connections[0]!);
+    // Two half-open members: which side stopped answering is read from the group's first.
+    const member = (stream: number, clientUnacked: boolean): ConnectionReport => {
+      const copy = structuredClone(base);
+      copy.stream = stream;
+      copy.ending = 'half-open';
+      copy.detail = null;
+      copy.closer = null;
+      copy.sides.client.unackedSeries = clientUnacked ? { seq: 1, kind: 'data', frames: [1, 2], times: [1, 2] } : null;
+      copy.sides.client.lastKeepaliveFrame = null;
+      return copy;
+    };
+    const pattern = (reports: ConnectionReport[]): string => {
+      const b = new TriageBuilder();
+      for (const r of reports) b.add(r);
+      return b.result().groups[0]!.pattern;
+    };
+    const first = member(3, true);
+    const later = member(9, false);
+    expect(pattern([later, first])).toBe(pattern([first, later]));
+    expect(pattern([first, later])).toContain('the server stopped answering');
   });
 });

@@ -1,7 +1,8 @@
 import Table from 'cli-table3';
 import type { ConnectionReport } from '../../../report/connection-report.js';
 import { isProblem } from '../../../report/filter.js';
-import { keepSmallest, SummaryBuilder, type Summary } from '../../../report/summary.js';
+import { keepSmallest } from '../../../keep-smallest.js';
+import { SummaryBuilder, type Summary } from '../../../report/summary.js';
 import { formatEndpoint } from '../../../track/report.js';
 import { omittedLine } from '../../table-limit.js';
 

@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { runAnalysis } from '../../../analyze.js';
+import { reportConnections } from '../../../analyze.js';
 import { Check, ExpectationError, parseExpectation, parseRulesFile, type Expectation, type Verdict } from '../../../assert/expectations.js';
 import { junitXml } from '../../../assert/junit.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
@@ -34,9 +34,10 @@ export async function assertHandler(args: AssertArgs): Promise<number> {
   for (const file of args.files) {
     let verdicts: Verdict[];
     try {
-      // Streamed: each check keeps counts and its first offenders, not the connections.
+      // Streamed as connections finish: each check keeps counts and its first
+      // offenders (by stream), not the connections.
       const checks = expectations.map((e) => new Check(e));
-      await runAnalysis(file, (c) => {
+      await reportConnections(file, (c) => {
         for (const check of checks) check.add(c);
       });
       verdicts = checks.map((check) => check.verdict());

@@ -1,4 +1,4 @@
-import { runAnalysis } from '../../../analyze.js';
+import { reportConnections } from '../../../analyze.js';
 import { TriageBuilder } from '../../../report/triage.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
 
@@ -11,7 +11,8 @@ export interface TriageArgs {
 export async function triageHandler(args: TriageArgs): Promise<number> {
   try {
     const builder = new TriageBuilder();
-    await runAnalysis(args.file, (c) => builder.add(c));
+    // As connections finish: the builder keeps each group's first streams, whatever the order.
+    await reportConnections(args.file, (c) => builder.add(c));
     const t = builder.result();
     if (args.format === 'json') {
       await writeOut(JSON.stringify({ file: args.file, ...t }, null, 2) + '\n');
