@@ -111,7 +111,8 @@ const PROBLEM_BYTE = PROBLEM.charCodeAt(0);
 
 /**
  * Problems first, then the rest, each in stream order: two spools per file when the
- * sort asks for it (connections arrive in stream order, so nothing needs sorting).
+ * sort asks for it, fed from TextInOrder (so in stream order, nothing to sort); each
+ * text carries where it goes in its first character.
  */
 class SortedSpools {
   private problems: Spool | null = null;
