@@ -100,6 +100,21 @@ describe('teardown analyze', () => {
     expect(problemsFirst.map((c) => c.stream)).not.toEqual(connections.map((c) => c.stream)); // and reordered
   });
 
+  it('--sort finish writes NDJSON lines as connections finish: the same lines, not held back for earlier streams', async () => {
+    const inOrder = (await teardown(['--format', 'ndjson', DEMO])).stdout.trim().split('\n');
+    const r = await teardown(['--format', 'ndjson', '--sort', 'finish', DEMO]);
+    expect(r.code).toBe(0);
+    const asFinished = r.stdout.trim().split('\n');
+    expect([...asFinished].sort()).toEqual([...inOrder].sort());
+    const streams = asFinished.map((l) => (JSON.parse(l) as { stream: number }).stream);
+    expect(streams).not.toEqual([...streams].sort((a, b) => a - b));
+    // Workers write in the same order; files still come in input order.
+    const two = (await teardown(['--format', 'ndjson', '--sort', 'finish', '--jobs', '2', DEMO, DEMO])).stdout;
+    expect(two).toBe(r.stdout + r.stdout);
+    const refused = await teardown(['--sort', 'finish', DEMO]);
+    expect([refused.code, refused.stderr.trim().split('\n').length, refused.stdout]).toEqual([2, 1, '']);
+  });
+
   it('--format csv has a header and one quoted row per connection', async () => {
     const r = await teardown(['--format', 'csv', join(LAB, 'server-killed-client-writes.pcap')]);
     const [header, row, ...rest] = r.stdout.trim().split('\n');

@@ -21,7 +21,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
     withLimit(withTrackerOptions(y))
       .positional('files', { type: 'string', array: true, demandOption: true, coerce: restoreStdinAll, describe: 'capture files, or - for standard input' })
       .option('format', { choices: ['table', 'json', 'ndjson', 'csv'] as const, default: 'table' as const, describe: 'output format (json: shared/spec/output.md)' })
-      .option('sort', { choices: ['capture', 'problems'] as const, default: 'capture' as const, describe: 'capture order, or problems first' })
+      .option('sort', { choices: ['capture', 'problems', 'finish'] as const, default: 'capture' as const, describe: 'capture order, problems first, or (ndjson) as connections finish' })
       .option('ending', { type: 'string', coerce: (v: string | string[]) => list(v) as Ending[], describe: `only these endings (${ENDINGS.join(', ')})` })
       .option('problems', { type: 'boolean', default: false, describe: 'only problems: every ending but graceful and open' })
       .option('host', { type: 'string', coerce: list, describe: 'only connections with this address on either side' })
@@ -34,6 +34,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
         if (bad.length > 0) throw new Error(`unknown ending ${bad.join(', ')} (one of ${ENDINGS.join(', ')})`);
         if ([...(a.port ?? []), ...(a.stream ?? [])].some((n) => !Number.isInteger(n) || n < 0)) throw new Error('--port and --stream take whole numbers');
         if (!Number.isInteger(a.jobs) || a.jobs < 1) throw new Error('--jobs takes a whole number of at least 1');
+        if (a.sort === 'finish' && a.format !== 'ndjson') throw new Error('--sort finish is for --format ndjson');
         return true;
       }),
   handler: (args) => runHandler(analyzeHandler, args),

@@ -18,7 +18,7 @@ import type { LimitArgs } from '../../table-limit.js';
 export interface AnalyzeArgs extends TrackerArgs, LimitArgs {
   files: string[];
   format: 'table' | 'json' | 'ndjson' | 'csv';
-  sort: 'capture' | 'problems';
+  sort: 'capture' | 'problems' | 'finish';
   ending?: Ending[];
   problems: boolean;
   host?: string[];
@@ -49,9 +49,11 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
   // directory, the files are analysed one at a time, below.
   const spool = args.jobs > 1 && args.files.length > 1 ? spoolDirectory() : null;
   if (spool !== null) {
-    const sink = args.format === 'ndjson' ? null : reportSink(args.format, args.sort, args.limit, args.files.length);
+    const sink = args.format === 'ndjson' ? null : reportSink(args.format, sortOf(args), args.limit, args.files.length);
+    // The sinks take connections in any order: only NDJSON copied out as it is needs stream order.
+    const order = args.format === 'ndjson' && args.sort !== 'finish' ? 'capture' : 'finish';
     try {
-      for await (const o of analyzeInParallel(args.files, args.jobs, options, spool)) {
+      for await (const o of analyzeInParallel(args.files, args.jobs, options, spool, order)) {
         if (sink === null) await copyOut(o.ndjson);
         else await readBack(o.ndjson, (c) => sink.add(o.file, c));
         if ('error' in o) {
@@ -74,7 +76,7 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
     for (const file of args.files) {
       const progress = progressFor(file, args.quiet);
       try {
-        const warnings = await writeNdjson(file, options, process.stdout, progress.onProgress);
+        const warnings = await writeNdjson(file, options, process.stdout, progress.onProgress, args.sort === 'finish' ? 'finish' : 'capture');
         progress.done();
         warn(file, warnings);
       } catch (err) {
@@ -87,7 +89,7 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
 
   // Table, CSV, JSON: each file streamed into the format's sink (see sinks.ts) in the
   // order connections finish; the sink puts back stream order where the format needs it.
-  const sink = reportSink(args.format, args.sort, args.limit, args.files.length);
+  const sink = reportSink(args.format, sortOf(args), args.limit, args.files.length);
   const visit = (file: string, c: ConnectionReport): void => (matches(c, filter) ? sink.add(file, c) : sink.skip(c.stream));
   for (const file of args.files) {
     const progress = progressFor(file, args.quiet);
@@ -105,6 +107,11 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
   }
   await sink.end();
   return exitCode;
+}
+
+/** The table, CSV and JSON sort (`finish` is NDJSON's alone: the command's check refuses it for them). */
+function sortOf(args: AnalyzeArgs): 'capture' | 'problems' {
+  return args.sort === 'problems' ? 'problems' : 'capture';
 }
 
 /** Copies a worker's NDJSON file to stdout, waiting whenever stdout is full. */

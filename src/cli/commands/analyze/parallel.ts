@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AnalyzeOptions } from '../../../analyze.js';
+import type { NdjsonOrder } from './ndjson-stream.js';
 import type { Job } from './worker.js';
 
 /** A file's outcome: the path its NDJSON was written to, and its warnings or its failure's one-line message (after the lines written before it). */
@@ -17,14 +18,14 @@ interface Reply {
  * order, as soon as it and every file before it are done (so output merges in order).
  * Each file's NDJSON goes to a file in `ndjsonDir`.
  */
-export async function* analyzeInParallel(files: string[], jobs: number, options: AnalyzeOptions, ndjsonDir: string): AsyncGenerator<FileOutcome> {
+export async function* analyzeInParallel(files: string[], jobs: number, options: AnalyzeOptions, ndjsonDir: string, order: NdjsonOrder): AsyncGenerator<FileOutcome> {
   const outcomes = new Map<number, FileOutcome>();
   let wake: (() => void) | null = null;
   let next = 0;
   const workers = Array.from({ length: Math.min(jobs, files.length) }, () => new Worker(new URL('./worker.js', import.meta.url)));
   const give = (w: Worker): void => {
     if (next < files.length) {
-      const job: Job = { index: next, file: files[next]!, options, ndjsonTo: spoolFile(ndjsonDir, next) };
+      const job: Job = { index: next, file: files[next]!, options, ndjsonTo: spoolFile(ndjsonDir, next), order };
       w.postMessage(job);
       next++;
     }

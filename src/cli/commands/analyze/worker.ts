@@ -8,20 +8,21 @@ import { createWriteStream } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { AnalyzeOptions } from '../../../analyze.js';
 import { failureLine } from '../../fail.js';
-import { writeNdjson } from './ndjson-stream.js';
+import { writeNdjson, type NdjsonOrder } from './ndjson-stream.js';
 
 export interface Job {
   index: number;
   file: string;
   options: AnalyzeOptions;
-  /** Where the file's NDJSON goes. */
+  /** Where the file's NDJSON goes, and in which order. */
   ndjsonTo: string;
+  order: NdjsonOrder;
 }
 
 async function run(job: Job): Promise<string[]> {
   const out = createWriteStream(job.ndjsonTo);
   try {
-    return await writeNdjson(job.file, job.options, out);
+    return await writeNdjson(job.file, job.options, out, undefined, job.order);
   } finally {
     // Every line on disk before the parent is told to read them.
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
