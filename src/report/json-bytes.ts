@@ -78,12 +78,9 @@ export class JsonBytes {
     if (!(n >= 1e-6 && n < 4294967296)) return false;
     const us = Math.round(n * 1e6);
     if (us / 1e6 !== n) return false;
-    let whole = Math.floor(us / 1e6);
+    // us / 1e6 is n exactly, so the whole part is n's and the fraction is 1 to 999,999.
+    const whole = Math.floor(n);
     let fraction = us - whole * 1e6;
-    if (fraction < 0) {
-      whole--;
-      fraction += 1e6;
-    }
     this.unsigned(whole);
     let places = 6;
     while (fraction % 10 === 0 && places > 1) {
