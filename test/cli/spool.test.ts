@@ -2,11 +2,14 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Spool } from '../../src/cli/spool.js';
 
-/** A target that takes each write at once, or one that holds each for a while (a slow pipe). */
+/**
+ * A target that takes each write at once, or one that holds each for a while with room
+ * to queue several blocks (so write() says "go on" while it still keeps the last one).
+ */
 function target(slow: boolean): { out: Writable; bytes: () => Buffer } {
   const parts: Buffer[] = [];
   const out = new Writable({
-    highWaterMark: 64 * 1024,
+    highWaterMark: 8 * 1024 * 1024,
     write: (chunk: Buffer, _encoding, done) => {
       parts.push(Buffer.from(chunk)); // what the bytes were when written
       if (slow) setTimeout(done, 1);
