@@ -57,7 +57,7 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
         if (sink === null) await copyOut(o.ndjson);
         else await readBack(o.ndjson, (c) => sink.add(o.file, c));
         if ('error' in o) {
-          sink?.fileFailed();
+          await sink?.fileFailed();
           process.stderr.write(o.error + '\n');
           exitCode = EXIT_BAD_INPUT;
         } else {
@@ -101,7 +101,7 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
       await sink.fileDone(file, warnings);
     } catch (err) {
       progress.done();
-      sink.fileFailed();
+      await sink.fileFailed();
       fail(file, err);
     }
   }

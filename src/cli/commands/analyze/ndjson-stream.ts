@@ -4,23 +4,19 @@ import type { ConnectionReport } from '../../../report/connection-report.js';
 import { matches, type ConnectionFilter } from '../../../report/filter.js';
 import { JsonBytes } from '../../../report/json-bytes.js';
 import { writeReportJson } from '../../../report/report-json.js';
-import { SpilledLines } from '../../../report/spilled-lines.js';
-import { StreamOrder } from '../../../report/stream-order.js';
+import { LinesInOrder } from '../../lines-in-order.js';
 import { LineWriter } from '../../line-writer.js';
 
 /**
  * `analyze --format ndjson` of one file: each report is serialised the moment its
- * connection is over (so the report object dies young, and what waits is its line)
- * and written in stream order, on disk while it waits long (SpilledLines), or at once
- * in finish order. Lines leave only in drain() and end(), which wait for stdout: the
- * reader calls drain() before each read, so output back-pressure pauses the reading.
+ * connection is over (so the report object dies young, and what waits is its line),
+ * then put back in stream order (LinesInOrder), or written at once in finish order.
  */
 class NdjsonStream {
-  private readonly held = new SpilledLines();
-  private readonly inOrder = new StreamOrder<string | Uint8Array>(this.held);
-  /** Where each line is written before it is held (SpilledLines copies it). */
+  /** Where each line is written before it is held or written (both copy it). */
   private readonly json = new JsonBytes();
   private readonly out: LineWriter;
+  private readonly lines: LinesInOrder;
   /**
    * Each line is `file` first, then the report: the report's JSON with this in place
    * of its opening brace (spliced at output, not copied into a new object or string).
@@ -30,46 +26,35 @@ class NdjsonStream {
   constructor(
     file: string,
     private readonly filter: ConnectionFilter | undefined,
-    out: Writable = process.stdout,
+    out: Writable,
     /** 'finish': each line goes out as its connection finishes, holding nothing back. */
-    private readonly order: NdjsonOrder = 'capture',
+    private readonly order: NdjsonOrder,
   ) {
-    this.out = new LineWriter(out);
+    const writer = new LineWriter(out);
+    this.out = writer;
     this.prefix = `{"file":${JSON.stringify(file)},`;
+    this.lines = new LinesInOrder((line) => writer.push(typeof line === 'string' ? line.slice(1) : line.subarray(1), this.prefix), writer);
   }
 
   add(c: ConnectionReport): void {
-    // A filtered-out stream still takes its turn, as an empty line nobody sees.
-    if (this.filter !== undefined && !matches(c, this.filter)) {
-      if (this.order === 'capture') this.inOrder.add(c.stream, '');
-      return;
+    const kept = this.filter === undefined || matches(c, this.filter);
+    if (kept) {
+      this.json.clear();
+      writeReportJson(this.json, c);
     }
-    this.json.clear();
-    writeReportJson(this.json, c);
-    if (this.order === 'finish') this.out.push(this.json.bytes.subarray(1), this.prefix);
-    else this.inOrder.add(c.stream, this.json.bytes);
+    if (this.order === 'finish') {
+      if (kept) this.out.push(this.json.bytes.subarray(1), this.prefix);
+    } else this.lines.add(c.stream, kept ? this.json.bytes : '');
   }
 
-  /** Writes the lines whose turn has come, waiting whenever stdout is full. */
+  /** Writes what may go (in finish order everything went already), waiting whenever stdout is full. */
   drain(): Promise<void> {
-    return this.write(this.inOrder.ready());
+    return this.lines.drain();
   }
 
   /** Writes everything still held (the capture is over or failed) and frees the spill file. */
-  async end(): Promise<void> {
-    try {
-      await this.write(this.inOrder.rest());
-    } finally {
-      this.held.close();
-    }
-  }
-
-  private async write(lines: Iterable<string | Uint8Array>): Promise<void> {
-    for (const line of lines) {
-      if (line.length > 0) this.out.push(typeof line === 'string' ? line.slice(1) : line.subarray(1), this.prefix);
-      if (this.out.blocked) await this.out.flush();
-    }
-    await this.out.flush();
+  end(): Promise<void> {
+    return this.lines.end();
   }
 }
 

@@ -1,10 +1,9 @@
 import type { ConnectionReport } from '../../../report/connection-report.js';
 import { csvHeader, csvRow } from '../../../report/csv.js';
 import { isProblem } from '../../../report/filter.js';
-import { SpilledLines } from '../../../report/spilled-lines.js';
-import { StreamOrder } from '../../../report/stream-order.js';
 import { SummaryBuilder } from '../../../report/summary.js';
 import { writeOut } from '../../fail.js';
+import { LinesInOrder, type Output } from '../../lines-in-order.js';
 import { LineWriter } from '../../line-writer.js';
 import { Spool } from '../../spool.js';
 import { TableRows } from './table.js';
@@ -13,7 +12,7 @@ import { TableRows } from './table.js';
  * Where `analyze` puts its report in the table, CSV or JSON format: connections arrive
  * one at a time as they finish (or, from --jobs workers, in stream order), and each
  * format keeps only what it must: the rows a table shows; the text of rows or documents
- * waiting for their turn, in a buffer then a temporary file (TextInOrder, Spool). None
+ * waiting for their turn, in a buffer then a temporary file (LinesInOrder, Spool). None
  * holds report objects, nor every connection of a large capture.
  */
 export interface ReportSink {
@@ -25,7 +24,7 @@ export interface ReportSink {
   /** The file was read to its end: its part of the report can be written. */
   fileDone(file: string, warnings: string[]): Promise<void>;
   /** The file failed: rows in capture order before the damage are printed, the rest dropped. */
-  fileFailed(): void;
+  fileFailed(): Promise<void>;
   end(): Promise<void>;
 }
 
@@ -64,43 +63,12 @@ class TableSink implements ReportSink {
     this.rows = new TableRows(this.limit, this.sort);
   }
 
-  fileFailed(): void {
+  async fileFailed(): Promise<void> {
     this.rows = new TableRows(this.limit, this.sort);
   }
 
   async end(): Promise<void> {
     await writeOut(this.done.map(([file, rows]) => rows.render(file, this.done.length > 1)).join('\n'));
-  }
-}
-
-/**
- * A file's formatted connections put back in stream order: they arrive as connections
- * finish, wait as text (SpilledLines: a 4 MB buffer, then a temporary file), and go to
- * `write` once every earlier stream has gone, a filtered-out one as an empty text. Text
- * rather than report objects, which a long first connection made wait by the tens of
- * thousands (as objects, 10,000 of them and the rest as JSON: 180 MB peak on the
- * benchmark's 1 GB capture).
- */
-class TextInOrder {
-  private held = new SpilledLines();
-  private order = new StreamOrder<string | Uint8Array>(this.held);
-
-  constructor(private readonly write: (text: string | Uint8Array) => void) {}
-
-  add(stream: number, text: string): void {
-    this.order.add(stream, text);
-    for (const t of this.order.ready()) if (t.length > 0) this.write(t);
-  }
-
-  /** The file is over (or failed): what still waits, in stream order; then a fresh start. */
-  end(): void {
-    try {
-      for (const t of this.order.rest()) if (t.length > 0) this.write(t);
-    } finally {
-      this.held.close();
-      this.held = new SpilledLines();
-      this.order = new StreamOrder(this.held);
-    }
   }
 }
 
@@ -111,10 +79,10 @@ const PROBLEM_BYTE = PROBLEM.charCodeAt(0);
 
 /**
  * Problems first, then the rest, each in stream order: two spools per file when the
- * sort asks for it, fed from TextInOrder (so in stream order, nothing to sort); each
+ * sort asks for it, fed from LinesInOrder (so in stream order, nothing to sort); each
  * text carries where it goes in its first character.
  */
-class SortedSpools {
+class SortedSpools implements Output {
   private problems: Spool | null = null;
   private others: Spool | null = null;
 
@@ -130,6 +98,10 @@ class SortedSpools {
     const problem = typeof text === 'string' ? text.charCodeAt(0) === PROBLEM_BYTE : text[0] === PROBLEM_BYTE;
     const spool = problem ? (this.problems ??= new Spool()) : (this.others ??= new Spool());
     spool.out.write(typeof text === 'string' ? text.slice(1) : text.subarray(1));
+  }
+
+  get blocked(): boolean {
+    return false; // temporary files take every write at once
   }
 
   async flush(): Promise<void> {
@@ -157,14 +129,19 @@ class SortedSpools {
 class CsvSink implements ReportSink {
   private readonly out = new LineWriter();
   private readonly spools: SortedSpools | null;
-  private readonly rows: TextInOrder;
+  private rows: LinesInOrder;
 
   constructor(sort: 'capture' | 'problems') {
     this.out.push(csvHeader());
-    const spools = sort === 'problems' ? new SortedSpools(true) : null;
-    this.spools = spools;
+    this.spools = sort === 'problems' ? new SortedSpools(true) : null;
+    this.rows = this.newRows();
+  }
+
+  /** A file's rows in stream order, to stdout, or tagged to the problems-first spools. */
+  private newRows(): LinesInOrder {
+    const spools = this.spools;
     // Each row is a line: its newline is written with it, into the spool or to stdout.
-    this.rows = new TextInOrder(spools === null ? (row) => this.out.write(row) : (row) => spools.route(row));
+    return spools === null ? new LinesInOrder((row) => this.out.write(row), this.out) : new LinesInOrder((row) => spools.route(row), spools);
   }
 
   add(file: string, c: ConnectionReport): void {
@@ -176,20 +153,22 @@ class CsvSink implements ReportSink {
     this.rows.add(stream, '');
   }
 
-  async flush(): Promise<void> {
-    await this.out.flush();
-    await this.spools?.flush();
+  flush(): Promise<void> {
+    return this.rows.drain();
   }
 
   async fileDone(): Promise<void> {
-    this.rows.end();
+    await this.rows.end();
+    this.rows = this.newRows();
     await this.out.flush();
     await this.spools?.copyOut(0);
   }
 
-  fileFailed(): void {
-    // As before the damage, rows in capture order are printed; problems-first spools are dropped.
-    this.rows.end();
+  async fileFailed(): Promise<void> {
+    // As before the damage: rows in capture order are printed; problems-first spools are dropped.
+    if (this.spools === null) await this.rows.end();
+    else this.rows.close();
+    this.rows = this.newRows();
     this.spools?.close();
   }
 
@@ -210,7 +189,7 @@ const PLACEHOLDER = '@@teardown connections@@';
  */
 class JsonSink implements ReportSink {
   private readonly spools: SortedSpools;
-  private readonly connections: TextInOrder;
+  private connections: LinesInOrder;
   private summary = new SummaryBuilder();
   private written = 0;
   /** Arrays around a connection that put it at its depth in the document (see add). */
@@ -220,10 +199,14 @@ class JsonSink implements ReportSink {
     sort: 'capture' | 'problems',
     private readonly nested: boolean,
   ) {
-    const spools = new SortedSpools(sort === 'problems');
-    this.spools = spools;
-    this.connections = new TextInOrder((text) => spools.route(text));
+    this.spools = new SortedSpools(sort === 'problems');
+    this.connections = this.newConnections();
     this.depth = nested ? 3 : 2;
+  }
+
+  /** A file's connections in stream order, to the spools they wait in for the summary. */
+  private newConnections(): LinesInOrder {
+    return new LinesInOrder((text) => this.spools.route(text), this.spools);
   }
 
   add(_file: string, c: ConnectionReport): void {
@@ -244,11 +227,12 @@ class JsonSink implements ReportSink {
   }
 
   flush(): Promise<void> {
-    return this.spools.flush();
+    return this.connections.drain();
   }
 
   async fileDone(file: string, warnings: string[]): Promise<void> {
-    this.connections.end();
+    await this.connections.end();
+    this.connections = this.newConnections();
     const summary = this.summary.summary();
     this.summary = new SummaryBuilder();
     const value = { file, summary, connections: summary.connections === 0 ? [] : [PLACEHOLDER], warnings };
@@ -267,8 +251,9 @@ class JsonSink implements ReportSink {
     await writeOut(text.slice(mark + PLACEHOLDER.length + 2));
   }
 
-  fileFailed(): void {
-    this.connections.end();
+  async fileFailed(): Promise<void> {
+    this.connections.close();
+    this.connections = this.newConnections();
     this.summary = new SummaryBuilder();
     this.spools.close();
   }
