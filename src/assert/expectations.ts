@@ -180,10 +180,3 @@ export class Check {
 }
 
 const byStream = (c: ConnectionReport): number => c.stream;
-
-/** Checks one expectation against every connection of a capture. */
-export function evaluate(e: Expectation, connections: readonly ConnectionReport[]): Verdict {
-  const check = new Check(e);
-  for (const c of connections) check.add(c);
-  return check.verdict();
-}

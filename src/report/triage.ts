@@ -114,13 +114,6 @@ export class TriageBuilder {
   }
 }
 
-/** The triage of a list of connections (see TriageBuilder). */
-export function triage(connections: readonly ConnectionReport[]): Triage {
-  const builder = new TriageBuilder();
-  for (const c of connections) builder.add(c);
-  return builder.result();
-}
-
 /** One sentence per kind of problem (teardown.md's endings, in an operator's words). */
 function pattern(server: string, members: Members, from: number, to: number): string {
   const n = members.count;

@@ -1,8 +1,16 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeFile } from '../../src/analyze.js';
-import { evaluate, ExpectationError, parseExpectation, parseRulesFile } from '../../src/assert/expectations.js';
+import { Check, ExpectationError, parseExpectation, parseRulesFile, type Expectation, type Verdict } from '../../src/assert/expectations.js';
+import type { ConnectionReport } from '../../src/report/connection-report.js';
 import { REPO } from '../helpers/paths.js';
+
+/** Feeds every connection to one builder, as the command does. */
+function evaluate(e: Expectation, connections: readonly ConnectionReport[]): Verdict {
+  const check = new Check(e);
+  for (const c of connections) check.add(c);
+  return check.verdict();
+}
 
 const DEMO = join(REPO, 'fixtures', 'demo.pcap');
 

@@ -2,8 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeFile } from '../../src/analyze.js';
-import { triage } from '../../src/report/triage.js';
+import type { ConnectionReport } from '../../src/report/connection-report.js';
+import { TriageBuilder, type Triage } from '../../src/report/triage.js';
 import { REPO } from '../helpers/paths.js';
+
+/** Feeds every connection to one builder, as the command does. */
+function triage(connections: readonly ConnectionReport[]): Triage {
+  const builder = new TriageBuilder();
+  for (const c of connections) builder.add(c);
+  return builder.result();
+}
 
 const LAB = join(REPO, 'fixtures', 'lab');
 
