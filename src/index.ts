@@ -1,7 +1,7 @@
 /**
  * tcp-teardown as a library: analyse a capture and get, for every TCP connection, how
  * it ended and why. `analyzeFile` returns the whole report; `analyze` streams reports
- * (in first-packet order) for captures too large to hold.
+ * (in first-packet order, or as connections finish) for captures too large to hold.
  */
 export { analyze, analyzeFile, captureWarnings, type AnalysisResult, type AnalyzeOptions } from './analyze.js';
 export type { ConnectionReport } from './report/connection-report.js';

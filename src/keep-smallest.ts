@@ -1,12 +1,13 @@
-/** The default key: a list of numbers is its own key (made once, not per call). */
-const itself = (x: number): number => x;
+/** The default key: an item that is a number or a string is its own key (made once, not per call). */
+const itself = <T>(x: T): T => x;
 
 /**
  * Puts `item` in its place in the ascending `list` and keeps only the `limit` smallest
  * (0: all). For what reports keep of connections that arrive in any order (the first
- * streams); they come mostly in ascending order, so the place is looked for from the end.
+ * streams), and small sorted lists; items come mostly in ascending order, so the place
+ * is looked for from the end.
  */
-export function keepSmallest<T>(list: T[], item: T, limit: number, key: (x: T) => number = itself as (x: T) => number): void {
+export function keepSmallest<T, K extends number | string = T & (number | string)>(list: T[], item: T, limit: number, key: (x: T) => K = itself as (x: T) => K): void {
   const k = key(item);
   if (limit > 0 && list.length >= limit && key(list[list.length - 1]!) <= k) return;
   let i = list.length;

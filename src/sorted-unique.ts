@@ -1,3 +1,5 @@
+import { keepSmallest } from './keep-smallest.js';
+
 /**
  * `items` without repeats, sorted (numbers numerically, strings by code unit). Reports
  * call it for every connection on arrays of a few entries (evidence frames, flags):
@@ -10,14 +12,7 @@ export function sortedUnique<T extends number | string>(items: readonly T[]): T[
     return typeof unique[0] === 'number' ? unique.sort((a, b) => (a as number) - (b as number)) : unique.sort();
   }
   const out: T[] = [];
-  for (const item of items) {
-    let i = out.length;
-    while (i > 0 && out[i - 1]! > item) i--;
-    if (i > 0 && out[i - 1] === item) continue;
-    out.push(item);
-    for (let j = out.length - 1; j > i; j--) out[j] = out[j - 1]!;
-    out[i] = item;
-  }
+  for (const item of items) if (!out.includes(item)) keepSmallest(out, item, 0);
   return out;
 }
 

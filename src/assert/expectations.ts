@@ -1,6 +1,6 @@
 import type { Ending } from '../diagnosis/types.js';
 import { keepSmallest } from '../keep-smallest.js';
-import type { ConnectionReport } from '../report/connection-report.js';
+import { byStream, type ConnectionReport } from '../report/connection-report.js';
 
 const ENDINGS: readonly Ending[] = ['graceful', 'simultaneous-close', 'half-closed', 'reset', 'refused', 'unreachable', 'timeout', 'half-open', 'open', 'not-established'];
 
@@ -179,4 +179,3 @@ export class Check {
   }
 }
 
-const byStream = (c: ConnectionReport): number => c.stream;

@@ -20,3 +20,6 @@ export function connectionReport(c: TrackedConnection): ConnectionReport {
   const flags = d.flags.length === 0 ? c.flags : sortedUnique([...c.flags, ...d.flags]);
   return Object.assign(c, d, { flags }) as ConnectionReport;
 }
+
+/** A report's stream number: the key that keeps the first streams (see keepSmallest). */
+export const byStream = (c: { stream: number }): number => c.stream;

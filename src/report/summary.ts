@@ -29,15 +29,18 @@ export interface Summary {
  */
 export class SummaryBuilder {
   private connections = 0;
-  private readonly byEnding: Partial<Record<Ending, number>> = {};
-  /** Each ending's first stream: endings are listed in that order. */
-  private readonly firstStream = new Map<Ending, number>();
+  /** Per ending: how many, and the first stream (endings are listed in that order). */
+  private readonly endings = new Map<Ending, { count: number; firstStream: number }>();
   private readonly groups = new Map<string, ProblemGroup>();
 
   add(c: ConnectionReport): void {
     this.connections++;
-    this.byEnding[c.ending] = (this.byEnding[c.ending] ?? 0) + 1;
-    this.firstStream.set(c.ending, Math.min(this.firstStream.get(c.ending) ?? Infinity, c.stream));
+    const e = this.endings.get(c.ending);
+    if (e === undefined) this.endings.set(c.ending, { count: 1, firstStream: c.stream });
+    else {
+      e.count++;
+      e.firstStream = Math.min(e.firstStream, c.stream);
+    }
     if (!isProblem(c)) return;
     const server = `${c.server.ip}:${c.server.port}`;
     const key = `${c.ending}|${c.detail ?? ''}|${server}`;
@@ -50,7 +53,7 @@ export class SummaryBuilder {
   summary(top = 5): Summary {
     const topProblems = [...this.groups.values()].sort((a, b) => b.connections - a.connections || a.streams[0]! - b.streams[0]!).slice(0, top);
     const byEnding: Partial<Record<Ending, number>> = {};
-    for (const [ending] of [...this.firstStream].sort((a, b) => a[1] - b[1])) byEnding[ending] = this.byEnding[ending];
+    for (const [ending, e] of [...this.endings].sort((a, b) => a[1].firstStream - b[1].firstStream)) byEnding[ending] = e.count;
     return { connections: this.connections, byEnding, topProblems };
   }
 }

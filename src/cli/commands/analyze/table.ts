@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { ConnectionReport } from '../../../report/connection-report.js';
+import { byStream, type ConnectionReport } from '../../../report/connection-report.js';
 import { isProblem } from '../../../report/filter.js';
 import { keepSmallest } from '../../../keep-smallest.js';
 import { SummaryBuilder, type Summary } from '../../../report/summary.js';
@@ -63,8 +63,6 @@ export class TableRows {
     return `${heading}${body}${omittedLine(omitted)}${renderSummary(this.summary.summary())}`;
   }
 }
-
-const byStream = (c: ConnectionReport): number => c.stream;
 
 function renderSummary(s: Summary): string {
   const counts = Object.entries(s.byEnding).sort(([, a], [, b]) => b - a).map(([ending, n]) => `${n} ${ending}`).join(', ');
