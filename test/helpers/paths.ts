@@ -16,3 +16,9 @@ export function corpusCaptures(): string[] {
 export function corpusBadCaptures(): string[] {
   return readdirSync(join(CORPUS, 'bad')).filter((f) => !f.endsWith('.tsv'));
 }
+
+/** The lab captures (made by the Linux stack, fixtures/lab) and the demo capture. */
+export function labCaptures(): string[] {
+  const lab = join(REPO, 'fixtures', 'lab');
+  return [join(REPO, 'fixtures', 'demo.pcap'), ...readdirSync(lab).filter((f) => /\.pcap(ng)?$/.test(f)).map((f) => join(lab, f))];
+}

@@ -1,18 +1,12 @@
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { connectionReport } from '../../src/report/connection-report.js';
 import { JsonBytes } from '../../src/report/json-bytes.js';
 import { writeReportJson } from '../../src/report/report-json.js';
 import { connectionsOf } from '../helpers/track.js';
-import { CORPUS, HAS_CORPUS, REPO, corpusCaptures } from '../helpers/paths.js';
+import { CORPUS, HAS_CORPUS, corpusCaptures, labCaptures } from '../helpers/paths.js';
 
-const LAB = join(REPO, 'fixtures', 'lab');
-const captures = [
-  join(REPO, 'fixtures', 'demo.pcap'),
-  ...readdirSync(LAB).filter((f) => /\.pcap(ng)?$/.test(f)).map((f) => join(LAB, f)),
-  ...(HAS_CORPUS ? corpusCaptures().map((f) => join(CORPUS, f)) : []),
-];
+const captures = [...labCaptures(), ...(HAS_CORPUS ? corpusCaptures().map((f) => join(CORPUS, f)) : [])];
 
 describe('report JSON written as bytes', () => {
   it('is what JSON.stringify writes, over every lab capture and the public corpus', async () => {

@@ -1,13 +1,10 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TrackedConnection } from '../../src/track/report.js';
 import { trackCapture } from '../../src/track/track-capture.js';
 import type { TrackerOptions } from '../../src/track/tracker.js';
-import { REPO } from '../helpers/paths.js';
+import { labCaptures, REPO } from '../helpers/paths.js';
 
-const LAB = join(REPO, 'fixtures', 'lab');
-const CAPTURES = [join(REPO, 'fixtures', 'demo.pcap'), ...readdirSync(LAB).filter((f) => /\.pcap(ng)?$/.test(f)).map((f) => join(LAB, f))];
+const CAPTURES = labCaptures();
 
 async function reports(file: string, options: Partial<TrackerOptions>): Promise<TrackedConnection[]> {
   const out: TrackedConnection[] = [];
