@@ -5,6 +5,7 @@ import { runAnalysis } from '../../src/analyze.js';
 import { CaptureError } from '../../src/capture/errors.js';
 import type { ConnectionReport } from '../../src/report/connection-report.js';
 import { JsonBytes } from '../../src/report/json-bytes.js';
+import { reportCodec } from '../../src/report/packed-reports.js';
 import { writeReportJson } from '../../src/report/report-json.js';
 import { mutate, prng } from './mutate.js';
 
@@ -29,12 +30,18 @@ export function seedInputs(repo: string): { name: string; bytes: Buffer }[] {
 }
 
 const json = new JsonBytes();
+const packed = reportCodec();
 
-/** NDJSON's byte writer against JSON.stringify, on whatever hostile input made of a report. */
+/**
+ * NDJSON's byte writer against JSON.stringify, and a report packed and unpacked (as
+ * waiting ones are) against the report, on whatever hostile input made of it.
+ */
 function sameJson(r: ConnectionReport): void {
+  const expected = JSON.stringify(r);
   json.clear();
   writeReportJson(json, r);
-  if (json.bytes.toString('utf8') !== JSON.stringify(r)) throw new Error(`stream ${r.stream}: the NDJSON line differs from JSON.stringify`);
+  if (json.bytes.toString('utf8') !== expected) throw new Error(`stream ${r.stream}: the NDJSON line differs from JSON.stringify`);
+  if (JSON.stringify(packed.unpack(packed.pack(r))) !== expected) throw new Error(`stream ${r.stream}: the report packed and unpacked differs`);
 }
 
 export interface FuzzFailure {

@@ -104,7 +104,7 @@ describe('SpilledLines without a temporary directory', () => {
 });
 
 describe('HeldReports', () => {
-  it('gives back the same report objects, those that waited as JSON included', async () => {
+  it('gives back the same report objects, those that waited packed included', async () => {
     const { connections } = await analyzeFile(join(REPO, 'fixtures', 'demo.pcap'));
     const reports = Array.from({ length: 10_050 }, (_, i) => ({ ...connections[i % connections.length]!, stream: i }));
     const held = new HeldReports();
