@@ -1,22 +1,30 @@
 import type { Writable } from 'node:stream';
-import { captureWarnings, reportConnections, type AnalyzeOptions } from '../../../analyze.js';
-import type { ConnectionReport } from '../../../report/connection-report.js';
+import { captureWarnings, type AnalyzeOptions } from '../../../analyze.js';
+import { connectionReport } from '../../../report/connection-report.js';
 import { matches, type ConnectionFilter } from '../../../report/filter.js';
 import { JsonBytes } from '../../../report/json-bytes.js';
+import type { PackedCodec } from '../../../report/packed.js';
+import { trackedCodec } from '../../../report/packed-reports.js';
 import { writeReportJson } from '../../../report/report-json.js';
+import type { TrackedConnection } from '../../../track/report.js';
+import { trackCapture } from '../../../track/track-capture.js';
 import { LinesInOrder } from '../../lines-in-order.js';
 import { LineWriter } from '../../line-writer.js';
 
 /**
- * `analyze --format ndjson` of one file: each report is serialised the moment its
- * connection is over (so the report object dies young, and what waits is its line),
- * then put back in stream order (LinesInOrder), or written at once in finish order.
+ * `analyze --format ndjson` of one file. In stream order a connection that finishes
+ * before an earlier one waits, and a long first connection makes all of them wait:
+ * they wait packed (packed.ts: ~370 bytes a connection where its line is 3.2 KB, and
+ * what waits goes through a temporary file, which cost a fifth of the run on the
+ * bench's mixed capture), and are diagnosed and written on their turn. In finish order
+ * each is written at once.
  */
 class NdjsonStream {
-  /** Where each line is written before it is held or written (both copy it). */
+  /** Where each line is written before it goes out (LineWriter copies it). */
   private readonly json = new JsonBytes();
   private readonly out: LineWriter;
-  private readonly lines: LinesInOrder;
+  private readonly waiting: LinesInOrder;
+  private readonly packed: PackedCodec<TrackedConnection> = trackedCodec();
   /**
    * Each line is `file` first, then the report: the report's JSON with this in place
    * of its opening brace (spliced at output, not copied into a new object or string).
@@ -30,31 +38,33 @@ class NdjsonStream {
     /** 'finish': each line goes out as its connection finishes, holding nothing back. */
     private readonly order: NdjsonOrder,
   ) {
-    const writer = new LineWriter(out);
-    this.out = writer;
+    this.out = new LineWriter(out);
     this.prefix = `{"file":${JSON.stringify(file)},`;
-    this.lines = new LinesInOrder((line) => writer.push(typeof line === 'string' ? line.slice(1) : line.subarray(1), this.prefix), writer);
+    this.waiting = new LinesInOrder((packed) => this.write(this.packed.unpack(packed as Uint8Array)), this.out);
   }
 
-  add(c: ConnectionReport): void {
-    const kept = this.filter === undefined || matches(c, this.filter);
-    if (kept) {
-      this.json.clear();
-      writeReportJson(this.json, c);
-    }
-    if (this.order === 'finish') {
-      if (kept) this.out.push(this.json.bytes.subarray(1), this.prefix);
-    } else this.lines.add(c.stream, kept ? this.json.bytes : '');
+  add(c: TrackedConnection): void {
+    if (this.order === 'finish') this.write(c);
+    else this.waiting.add(c.stream, this.packed.pack(c));
   }
 
   /** Writes what may go (in finish order everything went already), waiting whenever stdout is full. */
   drain(): Promise<void> {
-    return this.lines.drain();
+    return this.waiting.drain();
   }
 
   /** Writes everything still held (the capture is over or failed) and frees the spill file. */
   end(): Promise<void> {
-    return this.lines.end();
+    return this.waiting.end();
+  }
+
+  /** Diagnoses a connection and writes its line, if the filter keeps it. */
+  private write(c: TrackedConnection): void {
+    const report = connectionReport(c);
+    if (this.filter !== undefined && !matches(report, this.filter)) return;
+    this.json.clear();
+    writeReportJson(this.json, report);
+    this.out.push(this.json.bytes.subarray(1), this.prefix);
   }
 }
 
@@ -74,7 +84,7 @@ export type NdjsonOrder = 'capture' | 'finish';
 export async function writeNdjson(file: string, options: AnalyzeOptions, out: Writable, onProgress?: (bytesRead: number) => void, order: NdjsonOrder = 'capture'): Promise<string[]> {
   const lines = new NdjsonStream(file, options.filter, out, order);
   try {
-    const result = await reportConnections(file, (c) => lines.add(c), { ...options, beforeRead: () => lines.drain(), onProgress });
+    const result = await trackCapture(file, (c) => lines.add(c), { tracker: options.tracker, read: { beforeRead: () => lines.drain(), onProgress } });
     return captureWarnings(result);
   } finally {
     await lines.end();
