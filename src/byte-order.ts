@@ -26,6 +26,14 @@ export function i32le(b: Buffer, p: number): number {
   return b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24);
 }
 
+/** Writes a uint32, little-endian (Buffer#writeUInt32LE checks its arguments: slower, per field). */
+export function putU32le(b: Uint8Array, p: number, n: number): void {
+  b[p] = n & 0xff;
+  b[p + 1] = (n >>> 8) & 0xff;
+  b[p + 2] = (n >>> 16) & 0xff;
+  b[p + 3] = n >>> 24;
+}
+
 /**
  * The readers for one byte order. A classic pcap file or a pcapng section picks one set
  * once; its loops then call through it without branching per field.

@@ -1,3 +1,5 @@
+import { i32le, putU32le } from '../byte-order.js';
+
 /**
  * Plain values (numbers, strings, booleans, null, arrays, objects of a known shape) in
  * a compact binary form, for records that wait their turn in stream order: a
@@ -10,7 +12,7 @@
  * Numbers are exact (every double, -0 and Infinity included); a decoded object has the
  * keys in layout order, so it prints as the original does when that order is the
  * original's. Short strings are interned in the codec's table: the packed bytes are
- * meaningful only to the codec that made them, in this process.
+ * meaningful only to the codec that made them, or to one that learnt its strings.
  */
 export type Layout = 'number' | 'string' | 'boolean' | { nullable: Layout } | { list: Layout } | { object: { [key: string]: Layout } };
 
@@ -76,7 +78,8 @@ export class PackedWriter {
       if (n < SMALL_LIMIT) buf[pos++] = n;
       else {
         buf[pos++] = TAG_UINT32;
-        pos = putUint32(buf, pos, n);
+        putU32le(buf, pos, n);
+        pos += 4;
       }
     } else {
       buf[pos++] = TAG_DOUBLE;
@@ -104,7 +107,7 @@ export class PackedWriter {
         buf[this.pos] = TAG_UTF16;
         length = buf.write(s, this.pos + 5, 'utf16le');
       }
-      putUint32(buf, this.pos + 1, length);
+      putU32le(buf, this.pos + 1, length);
       this.pos += 5 + length;
     }
   }
@@ -142,7 +145,7 @@ export class PackedReader {
     const tag = buf[pos++]!;
     let n = tag;
     if (tag === TAG_UINT32) {
-      n = getUint32(buf, pos);
+      n = i32le(buf, pos) >>> 0;
       pos += 4;
     } else if (tag === TAG_DOUBLE) {
       const b = this.scratchBytes;
@@ -165,23 +168,10 @@ export class PackedReader {
       this.pos = pos + 3;
       return this.strings.at(buf[pos + 1]! | (buf[pos + 2]! << 8));
     }
-    const length = getUint32(buf, pos + 1);
+    const length = i32le(buf, pos + 1) >>> 0;
     this.pos = pos + 5 + length;
     return buf.toString(tag === TAG_ASCII ? 'latin1' : 'utf16le', pos + 5, pos + 5 + length);
   }
-}
-
-/** Little-endian uint32 at `pos`; returns the position after it. (Buffer's own methods check their arguments: slower, per field.) */
-function putUint32(buf: Buffer, pos: number, n: number): number {
-  buf[pos] = n & 0xff;
-  buf[pos + 1] = (n >>> 8) & 0xff;
-  buf[pos + 2] = (n >>> 16) & 0xff;
-  buf[pos + 3] = n >>> 24;
-  return pos + 4;
-}
-
-function getUint32(buf: Buffer, pos: number): number {
-  return (buf[pos]! | (buf[pos + 1]! << 8) | (buf[pos + 2]! << 16)) + buf[pos + 3]! * 0x1000000;
 }
 
 /** Short strings by index, shared by a codec's writer and reader; only ever grows, to INTERN_MAX. */
@@ -202,6 +192,23 @@ export class StringTable {
   at(index: number): string {
     return this.list[index]!;
   }
+
+  /** The strings from index `from` on. */
+  since(from: number): string[] {
+    return this.list.slice(from);
+  }
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  /** Appends strings another table interned, in its order (see PackedCodec.newStrings). */
+  learn(strings: readonly string[]): void {
+    for (const s of strings) {
+      this.indexes.set(s, this.list.length);
+      this.list.push(s);
+    }
+  }
 }
 
 /**
@@ -214,6 +221,8 @@ export class PackedCodec<T> {
   private readonly reader = new PackedReader(this.strings);
   private readonly encode: (w: PackedWriter, v: T) => void;
   private readonly decode: (r: PackedReader) => T;
+  /** Strings handed out by newStrings so far. */
+  private shared = 0;
 
   constructor(layout: LayoutOf<T>) {
     [this.encode, this.decode] = compile<T>(layout as Layout);
@@ -228,6 +237,21 @@ export class PackedCodec<T> {
   unpack(bytes: Uint8Array): T {
     this.reader.start(bytes);
     return this.decode(this.reader);
+  }
+
+  /**
+   * The strings this codec interned since the last call. Records packed here and
+   * unpacked by a codec elsewhere (another thread) need them: that codec learns them
+   * first (learnStrings), and must pack nothing of its own.
+   */
+  newStrings(): string[] {
+    const strings = this.strings.since(this.shared);
+    this.shared = this.strings.size;
+    return strings;
+  }
+
+  learnStrings(strings: readonly string[]): void {
+    this.strings.learn(strings);
   }
 }
 
