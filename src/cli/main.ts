@@ -10,15 +10,14 @@
  * capture ten times as long the peak stays the same (npm run bench).
  *
  * The young generation is sized only when Node starts, so for a large input (a file of
- * LARGE_INPUT bytes or more, or standard input) the command starts Node again with the
+ * 64 MB or more, or standard input: see large-input.ts) the command starts Node again with the
  * flags, which costs ~80 ms; a small capture runs at once. `node --max-semi-space-size=N
  * main.js` runs at once with N (how a user overrides the flags).
  */
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { isLargeInput } from './large-input.js';
 
 const HEAP_FLAGS = ['--max-semi-space-size=2', '--heap-growing-percent=50'];
-const LARGE_INPUT = 64 * 1024 * 1024;
 
 const args = process.argv.slice(2);
 const chosen = process.execArgv.some((a) => a.startsWith('--max-semi-space-size'));
@@ -40,13 +39,4 @@ if (chosen || !args.some(isLargeInput)) {
       process.kill(process.pid, signal);
     }
   });
-}
-
-function isLargeInput(arg: string): boolean {
-  if (arg === '-') return true;
-  try {
-    return statSync(arg).size >= LARGE_INPUT;
-  } catch {
-    return false; // an option, a value, or no such file (the CLI will say so)
-  }
 }
