@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeFile } from '../../src/index.js';
 import { isProblem } from '../../src/report/filter.js';
 import { csvHeader, csvRow } from '../../src/report/csv.js';
 import { READER_FIXTURES, REPO } from '../helpers/paths.js';
+import { repeatCapture } from '../bench/repeat-capture.js';
 
 const BIN = join(REPO, 'dist', 'src', 'cli', 'main.js');
 const DEMO = join(REPO, 'fixtures', 'demo.pcap');
@@ -254,5 +257,54 @@ describe('teardown analyze --jobs', () => {
       expect(parallel.stderr).toBe(sequential.stderr);
       expect(parallel.code).toBe(2);
     }
+  });
+});
+
+describe('teardown analyze --format ndjson --threads 2', () => {
+  /** Both runs' stdout, stderr and exit code: one thread, then two. */
+  async function both(args: string[]): Promise<[Awaited<ReturnType<typeof teardown>>, Awaited<ReturnType<typeof teardown>>]> {
+    return [await teardown(['--format', 'ndjson', '--threads', '1', ...args]), await teardown(['--format', 'ndjson', '--threads', '2', ...args])];
+  }
+
+  it('gives exactly the one-thread output, in stream and finish order, filtered, over many batches', async () => {
+    // The lab's 300 mixed connections twenty times over: ~2 MB packed, several batches
+    // (and more than the four out at once), strings introduced in later batches too.
+    const dir = mkdtempSync(join(tmpdir(), 'teardown-threads-'));
+    try {
+      const many = join(dir, 'mixed-x20.pcap');
+      await repeatCapture(join(LAB, 'mixed.pcap'), many, 20, 7200);
+      for (const args of [[many], ['--sort', 'finish', many], ['--problems', many], ['--ending', 'refused,timeout', DEMO, many]]) {
+        const [one, two] = await both(args);
+        expect(one.stdout.split('\n').length, args.join(' ')).toBeGreaterThan(args.includes('--problems') || args.includes('--ending') ? 100 : 6000);
+        expect(two.stdout, args.join(' ')).toBe(one.stdout);
+        expect([two.stderr, two.code]).toEqual([one.stderr, 0]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives the same lines before damage, the same one-line error and exit 2, and the same warning for a cut-short capture', async () => {
+    for (const name of ['broken-caplen.pcap', 'broken-magic.pcap', 'truncated-mid-packet.pcap', 'truncated-mid-block.pcapng']) {
+      const [one, two] = await both([join(READER_FIXTURES, name)]);
+      expect(two, name).toEqual(one);
+      expect(one.stderr.trim().split('\n'), name).toHaveLength(1);
+    }
+    const [one, two] = await both([join(READER_FIXTURES, 'broken-caplen.pcap')]);
+    expect([two.code, two.stdout.trim().split('\n').length]).toEqual([2, one.stdout.trim().split('\n').length]);
+    expect(two.stdout).not.toBe('');
+  });
+
+  it('reads standard input on one thread, and takes only 1 or 2', async () => {
+    const viaStdin = await new Promise<string>((resolve) => {
+      const child = spawn('sh', ['-c', `cat ${DEMO} | ${process.execPath} ${BIN} --format ndjson --threads 2 -`]);
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('close', () => resolve(out));
+    });
+    const [one] = await both([DEMO]);
+    expect(viaStdin.replaceAll('"file":"-"', `"file":${JSON.stringify(DEMO)}`)).toBe(one.stdout);
+    const bad = await teardown(['--format', 'ndjson', '--threads', '3', DEMO]);
+    expect([bad.code, bad.stdout, bad.stderr]).toEqual([2, '', 'teardown: --threads takes 1 or 2\n']);
   });
 });

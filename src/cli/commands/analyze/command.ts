@@ -29,11 +29,13 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
       .option('stream', { type: 'string', coerce: (v: string | string[]) => list(v).map(Number), describe: "only this Wireshark tcp.stream" })
       .option('quiet', { type: 'boolean', default: false, describe: 'no warnings or progress on stderr (errors still)' })
       .option('jobs', { type: 'number', default: 1, describe: 'analyse this many files at once on worker threads (output stays in input order)' })
+      .option('threads', { type: 'number', coerce: (v: number) => v as 1 | 2, describe: 'ndjson: 2 tracks each capture file on a worker thread while another reports (default: 2 for a file of 64 MB or more on a machine with 2 cores or more, else 1)' })
       .check((a) => {
         const bad = (a.ending ?? []).filter((e) => !ENDINGS.includes(e));
         if (bad.length > 0) throw new Error(`unknown ending ${bad.join(', ')} (one of ${ENDINGS.join(', ')})`);
         if ([...(a.port ?? []), ...(a.stream ?? [])].some((n) => !Number.isInteger(n) || n < 0)) throw new Error('--port and --stream take whole numbers');
         if (!Number.isInteger(a.jobs) || a.jobs < 1) throw new Error('--jobs takes a whole number of at least 1');
+        if (a.threads !== undefined && ![1, 2].includes(a.threads)) throw new Error('--threads takes 1 or 2');
         if (a.sort === 'finish' && a.format !== 'ndjson') throw new Error('--sort finish is for --format ndjson');
         return true;
       }),

@@ -10,6 +10,7 @@ import type { TrackedConnection } from '../../../track/report.js';
 import { trackCapture } from '../../../track/track-capture.js';
 import { LinesInOrder } from '../../lines-in-order.js';
 import { LineWriter } from '../../line-writer.js';
+import { trackOnThread, type PackedConnections } from './tracking-thread.js';
 
 /**
  * `analyze --format ndjson` of one file. In stream order a connection that finishes
@@ -19,7 +20,7 @@ import { LineWriter } from '../../line-writer.js';
  * bench's mixed capture), and are diagnosed and written on their turn. In finish order
  * each is written at once.
  */
-class NdjsonStream {
+class NdjsonStream implements PackedConnections {
   /** Where each line is written before it goes out (LineWriter copies it). */
   private readonly json = new JsonBytes();
   private readonly out: LineWriter;
@@ -46,6 +47,17 @@ class NdjsonStream {
   add(c: TrackedConnection): void {
     if (this.order === 'finish') this.write(c);
     else this.waiting.add(c.stream, this.packed.pack(c));
+  }
+
+  /** A connection packed on the tracking thread (see tracking-thread.ts). */
+  addPacked(stream: number, record: Uint8Array): void {
+    if (this.order === 'finish') this.write(this.packed.unpack(record));
+    else this.waiting.add(stream, record);
+  }
+
+  /** The strings the tracking thread's records introduced, before those records. */
+  learnStrings(strings: readonly string[]): void {
+    this.packed.learnStrings(strings);
   }
 
   /** Writes what may go (in finish order everything went already), waiting whenever stdout is full. */
@@ -79,11 +91,13 @@ export type NdjsonOrder = 'capture' | 'finish';
 /**
  * `analyze --format ndjson` of one file to `out` (stdout, or a worker's file): returns
  * the capture's warnings, or throws its CaptureError after writing every connection
- * seen before the damage.
+ * seen before the damage. With `threads` 2 a file (not standard input) is tracked on a
+ * worker thread while this one diagnoses and writes (see tracking-thread.ts).
  */
-export async function writeNdjson(file: string, options: AnalyzeOptions, out: Writable, onProgress?: (bytesRead: number) => void, order: NdjsonOrder = 'capture'): Promise<string[]> {
+export async function writeNdjson(file: string, options: AnalyzeOptions, out: Writable, onProgress?: (bytesRead: number) => void, order: NdjsonOrder = 'capture', threads: 1 | 2 = 1): Promise<string[]> {
   const lines = new NdjsonStream(file, options.filter, out, order);
   try {
+    if (threads === 2 && file !== '-') return await trackOnThread(file, options.tracker, lines, onProgress);
     const result = await trackCapture(file, (c) => lines.add(c), { tracker: options.tracker, read: { beforeRead: () => lines.drain(), onProgress } });
     return captureWarnings(result);
   } finally {
