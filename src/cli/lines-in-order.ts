@@ -17,14 +17,19 @@ export interface Output {
  * drain() between reads of the input, so output back-pressure pauses the reading.
  */
 export class LinesInOrder {
-  private readonly held = new SpilledLines();
-  private readonly order = new StreamOrder<string | Uint8Array>(this.held);
+  private readonly held: SpilledLines;
+  private readonly order: StreamOrder<string | Uint8Array>;
 
   constructor(
     /** Writes one line (a view valid only during the call: copy what you keep). */
     private readonly write: (line: string | Uint8Array) => void,
     private readonly output: Output,
-  ) {}
+    /** Bytes held in memory before the temporary file (SpilledLines' default if not given). */
+    inMemory?: number,
+  ) {
+    this.held = new SpilledLines(inMemory);
+    this.order = new StreamOrder(this.held);
+  }
 
   /** The line of `stream`; '' for one left out, which still takes its turn. */
   add(stream: number, line: string | Uint8Array): void {
