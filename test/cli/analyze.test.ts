@@ -18,8 +18,9 @@ function teardown(args: string[], env: NodeJS.ProcessEnv = process.env): Promise
     const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Decoded as a stream: a character split between two chunks stays whole.
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 }
@@ -260,22 +261,24 @@ describe('teardown analyze --jobs', () => {
   });
 });
 
-describe('teardown analyze --format ndjson --threads 2', () => {
-  /** Both runs' stdout, stderr and exit code: one thread, then two. */
+describe('teardown analyze --threads 2', () => {
+  /** Both runs' stdout, stderr and exit code: one thread, then two (NDJSON unless a format is given). */
   async function both(args: string[]): Promise<[Awaited<ReturnType<typeof teardown>>, Awaited<ReturnType<typeof teardown>>]> {
-    return [await teardown(['--format', 'ndjson', '--threads', '1', ...args]), await teardown(['--format', 'ndjson', '--threads', '2', ...args])];
+    const format = args.includes('--format') ? [] : ['--format', 'ndjson'];
+    return [await teardown([...format, '--threads', '1', ...args]), await teardown([...format, '--threads', '2', ...args])];
   }
 
-  it('gives exactly the one-thread output, in stream and finish order, filtered, over many batches', async () => {
+  it('gives exactly the one-thread output, in stream and finish order, filtered, in every format, over many batches', async () => {
     // The lab's 300 mixed connections twenty times over: ~2 MB packed, several batches
     // (and more than the four out at once), strings introduced in later batches too.
     const dir = mkdtempSync(join(tmpdir(), 'teardown-threads-'));
     try {
       const many = join(dir, 'mixed-x20.pcap');
       await repeatCapture(join(LAB, 'mixed.pcap'), many, 20, 7200);
-      for (const args of [[many], ['--sort', 'finish', many], ['--problems', many], ['--ending', 'refused,timeout', DEMO, many]]) {
+      const formats = [['--format', 'json', many], ['--format', 'csv', '--sort', 'problems', many], ['--format', 'table', '--sort', 'problems', many]];
+      for (const args of [[many], ['--sort', 'finish', many], ['--problems', many], ['--ending', 'refused,timeout', DEMO, many], ...formats]) {
         const [one, two] = await both(args);
-        expect(one.stdout.split('\n').length, args.join(' ')).toBeGreaterThan(args.includes('--problems') || args.includes('--ending') ? 100 : 6000);
+        expect(one.stdout.split('\n').length, args.join(' ')).toBeGreaterThan(args.includes('--problems') || args.includes('--ending') || args.includes('table') ? 100 : 6000);
         expect(two.stdout, args.join(' ')).toBe(one.stdout);
         expect([two.stderr, two.code]).toEqual([one.stderr, 0]);
       }
@@ -299,7 +302,7 @@ describe('teardown analyze --format ndjson --threads 2', () => {
     const viaStdin = await new Promise<string>((resolve) => {
       const child = spawn('sh', ['-c', `cat ${DEMO} | ${process.execPath} ${BIN} --format ndjson --threads 2 -`]);
       let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
       child.on('close', () => resolve(out));
     });
     const [one] = await both([DEMO]);
