@@ -29,7 +29,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
       .option('stream', { type: 'string', coerce: (v: string | string[]) => list(v).map(Number), describe: "only this Wireshark tcp.stream" })
       .option('quiet', { type: 'boolean', default: false, describe: 'no warnings or progress on stderr (errors still)' })
       .option('jobs', { type: 'number', default: 1, describe: 'analyse this many files at once on worker threads (output stays in input order)' })
-      .option('threads', { type: 'number', coerce: (v: number) => v as 1 | 2, describe: 'ndjson: 2 tracks each capture file on a worker thread while another reports (default: 2 for a file of 64 MB or more on a machine with 2 cores or more, else 1)' })
+      .option('threads', { type: 'number', coerce: (v: number) => v as 1 | 2, describe: '2: each capture file is tracked on a worker thread while another reports (default: 2 for a file of 64 MB or more on a machine with 2 cores or more, else 1; standard input: 1)' })
       .check((a) => {
         const bad = (a.ending ?? []).filter((e) => !ENDINGS.includes(e));
         if (bad.length > 0) throw new Error(`unknown ending ${bad.join(', ')} (one of ${ENDINGS.join(', ')})`);

@@ -4,7 +4,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { captureWarnings, reportConnections, type AnalyzeOptions } from '../../../analyze.js';
 import type { Ending } from '../../../diagnosis/types.js';
-import type { ConnectionReport } from '../../../report/connection-report.js';
+import { connectionReport, type ConnectionReport } from '../../../report/connection-report.js';
 import { matches, type ConnectionFilter } from '../../../report/filter.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine } from '../../fail.js';
 import { isLargeInput } from '../../large-input.js';
@@ -13,6 +13,7 @@ import { analyzeInParallel } from './parallel.js';
 import { copyFile } from '../../spool.js';
 import { writeNdjson } from './ndjson-stream.js';
 import { reportSink } from './sinks.js';
+import { trackOnThread, unpackingTo } from './tracking-thread.js';
 import { trackerOptions, type TrackerArgs } from '../../tracker-options.js';
 import type { LimitArgs } from '../../table-limit.js';
 
@@ -79,7 +80,7 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
     for (const file of args.files) {
       const progress = progressFor(file, args.quiet);
       try {
-        const warnings = await writeNdjson(file, options, process.stdout, progress.onProgress, args.sort === 'finish' ? 'finish' : 'capture', args.threads ?? threadsFor(file));
+        const warnings = await writeNdjson(file, options, process.stdout, progress.onProgress, args.sort === 'finish' ? 'finish' : 'capture', threadsFor(file, args.threads));
         progress.done();
         warn(file, warnings);
       } catch (err) {
@@ -97,9 +98,11 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
   for (const file of args.files) {
     const progress = progressFor(file, args.quiet);
     try {
-      const result = await reportConnections(file, (c) => visit(file, c), { ...options, onProgress: progress.onProgress, beforeRead: () => sink.flush() });
+      const warnings =
+        threadsFor(file, args.threads) === 2
+          ? await trackOnThread(file, options.tracker, unpackingTo((t) => visit(file, connectionReport(t)), () => sink.flush()), progress.onProgress)
+          : captureWarnings(await reportConnections(file, (c) => visit(file, c), { ...options, onProgress: progress.onProgress, beforeRead: () => sink.flush() }));
       progress.done();
-      const warnings = captureWarnings(result);
       warn(file, warnings);
       await sink.fileDone(file, warnings);
     } catch (err) {
@@ -113,12 +116,14 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
 }
 
 /**
- * Two threads for a large capture file (not standard input: a live capture's rate is
- * set by the network) when there are two cores for them: ~15% faster on the bench's
- * 1 GB mixed capture, for ~20 MB more memory (README "Performance").
+ * Two threads for a capture file when asked, or by default for a large one when there
+ * are two cores for them (~15% faster on the bench's 1 GB mixed capture, for ~15 MB
+ * more memory: README "Benchmark"). Standard input is read on one: its rate is set by
+ * whatever writes it (a live capture), and only this thread can read it.
  */
-function threadsFor(file: string): 1 | 2 {
-  return file !== '-' && isLargeInput(file) && availableParallelism() >= 2 ? 2 : 1;
+function threadsFor(file: string, asked: 1 | 2 | undefined): 1 | 2 {
+  if (file === '-') return 1;
+  return asked ?? (isLargeInput(file) && availableParallelism() >= 2 ? 2 : 1);
 }
 
 /** The table, CSV and JSON sort (`finish` is NDJSON's alone: the command's check refuses it for them). */

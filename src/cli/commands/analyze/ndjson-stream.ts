@@ -94,13 +94,13 @@ export type NdjsonOrder = 'capture' | 'finish';
 /**
  * `analyze --format ndjson` of one file to `out` (stdout, or a worker's file): returns
  * the capture's warnings, or throws its CaptureError after writing every connection
- * seen before the damage. With `threads` 2 a file (not standard input) is tracked on a
- * worker thread while this one diagnoses and writes (see tracking-thread.ts).
+ * seen before the damage. With `threads` 2 the file (a path, not standard input) is
+ * tracked on a worker thread while this one diagnoses and writes (tracking-thread.ts).
  */
 export async function writeNdjson(file: string, options: AnalyzeOptions, out: Writable, onProgress?: (bytesRead: number) => void, order: NdjsonOrder = 'capture', threads: 1 | 2 = 1): Promise<string[]> {
   const lines = new NdjsonStream(file, options.filter, out, order);
   try {
-    if (threads === 2 && file !== '-') return await trackOnThread(file, options.tracker, lines, onProgress);
+    if (threads === 2) return await trackOnThread(file, options.tracker, lines, onProgress);
     const result = await trackCapture(file, (c) => lines.add(c), { tracker: options.tracker, read: { beforeRead: () => lines.drain(), onProgress } });
     return captureWarnings(result);
   } finally {

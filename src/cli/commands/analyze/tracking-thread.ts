@@ -1,6 +1,8 @@
 import { on } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { i32le } from '../../../byte-order.js';
+import { trackedCodec } from '../../../report/packed-reports.js';
+import type { TrackedConnection } from '../../../track/report.js';
 import type { TrackerOptions } from '../../../track/tracker.js';
 
 /**
@@ -37,6 +39,16 @@ export interface PackedConnections {
   addPacked(stream: number, record: Uint8Array): void;
   /** Between two batches: lets written output drain (the tracking thread waits meanwhile, past IN_FLIGHT). */
   drain(): Promise<void>;
+}
+
+/** Hands each connection from the tracking thread to `visit`, unpacked; `drain` between batches. */
+export function unpackingTo(visit: (c: TrackedConnection) => void, drain: () => Promise<void>): PackedConnections {
+  const packed = trackedCodec();
+  return {
+    learnStrings: (strings) => packed.learnStrings(strings),
+    addPacked: (_stream, record) => visit(packed.unpack(record)),
+    drain,
+  };
 }
 
 /**
