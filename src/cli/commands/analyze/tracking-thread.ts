@@ -6,13 +6,15 @@ import type { TrackedConnection } from '../../../track/report.js';
 import type { TrackerOptions } from '../../../track/tracker.js';
 
 /**
- * `analyze --format ndjson` of a large capture on two threads, as the machine has two
- * cores or more: a worker reads, decodes and tracks (tracking-worker.ts), this thread
- * diagnoses and writes. Connections cross packed (packed.ts, ~370 bytes each) in
- * batches whose buffers are handed over, not copied, and come back to be filled
+ * `analyze` of a capture file on two threads (`--threads 2`, the default for a large
+ * file on 2+ cores): a worker reads, decodes and tracks (tracking-worker.ts), this
+ * thread diagnoses and writes. Connections cross packed (packed.ts, ~370 bytes each)
+ * in batches whose buffers are handed over, not copied, and come back to be filled
  * again; the strings a batch's records introduced go with it, for this thread's codec
- * to learn. Measured on the bench's 1 GB mixed capture: see README "Performance".
+ * to learn. What it gains and costs: README "Benchmark".
  */
+
+/** What the tracking thread is started with. */
 export interface TrackingJob {
   file: string;
   tracker: Partial<TrackerOptions> | undefined;

@@ -1,6 +1,5 @@
 /**
- * The tracking thread of `analyze --format ndjson` on two threads (see
- * tracking-thread.ts): reads, decodes and tracks one capture, and posts its connections
+ * The tracking thread of `analyze` on two threads (see tracking-thread.ts): reads, decodes and tracks one capture, and posts its connections
  * packed, in batches, to the thread that diagnoses and writes them. Reading waits
  * whenever IN_FLIGHT batches are out (so for that thread, and for its stdout).
  */
