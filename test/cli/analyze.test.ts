@@ -287,6 +287,24 @@ describe('teardown analyze --threads 2', () => {
     }
   });
 
+  it('gives assert and triage the same verdicts and groups', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teardown-threads-'));
+    try {
+      const many = join(dir, 'mixed-x20.pcap');
+      await repeatCapture(join(LAB, 'mixed.pcap'), many, 20, 7200);
+      for (const command of [['assert', '--expect', 'no reset', '--expect', 'refused <= 100', many, DEMO], ['triage', many], ['triage', '--format', 'json', many]]) {
+        const one = await teardown([...command, '--threads', '1']);
+        const two = await teardown([...command, '--threads', '2']);
+        expect(two, command.join(' ')).toEqual(one);
+        expect(one.stdout.length).toBeGreaterThan(500);
+      }
+      const bad = await teardown(['triage', '--threads', '2', join(READER_FIXTURES, 'broken-caplen.pcap')]);
+      expect([bad.code, bad.stderr]).toEqual([2, (await teardown(['triage', '--threads', '1', join(READER_FIXTURES, 'broken-caplen.pcap')])).stderr]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('gives the same lines before damage, the same one-line error and exit 2, and the same warning for a cut-short capture', async () => {
     for (const name of ['broken-caplen.pcap', 'broken-magic.pcap', 'truncated-mid-packet.pcap', 'truncated-mid-block.pcapng']) {
       const [one, two] = await both([join(READER_FIXTURES, name)]);

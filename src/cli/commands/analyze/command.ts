@@ -5,6 +5,7 @@ import { restoreStdinAll } from '../../stdin-arg.js';
 import type { Ending } from '../../../diagnosis/types.js';
 import { withTrackerOptions } from '../../tracker-options.js';
 import { withLimit } from '../../table-limit.js';
+import { withThreads } from '../../threads.js';
 
 const ENDINGS: Ending[] = ['graceful', 'simultaneous-close', 'half-closed', 'reset', 'refused', 'unreachable', 'timeout', 'half-open', 'open', 'not-established'];
 
@@ -18,7 +19,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   command: ['analyze <files..>', '$0 <files..>'],
   describe: 'How every TCP connection ended, and why (the default command)',
   builder: (y) =>
-    withLimit(withTrackerOptions(y))
+    withThreads(withLimit(withTrackerOptions(y)))
       .positional('files', { type: 'string', array: true, demandOption: true, coerce: restoreStdinAll, describe: 'capture files, or - for standard input' })
       .option('format', { choices: ['table', 'json', 'ndjson', 'csv'] as const, default: 'table' as const, describe: 'output format (json: shared/spec/output.md)' })
       .option('sort', { choices: ['capture', 'problems', 'finish'] as const, default: 'capture' as const, describe: 'capture order, problems first, or (ndjson) as connections finish' })
@@ -29,13 +30,11 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
       .option('stream', { type: 'string', coerce: (v: string | string[]) => list(v).map(Number), describe: "only this Wireshark tcp.stream" })
       .option('quiet', { type: 'boolean', default: false, describe: 'no warnings or progress on stderr (errors still)' })
       .option('jobs', { type: 'number', default: 1, describe: 'analyse this many files at once on worker threads (output stays in input order)' })
-      .option('threads', { type: 'number', coerce: (v: number) => v as 1 | 2, describe: '2: each capture file is tracked on a worker thread while another reports (default: 2 for a file of 64 MB or more on a machine with 2 cores or more, else 1; standard input: 1)' })
       .check((a) => {
         const bad = (a.ending ?? []).filter((e) => !ENDINGS.includes(e));
         if (bad.length > 0) throw new Error(`unknown ending ${bad.join(', ')} (one of ${ENDINGS.join(', ')})`);
         if ([...(a.port ?? []), ...(a.stream ?? [])].some((n) => !Number.isInteger(n) || n < 0)) throw new Error('--port and --stream take whole numbers');
         if (!Number.isInteger(a.jobs) || a.jobs < 1) throw new Error('--jobs takes a whole number of at least 1');
-        if (a.threads !== undefined && ![1, 2].includes(a.threads)) throw new Error('--threads takes 1 or 2');
         if (a.sort === 'finish' && a.format !== 'ndjson') throw new Error('--sort finish is for --format ndjson');
         return true;
       }),

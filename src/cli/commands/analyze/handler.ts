@@ -1,23 +1,23 @@
 import { closeSync, createReadStream, existsSync, fstatSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { captureWarnings, reportConnections, type AnalyzeOptions } from '../../../analyze.js';
+import type { AnalyzeOptions } from '../../../analyze.js';
 import type { Ending } from '../../../diagnosis/types.js';
-import { connectionReport, type ConnectionReport } from '../../../report/connection-report.js';
+import type { ConnectionReport } from '../../../report/connection-report.js';
 import { matches, type ConnectionFilter } from '../../../report/filter.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine } from '../../fail.js';
-import { isLargeInput } from '../../large-input.js';
 import { progressFor } from '../../progress.js';
 import { analyzeInParallel } from './parallel.js';
 import { copyFile } from '../../spool.js';
 import { writeNdjson } from './ndjson-stream.js';
 import { reportSink } from './sinks.js';
-import { trackOnThread, unpackingTo } from './tracking-thread.js';
+import { reportConnectionsOn } from '../../tracking-thread.js';
+import { threadsFor, type ThreadsArgs } from '../../threads.js';
 import { trackerOptions, type TrackerArgs } from '../../tracker-options.js';
 import type { LimitArgs } from '../../table-limit.js';
 
-export interface AnalyzeArgs extends TrackerArgs, LimitArgs {
+export interface AnalyzeArgs extends TrackerArgs, LimitArgs, ThreadsArgs {
   files: string[];
   format: 'table' | 'json' | 'ndjson' | 'csv';
   sort: 'capture' | 'problems' | 'finish';
@@ -30,8 +30,6 @@ export interface AnalyzeArgs extends TrackerArgs, LimitArgs {
   quiet: boolean;
   /** Files analysed at once on worker threads. */
   jobs: number;
-  /** NDJSON of one file at a time: 2 tracks on a worker thread (undefined: by file size). */
-  threads?: 1 | 2;
 }
 
 /** Analyses each file: a report per file, labelled when there are several. */
@@ -98,10 +96,7 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
   for (const file of args.files) {
     const progress = progressFor(file, args.quiet);
     try {
-      const warnings =
-        threadsFor(file, args.threads) === 2
-          ? await trackOnThread(file, options.tracker, unpackingTo((t) => visit(file, connectionReport(t)), () => sink.flush()), progress.onProgress)
-          : captureWarnings(await reportConnections(file, (c) => visit(file, c), { ...options, onProgress: progress.onProgress, beforeRead: () => sink.flush() }));
+      const warnings = await reportConnectionsOn(threadsFor(file, args.threads), file, (c) => visit(file, c), { ...options, onProgress: progress.onProgress, beforeRead: () => sink.flush() });
       progress.done();
       warn(file, warnings);
       await sink.fileDone(file, warnings);
@@ -113,17 +108,6 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
   }
   await sink.end();
   return exitCode;
-}
-
-/**
- * Two threads for a capture file when asked, or by default for a large one when there
- * are two cores for them (10-15% faster on the bench's 1 GB mixed capture, for ~17 MB
- * more memory: README "Benchmark"). Standard input is read on one: its rate is set by
- * whatever writes it (a live capture), and only this thread can read it.
- */
-function threadsFor(file: string, asked: 1 | 2 | undefined): 1 | 2 {
-  if (file === '-') return 1;
-  return asked ?? (isLargeInput(file) && availableParallelism() >= 2 ? 2 : 1);
 }
 
 /** The table, CSV and JSON sort (`finish` is NDJSON's alone: the command's check refuses it for them). */

@@ -10,7 +10,7 @@ import type { TrackedConnection } from '../../../track/report.js';
 import { trackCapture } from '../../../track/track-capture.js';
 import { LinesInOrder } from '../../lines-in-order.js';
 import { LineWriter } from '../../line-writer.js';
-import { trackOnThread, type PackedConnections } from './tracking-thread.js';
+import { trackOnThread, type PackedConnections } from '../../tracking-thread.js';
 
 /** Packed connections held in memory before the temporary file: ~2,800 of them (as many as 9 MB of lines). */
 const PACKED_IN_MEMORY = 1024 * 1024;

@@ -4,10 +4,10 @@
  * whenever IN_FLIGHT batches are out (so for that thread, and for its stdout).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { captureWarnings } from '../../../analyze.js';
-import { putU32le } from '../../../byte-order.js';
-import { trackedCodec } from '../../../report/packed-reports.js';
-import { trackCapture } from '../../../track/track-capture.js';
+import { captureWarnings } from '../analyze.js';
+import { putU32le } from '../byte-order.js';
+import { trackedCodec } from '../report/packed-reports.js';
+import { trackCapture } from '../track/track-capture.js';
 import { BATCH_BYTES, IN_FLIGHT, RECORD_HEADER, type FromTracking, type ToTracking, type TrackingJob } from './tracking-thread.js';
 
 const job = workerData as TrackingJob;

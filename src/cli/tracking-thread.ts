@@ -1,13 +1,14 @@
 import { on } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import { i32le } from '../../../byte-order.js';
-import { trackedCodec } from '../../../report/packed-reports.js';
-import type { TrackedConnection } from '../../../track/report.js';
-import type { TrackerOptions } from '../../../track/tracker.js';
+import { captureWarnings, reportConnections, type RunOptions } from '../analyze.js';
+import { i32le } from '../byte-order.js';
+import { connectionReport, type ConnectionReport } from '../report/connection-report.js';
+import { trackedCodec } from '../report/packed-reports.js';
+import type { TrackerOptions } from '../track/tracker.js';
 
 /**
- * `analyze` of a capture file on two threads (`--threads 2`, the default for a large
- * file on 2+ cores): a worker reads, decodes and tracks (tracking-worker.ts), this
+ * A capture file analysed on two threads (`--threads 2`, the default for a large file
+ * on 2+ cores; see threads.ts): a worker reads, decodes and tracks (tracking-worker.ts), this
  * thread diagnoses and writes. Connections cross packed (packed.ts, ~370 bytes each)
  * in batches whose buffers are handed over, not copied, and come back to be filled
  * again; the strings a batch's records introduced go with it, for this thread's codec
@@ -43,14 +44,22 @@ export interface PackedConnections {
   drain(): Promise<void>;
 }
 
-/** Hands each connection from the tracking thread to `visit`, unpacked; `drain` between batches. */
-export function unpackingTo(visit: (c: TrackedConnection) => void, drain: () => Promise<void>): PackedConnections {
+/**
+ * reportConnections (analyze.ts) on one thread or two: each connection's report to
+ * `visit` as the connection finishes; returns the capture's warnings, or throws after
+ * reporting what came before the damage.
+ */
+export async function reportConnectionsOn(threads: 1 | 2, file: string, visit: (c: ConnectionReport) => void, options: RunOptions = {}): Promise<string[]> {
+  if (threads === 1) return captureWarnings(await reportConnections(file, visit, options));
   const packed = trackedCodec();
-  return {
+  const to: PackedConnections = {
     learnStrings: (strings) => packed.learnStrings(strings),
-    addPacked: (_stream, record) => visit(packed.unpack(record)),
-    drain,
+    addPacked: (_stream, record) => visit(connectionReport(packed.unpack(record))),
+    drain: async () => {
+      await options.beforeRead?.();
+    },
   };
+  return trackOnThread(file, options.tracker, to, options.onProgress);
 }
 
 /**
