@@ -1,6 +1,6 @@
 import type { ConnectionReport } from './connection-report.js';
 import { reportCodec } from './packed-reports.js';
-import { SpilledLines } from './spilled-lines.js';
+import { SpilledRecords } from './spilled-records.js';
 import type { HeldItems } from './stream-order.js';
 
 /** Reports kept as objects before the oldest are packed. */
@@ -12,11 +12,11 @@ const OBJECTS_IN_MEMORY = 10000;
  * mixed capture would take some 350 MB. The first OBJECTS_IN_MEMORY wait as they are
  * (most reports wait for no one and leave at once); beyond that they wait packed (see
  * packed.ts: the same object comes back, Infinity and -0 too, which JSON would not
- * give) in SpilledLines (memory, then disk).
+ * give) in SpilledRecords (memory, then disk).
  */
 export class HeldReports implements HeldItems<ConnectionReport> {
   private readonly objects = new Map<number, ConnectionReport>();
-  private lines: SpilledLines | null = null;
+  private records: SpilledRecords | null = null;
   private readonly packed = reportCodec();
 
   put(stream: number, c: ConnectionReport): void {
@@ -25,7 +25,7 @@ export class HeldReports implements HeldItems<ConnectionReport> {
     // The oldest entry (Map order is insertion order) is packed.
     const [oldest, report] = this.objects.entries().next().value as [number, ConnectionReport];
     this.objects.delete(oldest);
-    (this.lines ??= new SpilledLines()).put(oldest, this.packed.pack(report));
+    (this.records ??= new SpilledRecords()).put(oldest, this.packed.pack(report));
   }
 
   take(stream: number): ConnectionReport | undefined {
@@ -34,16 +34,16 @@ export class HeldReports implements HeldItems<ConnectionReport> {
       this.objects.delete(stream);
       return c;
     }
-    const packed = this.lines?.take(stream);
+    const packed = this.records?.take(stream);
     return packed === undefined ? undefined : this.packed.unpack(packed);
   }
 
   remaining(): number[] {
-    return [...this.objects.keys(), ...(this.lines?.remaining() ?? [])].sort((a, b) => a - b);
+    return [...this.objects.keys(), ...(this.records?.remaining() ?? [])].sort((a, b) => a - b);
   }
 
   /** Frees the spill file, if one was needed. */
   close(): void {
-    this.lines?.close();
+    this.records?.close();
   }
 }

@@ -4,7 +4,7 @@ import { i32le, putU32le } from '../byte-order.js';
  * Plain values (numbers, strings, booleans, null, arrays, objects of a known shape) in
  * a compact binary form, for records that wait their turn in stream order or cross to
  * another thread: a connection's tracked record packs into ~370 bytes where its NDJSON
- * line takes 3.2 KB, and what waits goes through a temporary file (see SpilledLines). The shape is
+ * line takes 3.2 KB, and what waits goes through a temporary file (see SpilledRecords). The shape is
  * declared once as a Layout, checked against the type by the compiler, and an encoder
  * and a decoder are compiled from it (one plain statement per field, as
  * Direction.reset is made), so the two cannot disagree.
@@ -213,7 +213,7 @@ export class StringTable {
 
 /**
  * Packs and unpacks values of one layout. pack() returns a view into the codec's
- * buffer, valid until the next pack(): the caller copies it (SpilledLines does).
+ * buffer, valid until the next pack(): the caller copies it (SpilledRecords does).
  */
 export class PackedCodec<T> {
   private readonly strings = new StringTable();

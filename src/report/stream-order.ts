@@ -37,7 +37,7 @@ export class HeldInMemory<T> implements HeldItems<T> {
  * packet (shared/spec/output.md). Every numbered stream is reported exactly once, so an
  * item is held only until all earlier streams have been: the held set grows only while
  * an earlier connection is still open (a long-lived first connection holds the rest,
- * which is why output lines may be held on disk; see SpilledLines).
+ * which is why waiting records may be held on disk; see SpilledRecords).
  */
 export class StreamOrder<T> {
   private next = 0;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeFile, reportConnections, runAnalysis } from '../../src/analyze.js';
 import type { ConnectionReport } from '../../src/report/connection-report.js';
 import { HeldReports } from '../../src/report/held-reports.js';
-import { SpilledLines } from '../../src/report/spilled-lines.js';
+import { SpilledRecords } from '../../src/report/spilled-records.js';
 import { tempFileProblem } from '../../src/temp-file.js';
 import { StreamOrder } from '../../src/report/stream-order.js';
 import { REPO } from '../helpers/paths.js';
@@ -27,9 +27,9 @@ describe('StreamOrder', () => {
   });
 });
 
-describe('SpilledLines', () => {
+describe('SpilledRecords', () => {
   it('gives back spilled lines byte for byte, multi-byte characters included', () => {
-    const held = new SpilledLines(64);
+    const held = new SpilledRecords(64);
     const order = new StreamOrder<string | Uint8Array>(held);
     const lines = Array.from({ length: 40 }, (_, i) => `{"stream":${i},"file":"capture-é-${'x'.repeat(i)}.pcap","note":"→"}`);
     for (let i = 39; i >= 1; i--) order.add(i, lines[i]!);
@@ -40,7 +40,7 @@ describe('SpilledLines', () => {
   });
 
   it('reads back lines spilled in many runs, interleaved with lines still in memory', () => {
-    const held = new SpilledLines(100);
+    const held = new SpilledRecords(100);
     const order = new StreamOrder<string | Uint8Array>(held);
     const lines = Array.from({ length: 500 }, (_, i) => `{"stream":${i},"pad":"${'y'.repeat(i % 97)}"}`);
     for (let i = 499; i >= 1; i--) order.add(i, lines[i]!);
@@ -52,7 +52,7 @@ describe('SpilledLines', () => {
   });
 
   it('starts the file over once nothing spilled is left, and keeps working', () => {
-    const held = new SpilledLines(10);
+    const held = new SpilledRecords(10);
     const order = new StreamOrder<string | Uint8Array>(held);
     for (let round = 0; round < 3; round++) {
       const base = round * 5;
@@ -67,7 +67,7 @@ describe('SpilledLines', () => {
     const file = join(REPO, 'fixtures', 'lab', 'mixed.pcap');
     const expected: string[] = [];
     await runAnalysis(file, (c) => expected.push(JSON.stringify(c)));
-    const held = new SpilledLines(1);
+    const held = new SpilledRecords(1);
     const order = new StreamOrder<string | Uint8Array>(held);
     const got: string[] = [];
     await reportConnections(file, (c) => {
@@ -82,12 +82,12 @@ describe('SpilledLines', () => {
   });
 });
 
-describe('SpilledLines without a temporary directory', () => {
+describe('SpilledRecords without a temporary directory', () => {
   it('keeps what would have gone to disk in memory, and gives it back the same', () => {
     const saved = process.env.TMPDIR;
     process.env.TMPDIR = join(REPO, 'no-such-directory');
     try {
-      const held = new SpilledLines(64);
+      const held = new SpilledRecords(64);
       const order = new StreamOrder<string | Uint8Array>(held);
       const lines = Array.from({ length: 200 }, (_, i) => `{"stream":${i},"pad":"${'z'.repeat(i % 150)}"}`);
       for (let i = 199; i >= 1; i--) order.add(i, lines[i]!);

@@ -8,7 +8,7 @@ import { trackedCodec } from '../../../report/packed-reports.js';
 import { writeReportJson } from '../../../report/report-json.js';
 import type { TrackedConnection } from '../../../track/report.js';
 import { trackCapture } from '../../../track/track-capture.js';
-import { LinesInOrder } from '../../lines-in-order.js';
+import { RecordsInOrder } from '../../records-in-order.js';
 import { LineWriter } from '../../line-writer.js';
 import { trackOnThread, type PackedConnections } from '../../tracking-thread.js';
 
@@ -27,7 +27,7 @@ class NdjsonStream implements PackedConnections {
   /** Where each line is written before it goes out (LineWriter copies it). */
   private readonly json = new JsonBytes();
   private readonly out: LineWriter;
-  private readonly waiting: LinesInOrder;
+  private readonly waiting: RecordsInOrder;
   private readonly packed: PackedCodec<TrackedConnection> = trackedCodec();
   /**
    * Each line is `file` first, then the report: the report's JSON with this in place
@@ -44,7 +44,7 @@ class NdjsonStream implements PackedConnections {
   ) {
     this.out = new LineWriter(out);
     this.prefix = `{"file":${JSON.stringify(file)},`;
-    this.waiting = new LinesInOrder((packed) => this.write(this.packed.unpack(packed as Uint8Array)), this.out, PACKED_IN_MEMORY);
+    this.waiting = new RecordsInOrder((packed) => this.write(this.packed.unpack(packed as Uint8Array)), this.out, PACKED_IN_MEMORY);
   }
 
   add(c: TrackedConnection): void {

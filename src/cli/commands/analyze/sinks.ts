@@ -3,7 +3,7 @@ import { csvHeader, csvRow } from '../../../report/csv.js';
 import { isProblem } from '../../../report/filter.js';
 import { SummaryBuilder } from '../../../report/summary.js';
 import { writeOut } from '../../fail.js';
-import { LinesInOrder, type Output } from '../../lines-in-order.js';
+import { RecordsInOrder, type Output } from '../../records-in-order.js';
 import { LineWriter } from '../../line-writer.js';
 import { Spool } from '../../spool.js';
 import { TableRows } from './table.js';
@@ -12,7 +12,7 @@ import { TableRows } from './table.js';
  * Where `analyze` puts its report in the table, CSV or JSON format: connections arrive
  * one at a time as they finish (or, from --jobs workers, in stream order), and each
  * format keeps only what it must: the rows a table shows; the text of rows or documents
- * waiting for their turn, in a buffer then a temporary file (LinesInOrder, Spool). None
+ * waiting for their turn, in a buffer then a temporary file (RecordsInOrder, Spool). None
  * holds report objects, nor every connection of a large capture.
  */
 export interface ReportSink {
@@ -79,7 +79,7 @@ const PROBLEM_BYTE = PROBLEM.charCodeAt(0);
 
 /**
  * Problems first, then the rest, each in stream order: two spools per file when the
- * sort asks for it, fed from LinesInOrder (so in stream order, nothing to sort); each
+ * sort asks for it, fed from RecordsInOrder (so in stream order, nothing to sort); each
  * text carries where it goes in its first character.
  */
 class SortedSpools implements Output {
@@ -129,7 +129,7 @@ class SortedSpools implements Output {
 class CsvSink implements ReportSink {
   private readonly out = new LineWriter();
   private readonly spools: SortedSpools | null;
-  private rows: LinesInOrder;
+  private rows: RecordsInOrder;
 
   constructor(sort: 'capture' | 'problems') {
     this.out.push(csvHeader());
@@ -138,10 +138,10 @@ class CsvSink implements ReportSink {
   }
 
   /** A file's rows in stream order, to stdout, or tagged to the problems-first spools. */
-  private newRows(): LinesInOrder {
+  private newRows(): RecordsInOrder {
     const spools = this.spools;
     // Each row is a line: its newline is written with it, into the spool or to stdout.
-    return spools === null ? new LinesInOrder((row) => this.out.write(row), this.out) : new LinesInOrder((row) => spools.route(row), spools);
+    return spools === null ? new RecordsInOrder((row) => this.out.write(row), this.out) : new RecordsInOrder((row) => spools.route(row), spools);
   }
 
   add(file: string, c: ConnectionReport): void {
@@ -189,7 +189,7 @@ const PLACEHOLDER = '@@teardown connections@@';
  */
 class JsonSink implements ReportSink {
   private readonly spools: SortedSpools;
-  private connections: LinesInOrder;
+  private connections: RecordsInOrder;
   private summary = new SummaryBuilder();
   private written = 0;
   /** Arrays around a connection that put it at its depth in the document (see add). */
@@ -205,8 +205,8 @@ class JsonSink implements ReportSink {
   }
 
   /** A file's connections in stream order, to the spools they wait in for the summary. */
-  private newConnections(): LinesInOrder {
-    return new LinesInOrder((text) => this.spools.route(text), this.spools);
+  private newConnections(): RecordsInOrder {
+    return new RecordsInOrder((text) => this.spools.route(text), this.spools);
   }
 
   add(_file: string, c: ConnectionReport): void {

@@ -3,32 +3,33 @@ import { openUnlinked } from '../temp-file.js';
 import { sizeForRoom } from '../utf8.js';
 import type { HeldItems } from './stream-order.js';
 
-/** Bytes of held lines kept in memory before they go to disk. */
-const DEFAULT_LINES_IN_MEMORY = 4 * 1024 * 1024;
+/** Bytes of held records kept in memory before they go to disk. */
+const DEFAULT_RECORDS_IN_MEMORY = 4 * 1024 * 1024;
 /** Buffers per writev (Linux's IOV_MAX). */
 const IOV_MAX = 1024;
 /** Bytes read from one run of the spill file at once (see readBack). */
 const READ_AHEAD = 64 * 1024;
 
 /**
- * Output lines waiting for their turn (see StreamOrder), encoded as UTF-8 the moment
- * they arrive into a fixed buffer, and moved to an unlinked temporary file when that
- * fills, the way sort(1) spills its runs. A capture whose first connection lasts to its
- * end holds every later connection's line until then: 36,000 lines, 110 MB, in the
- * benchmark's mixed capture. On disk they cost the page cache, which the kernel can
+ * Records waiting for their turn (see StreamOrder): output lines (text, encoded as
+ * UTF-8 the moment they arrive) or packed connections and reports (packed.ts), kept in a
+ * fixed buffer and moved to an unlinked temporary file when that fills, the way sort(1)
+ * spills its runs. A capture whose first connection lasts to its end holds every later
+ * connection's record until then: 72,000 in the benchmark's mixed capture, 230 MB as
+ * NDJSON lines, 27 MB packed. On disk they cost the page cache, which the kernel can
  * give back, instead of heap the process keeps. The file is emptied whenever no
- * spilled line is left, so it holds at most the lines of one such stretch.
+ * spilled record is left, so it holds at most the records of one such stretch.
  *
  * take() returns a view that is valid until the next put() or take(): the caller
- * writes it out at once (LineWriter copies it).
+ * uses it at once (LineWriter copies a line; unpacking copies a record's values).
  */
-export class SpilledLines implements HeldItems<string | Uint8Array> {
+export class SpilledRecords implements HeldItems<string | Uint8Array> {
   private readonly memory: Buffer;
   private memoryUsed = 0;
-  /** Where each held line is: stream -> [offset, byte length] in memory, or [offset, byte length, run] in the file. */
+  /** Where each held record is: stream -> [offset, byte length] in memory, or [offset, byte length, run] in the file. */
   private readonly inMemory = new Map<number, [number, number]>();
   private readonly onDisk = new Map<number, [number, number, number]>();
-  /** Lines that would have gone to disk when no temporary file could be made. */
+  /** Records that would have gone to disk when no temporary file could be made. */
   private readonly kept = new Map<number, Uint8Array>();
   private fd: number | null = null;
   private noFile = false;
@@ -36,19 +37,19 @@ export class SpilledLines implements HeldItems<string | Uint8Array> {
   /** Each run's end offset in the file, and the block last read from it. */
   private runEnds: number[] = [];
   private readonly blocks = new Map<number, { start: number; length: number; bytes: Buffer }>();
-  /** Lines spilled over the whole run (for tests and the bench). */
+  /** Records spilled over the whole run (for tests and the bench). */
   spilled = 0;
 
-  constructor(budget = DEFAULT_LINES_IN_MEMORY) {
+  constructor(budget = DEFAULT_RECORDS_IN_MEMORY) {
     this.memory = Buffer.allocUnsafe(budget);
   }
 
-  put(stream: number, line: string | Uint8Array): void {
-    const bytes = typeof line === 'string' ? sizeForRoom(line, this.memory.length - this.memoryUsed) : line.length;
+  put(stream: number, record: string | Uint8Array): void {
+    const bytes = typeof record === 'string' ? sizeForRoom(record, this.memory.length - this.memoryUsed) : record.length;
     if (this.memoryUsed + bytes > this.memory.length) this.spill();
     if (bytes > this.memory.length) {
       // Longer than the whole buffer: straight to the file, a run of its own.
-      const encoded = Buffer.from(line);
+      const encoded = Buffer.from(record);
       const fd = this.file();
       if (fd === null) this.kept.set(stream, encoded);
       else {
@@ -59,10 +60,10 @@ export class SpilledLines implements HeldItems<string | Uint8Array> {
       return;
     }
     const at = this.memoryUsed;
-    if (typeof line === 'string') this.memoryUsed += this.memory.write(line, at);
+    if (typeof record === 'string') this.memoryUsed += this.memory.write(record, at);
     else {
-      this.memory.set(line, at);
-      this.memoryUsed += line.length;
+      this.memory.set(record, at);
+      this.memoryUsed += record.length;
     }
     this.inMemory.set(stream, [at, this.memoryUsed - at]);
   }
@@ -71,10 +72,10 @@ export class SpilledLines implements HeldItems<string | Uint8Array> {
     const inMemory = this.inMemory.get(stream);
     if (inMemory !== undefined) {
       this.inMemory.delete(stream);
-      const line = this.memory.subarray(inMemory[0], inMemory[0] + inMemory[1]);
-      // Nothing else held in memory: the next line may start over at the front.
+      const record = this.memory.subarray(inMemory[0], inMemory[0] + inMemory[1]);
+      // Nothing else held in memory: the next record may start over at the front.
       if (this.inMemory.size === 0) this.memoryUsed = 0;
-      return line;
+      return record;
     }
     const kept = this.kept.get(stream);
     if (kept !== undefined) {
@@ -84,14 +85,14 @@ export class SpilledLines implements HeldItems<string | Uint8Array> {
     const onDisk = this.onDisk.get(stream);
     if (onDisk === undefined) return undefined;
     this.onDisk.delete(stream);
-    const line = this.readBack(onDisk[0], onDisk[1], onDisk[2]);
+    const record = this.readBack(onDisk[0], onDisk[1], onDisk[2]);
     if (this.onDisk.size === 0) {
       ftruncateSync(this.fd!, 0);
       this.fileEnd = 0;
       this.runEnds = [];
       this.blocks.clear();
     }
-    return line;
+    return record;
   }
 
   remaining(): number[] {
@@ -105,8 +106,8 @@ export class SpilledLines implements HeldItems<string | Uint8Array> {
   }
 
   /**
-   * Moves the lines held in memory to the end of the file as one run, in stream order:
-   * lines go in as connections finish and come back in stream order, so each run is
+   * Moves the records held in memory to the end of the file as one run, in stream order:
+   * records go in as connections finish and come back in stream order, so each run is
    * sorted and read back sequentially (an external merge, as sort(1) does it).
    */
   private spill(): void {
@@ -115,7 +116,7 @@ export class SpilledLines implements HeldItems<string | Uint8Array> {
       for (const [stream, [offset, length]] of this.inMemory) this.kept.set(stream, Buffer.from(this.memory.subarray(offset, offset + length)));
     } else {
       const held = [...this.inMemory].sort((a, b) => a[0] - b[0]);
-      // Written straight from the buffer, line by line (views, not a copy).
+      // Written straight from the buffer, record by record (views, not a copy).
       const run: Buffer[] = [];
       let at = this.fileEnd;
       for (const [stream, [offset, length]] of held) {
@@ -153,11 +154,11 @@ export class SpilledLines implements HeldItems<string | Uint8Array> {
     this.runEnds.push(this.fileEnd);
   }
 
-  /** The line's bytes, from the block last read from its run when that holds them. */
+  /** The record's bytes, from the block last read from its run when that holds them. */
   private readBack(offset: number, length: number, run: number): Uint8Array {
     let block = this.blocks.get(run);
     if (block === undefined || offset < block.start || offset + length > block.start + block.length) {
-      // Each run reads into its own block, reused (the line taken before was written out).
+      // Each run reads into its own block, reused (the record taken before was written out).
       const size = Math.min(Math.max(length, READ_AHEAD), this.runEnds[run]! - offset);
       const bytes = block !== undefined && block.bytes.length >= size ? block.bytes : Buffer.allocUnsafe(Math.max(size, READ_AHEAD));
       block = { start: offset, length: size, bytes };

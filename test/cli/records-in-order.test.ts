@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LinesInOrder, type Output } from '../../src/cli/lines-in-order.js';
+import { RecordsInOrder, type Output } from '../../src/cli/records-in-order.js';
 
 /** An output that is full after `room` lines until flushed (a pipe whose reader is slow). */
 function slowOutput(room: number): Output & { lines: string[]; mostQueued: number; write: (line: string | Uint8Array) => void } {
@@ -22,10 +22,10 @@ function slowOutput(room: number): Output & { lines: string[]; mostQueued: numbe
   return o;
 }
 
-describe('LinesInOrder', () => {
+describe('RecordsInOrder', () => {
   it('writes in stream order, skipping empty lines, and waits for a full output when held lines go at once', async () => {
     const out = slowOutput(4);
-    const lines = new LinesInOrder((l) => out.write(l), out);
+    const lines = new RecordsInOrder((l) => out.write(l), out);
     for (let s = 300; s >= 1; s--) lines.add(s, s === 7 ? '' : `line ${s}`); // a long first connection holds them all
     await lines.drain();
     expect(out.lines).toEqual([]);
