@@ -287,12 +287,13 @@ describe('teardown analyze --threads 2', () => {
     }
   });
 
-  it('gives assert and triage the same verdicts and groups', async () => {
+  it('gives assert, triage and connections the same verdicts, groups and rows', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'teardown-threads-'));
     try {
       const many = join(dir, 'mixed-x20.pcap');
       await repeatCapture(join(LAB, 'mixed.pcap'), many, 20, 7200);
-      for (const command of [['assert', '--expect', 'no reset', '--expect', 'refused <= 100', many, DEMO], ['triage', many], ['triage', '--format', 'json', many]]) {
+      const commands = [['assert', '--expect', 'no reset', '--expect', 'refused <= 100', many, DEMO], ['triage', many], ['triage', '--format', 'json', many], ['connections', '--format', 'ndjson', many], ['connections', many]];
+      for (const command of commands) {
         const one = await teardown([...command, '--threads', '1']);
         const two = await teardown([...command, '--threads', '2']);
         expect(two, command.join(' ')).toEqual(one);

@@ -1,15 +1,14 @@
 import Table from 'cli-table3';
 import { formatEndpoint } from '../../../track/report.js';
-import { connectionReport, type ConnectionReport } from '../../../report/connection-report.js';
-import { trackCapture, type TrackResult } from '../../../track/track-capture.js';
-import type { TrackedConnection } from '../../../track/report.js';
-import { captureWarnings } from '../../../analyze.js';
+import type { ConnectionReport } from '../../../report/connection-report.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
 import { LineWriter } from '../../line-writer.js';
+import { threadsFor, type ThreadsArgs } from '../../threads.js';
+import { reportConnectionsOn } from '../../tracking-thread.js';
 import { trackerOptions, type TrackerArgs } from '../../tracker-options.js';
 import { omittedLine, type LimitArgs } from '../../table-limit.js';
 
-export interface ConnectionsArgs extends TrackerArgs, LimitArgs {
+export interface ConnectionsArgs extends TrackerArgs, LimitArgs, ThreadsArgs {
   file: string;
   format: 'table' | 'ndjson';
 }
@@ -25,8 +24,7 @@ export async function connectionsHandler(args: ConnectionsArgs): Promise<number>
   let seen = 0;
   const out = new LineWriter();
   const flush = (): Promise<void> => out.flush();
-  const visit = (tracked: TrackedConnection): void => {
-    const c = connectionReport(tracked);
+  const visit = (c: ConnectionReport): void => {
     if (args.format === 'ndjson') {
       out.push(JSON.stringify(c));
       return;
@@ -38,18 +36,16 @@ export async function connectionsHandler(args: ConnectionsArgs): Promise<number>
     if (args.limit !== 0 && collected.length > args.limit) collected.pop();
   };
   let exitCode = EXIT_OK;
-  let result: TrackResult | undefined;
+  let warnings: string[] = [];
   try {
-    result = await trackCapture(args.file, visit, { read: { beforeRead: flush }, tracker: trackerOptions(args) });
+    warnings = await reportConnectionsOn(threadsFor(args.file, args.threads), args.file, visit, { beforeRead: flush, tracker: trackerOptions(args) });
   } catch (err) {
     process.stderr.write(failureLine(args.file, err) + '\n');
     exitCode = EXIT_BAD_INPUT;
   }
   await flush();
   if (args.format === 'table') await writeOut(renderTable(collected, seen - collected.length));
-  if (result !== undefined) {
-    for (const n of captureWarnings(result)) process.stderr.write(`teardown: ${args.file}: warning: ${n}\n`);
-  }
+  for (const n of warnings) process.stderr.write(`teardown: ${args.file}: warning: ${n}\n`);
   return exitCode;
 }
 
