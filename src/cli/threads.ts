@@ -2,7 +2,13 @@ import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
 import { isLargeInput } from './large-input.js';
 
-/** `--threads` of the commands that analyse whole captures (analyze, assert, triage). */
+/**
+ * `--threads` of `analyze` and `connections`, whose main thread has enough to do
+ * (formatting every connection) for a second one to pay. `assert` and `triage` keep one:
+ * on the bench's 1 GB capture two threads took 2.08-2.18 s against 1.88-2.02 (assert)
+ * and 2.10-2.17 against 1.90-1.94 (triage), packing and unpacking costing more than a
+ * main thread that only diagnoses and counts gives back.
+ */
 export interface ThreadsArgs {
   /** 2: track on a worker thread (see tracking-thread.ts); undefined: by file size. */
   threads?: 1 | 2;

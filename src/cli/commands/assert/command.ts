@@ -2,13 +2,12 @@ import type { CommandModule } from 'yargs';
 import { assertHandler, type AssertArgs } from './handler.js';
 import { runHandler } from '../../run.js';
 import { restoreStdinAll } from '../../stdin-arg.js';
-import { withThreads } from '../../threads.js';
 
 export const assertCommand: CommandModule<object, AssertArgs> = {
   command: 'assert <files..>',
   describe: 'Check expectations about how connections ended (for CI): exit 0, 1 on failure, 2 on bad input',
   builder: (y) =>
-    withThreads(y)
+    y
       .positional('files', { type: 'string', array: true, demandOption: true, coerce: restoreStdinAll, describe: 'capture files, or - for standard input' })
       .option('expect', {
         type: 'string',

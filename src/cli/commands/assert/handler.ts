@@ -1,14 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { reportConnections } from '../../../analyze.js';
 import { Check, ExpectationError, parseExpectation, parseRulesFile, type Expectation, type Verdict } from '../../../assert/expectations.js';
 import { junitXml } from '../../../assert/junit.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
-import { threadsFor, type ThreadsArgs } from '../../threads.js';
-import { reportConnectionsOn } from '../../tracking-thread.js';
 
 /** An expectation did not hold (README "Exit codes"). */
 export const EXIT_EXPECTATION_FAILED = 1;
 
-export interface AssertArgs extends ThreadsArgs {
+export interface AssertArgs {
   files: string[];
   expect?: string | string[];
   rules?: string;
@@ -38,7 +37,7 @@ export async function assertHandler(args: AssertArgs): Promise<number> {
       // Streamed as connections finish: each check keeps counts and its first
       // offenders (by stream), not the connections.
       const checks = expectations.map((e) => new Check(e));
-      await reportConnectionsOn(threadsFor(file, args.threads), file, (c) => {
+      await reportConnections(file, (c) => {
         for (const check of checks) check.add(c);
       });
       verdicts = checks.map((check) => check.verdict());

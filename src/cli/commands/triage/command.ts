@@ -2,13 +2,12 @@ import type { CommandModule } from 'yargs';
 import { triageHandler, type TriageArgs } from './handler.js';
 import { runHandler } from '../../run.js';
 import { restoreStdin } from '../../stdin-arg.js';
-import { withThreads } from '../../threads.js';
 
 export const triageCommand: CommandModule<object, TriageArgs> = {
   command: 'triage <file>',
   describe: 'For incidents: problems grouped by server and ending, over time, named in words',
   builder: (y) =>
-    withThreads(y)
+    y
       .positional('file', { type: 'string', demandOption: true, coerce: restoreStdin, describe: 'capture file, or - for standard input' })
       .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text, or the groups as JSON' }),
   handler: (args) => runHandler(triageHandler, args),

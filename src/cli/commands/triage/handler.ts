@@ -1,9 +1,8 @@
+import { reportConnections } from '../../../analyze.js';
 import { TriageBuilder } from '../../../report/triage.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
-import { threadsFor, type ThreadsArgs } from '../../threads.js';
-import { reportConnectionsOn } from '../../tracking-thread.js';
 
-export interface TriageArgs extends ThreadsArgs {
+export interface TriageArgs {
   file: string;
   format: 'text' | 'json';
 }
@@ -13,7 +12,7 @@ export async function triageHandler(args: TriageArgs): Promise<number> {
   try {
     const builder = new TriageBuilder();
     // As connections finish: the builder keeps each group's first streams, whatever the order.
-    await reportConnectionsOn(threadsFor(args.file, args.threads), args.file, (c) => builder.add(c));
+    await reportConnections(args.file, (c) => builder.add(c));
     const t = builder.result();
     if (args.format === 'json') {
       await writeOut(JSON.stringify({ file: args.file, ...t }, null, 2) + '\n');
