@@ -315,6 +315,11 @@ describe('teardown analyze --threads 2', () => {
     const [one, two] = await both([join(READER_FIXTURES, 'broken-caplen.pcap')]);
     expect([two.code, two.stdout.trim().split('\n').length]).toEqual([2, one.stdout.trim().split('\n').length]);
     expect(two.stdout).not.toBe('');
+    // The tracker's limits reach the tracking thread: idle connections split, overflow warned.
+    const [limited, limitedTwo] = await both(['--idle-timeout', '0.3', '--max-connections', '1', DEMO]);
+    expect(limitedTwo).toEqual(limited);
+    expect(limited.stdout).toContain('idle-evicted');
+    expect(limited.stderr).toContain('packets of connections not tracked: more than 1 open at once');
   });
 
   it('reads standard input on one thread, and takes only 1 or 2', async () => {
