@@ -15,8 +15,16 @@
  * The young generation is sized only when Node starts, so for a large input (a file of
  * 64 MB or more, or standard input: see large-input.ts) the command starts Node again
  * with the flags, which costs ~80 ms and a launcher process of ~40 MB that waits for it
- * (peak RSS as GNU time reports it is the larger process's); a small capture runs at once. `node --max-semi-space-size=N
- * main.js` runs at once with N (how a user overrides the flags).
+ * (peak RSS as GNU time reports it is the larger process's); a small capture runs at
+ * once. `node --max-semi-space-size=N main.js` runs at once with N (how a user
+ * overrides the flags).
+ *
+ * The second Node also gets one malloc arena (MALLOC_ARENA_MAX=1, unless set already):
+ * glibc gives each thread that allocates an arena of its own and keeps what it frees
+ * there, so with the tracking thread (tracking-thread.ts) the peak grew, and grew again
+ * for each file (it starts a thread per file). One arena: 134-141 -> 132-133 MB on the
+ * bench's mixed capture, two files in a row 155 -> 139 MB, the time the same
+ * (2.75-2.83 s against 2.70-2.87).
  */
 import { spawn } from 'node:child_process';
 import { isLargeInput } from './large-input.js';
@@ -29,7 +37,8 @@ const chosen = process.execArgv.some((a) => a.startsWith('--max-semi-space-size'
 if (chosen || !args.some(isLargeInput)) {
   await import('./cli.js');
 } else {
-  const child = spawn(process.execPath, [...HEAP_FLAGS, ...process.execArgv, process.argv[1]!, ...args], { stdio: 'inherit' });
+  const env = { MALLOC_ARENA_MAX: '1', ...process.env };
+  const child = spawn(process.execPath, [...HEAP_FLAGS, ...process.execArgv, process.argv[1]!, ...args], { stdio: 'inherit', env });
   // Whoever stops this process (a CI timeout, a terminal) stops the analysis too.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => child.kill(signal));
   child.on('error', () => {
