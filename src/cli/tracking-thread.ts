@@ -19,10 +19,20 @@ import type { TrackerOptions } from '../track/tracker.js';
 export interface TrackingJob {
   file: string;
   tracker: Partial<TrackerOptions> | undefined;
+  /** Post the bytes read after every read (for a progress bar), not only with batches. */
+  progress: boolean;
 }
 
-/** What the tracking thread posts: a batch, then its end (warnings, or the failure's message). */
-export type FromTracking = { batch: ArrayBuffer; used: number; strings: string[]; bytesRead: number } | { warnings: string[]; bytesRead: number } | { failed: string };
+/**
+ * What the tracking thread posts: batches, the bytes read so far (when asked: a capture
+ * of a few long transfers may finish no connection for a gigabyte), then its end
+ * (warnings, or the failure's message).
+ */
+export type FromTracking =
+  | { batch: ArrayBuffer; used: number; strings: string[]; bytesRead: number }
+  | { progress: number }
+  | { warnings: string[]; bytesRead: number }
+  | { failed: string };
 
 /** What this thread posts back: a batch buffer it is done with. */
 export interface ToTracking {
@@ -68,13 +78,17 @@ export async function reportConnectionsOn(threads: 1 | 2, file: string, visit: (
  * failure has) after every connection tracked before it was handed over.
  */
 export async function trackOnThread(file: string, tracker: Partial<TrackerOptions> | undefined, to: PackedConnections, onProgress?: (bytesRead: number) => void): Promise<string[]> {
-  const job: TrackingJob = { file, tracker };
+  const job: TrackingJob = { file, tracker, progress: onProgress !== undefined };
   const worker = new Worker(new URL('./tracking-worker.js', import.meta.url), { workerData: job });
   const stopped = new AbortController();
   worker.once('exit', () => stopped.abort());
   try {
     for await (const [m] of on(worker, 'message', { signal: stopped.signal }) as AsyncIterable<[FromTracking]>) {
       if ('failed' in m) throw new Error(m.failed);
+      if ('progress' in m) {
+        onProgress?.(m.progress);
+        continue;
+      }
       onProgress?.(m.bytesRead);
       if ('warnings' in m) return m.warnings;
       to.learnStrings(m.strings);

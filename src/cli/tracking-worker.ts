@@ -56,6 +56,11 @@ function add(stream: number, record: Uint8Array): void {
   used += need;
 }
 
+function onProgress(n: number): void {
+  bytesRead = n;
+  if (job.progress) port.postMessage({ progress: n } satisfies FromTracking);
+}
+
 /** Before each read: waits while IN_FLIGHT batches are out. */
 async function beforeRead(): Promise<void> {
   while (out >= IN_FLIGHT) await new Promise<void>((resolve) => (wake = resolve));
@@ -66,7 +71,7 @@ async function run(): Promise<void> {
   try {
     const result = await trackCapture(job.file, (c) => add(c.stream, packed.pack(c)), {
       tracker: job.tracker,
-      read: { beforeRead, onProgress: (n) => (bytesRead = n) },
+      read: { beforeRead, onProgress },
     });
     end = { warnings: captureWarnings(result), bytesRead };
   } catch (err) {
