@@ -8,11 +8,11 @@ import type { TrackerOptions } from '../track/tracker.js';
 
 /**
  * A capture file analysed on two threads (`--threads 2`, the default for a large file
- * on 2+ cores; see threads.ts): a worker reads, decodes and tracks (tracking-worker.ts), this
- * thread diagnoses and writes. Connections cross packed (packed.ts, ~370 bytes each)
- * in batches whose buffers are handed over, not copied, and come back to be filled
- * again; the strings a batch's records introduced go with it, for this thread's codec
- * to learn. What it gains and costs: README "Benchmark".
+ * on 2+ cores; see threads.ts): a worker reads, decodes and tracks
+ * (tracking-worker.ts), this thread diagnoses and writes. Connections cross packed
+ * (packed.ts, ~370 bytes each) in batches whose buffers are handed over, not copied,
+ * and come back to be filled again; the strings a batch's records introduced go with
+ * it, for this thread's codec to learn. What it gains and costs: README "Benchmark".
  */
 
 /** What the tracking thread is started with. */
@@ -24,15 +24,11 @@ export interface TrackingJob {
 }
 
 /**
- * What the tracking thread posts: batches, the bytes read so far (when asked: a capture
- * of a few long transfers may finish no connection for a gigabyte), then its end
- * (warnings, or the failure's message).
+ * What the tracking thread posts: batches, the bytes read after each read (only when
+ * asked: a capture of a few long transfers may finish no connection for a gigabyte),
+ * then its end (warnings, or the failure's message).
  */
-export type FromTracking =
-  | { batch: ArrayBuffer; used: number; strings: string[]; bytesRead: number }
-  | { progress: number }
-  | { warnings: string[]; bytesRead: number }
-  | { failed: string };
+export type FromTracking = { batch: ArrayBuffer; used: number; strings: string[] } | { progress: number } | { warnings: string[] } | { failed: string };
 
 /** What this thread posts back: a batch buffer it is done with. */
 export interface ToTracking {
@@ -89,7 +85,6 @@ export async function trackOnThread(file: string, tracker: Partial<TrackerOption
         onProgress?.(m.progress);
         continue;
       }
-      onProgress?.(m.bytesRead);
       if ('warnings' in m) return m.warnings;
       to.learnStrings(m.strings);
       const bytes = Buffer.from(m.batch, 0, m.used);

@@ -1,7 +1,8 @@
 /**
- * The tracking thread of `analyze` on two threads (see tracking-thread.ts): reads, decodes and tracks one capture, and posts its connections
- * packed, in batches, to the thread that diagnoses and writes them. Reading waits
- * whenever IN_FLIGHT batches are out (so for that thread, and for its stdout).
+ * The tracking thread of a capture analysed on two threads (see tracking-thread.ts):
+ * reads, decodes and tracks it, and posts its connections packed, in batches, to the
+ * thread that diagnoses and writes them. Reading waits whenever IN_FLIGHT batches are
+ * out (so for that thread, and for its stdout).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { captureWarnings } from '../analyze.js';
@@ -18,7 +19,6 @@ const spare: ArrayBuffer[] = [];
 let out = 0;
 let batch = new Uint8Array(BATCH_BYTES);
 let used = 0;
-let bytesRead = 0;
 let wake: (() => void) | null = null;
 
 port.on('message', (m: ToTracking) => {
@@ -31,7 +31,7 @@ port.on('message', (m: ToTracking) => {
 /** Posts the batch so far with the strings it introduced; its buffer goes with it. */
 function post(): void {
   if (used === 0) return;
-  const message: FromTracking = { batch: batch.buffer as ArrayBuffer, used, strings: packed.newStrings(), bytesRead };
+  const message: FromTracking = { batch: batch.buffer as ArrayBuffer, used, strings: packed.newStrings() };
   port.postMessage(message, [message.batch]);
   out++;
   const next = spare.pop();
@@ -56,11 +56,6 @@ function add(stream: number, record: Uint8Array): void {
   used += need;
 }
 
-function onProgress(n: number): void {
-  bytesRead = n;
-  if (job.progress) port.postMessage({ progress: n } satisfies FromTracking);
-}
-
 /** Before each read: waits while IN_FLIGHT batches are out. */
 async function beforeRead(): Promise<void> {
   while (out >= IN_FLIGHT) await new Promise<void>((resolve) => (wake = resolve));
@@ -71,9 +66,9 @@ async function run(): Promise<void> {
   try {
     const result = await trackCapture(job.file, (c) => add(c.stream, packed.pack(c)), {
       tracker: job.tracker,
-      read: { beforeRead, onProgress },
+      read: { beforeRead, onProgress: job.progress ? (n) => port.postMessage({ progress: n } satisfies FromTracking) : undefined },
     });
-    end = { warnings: captureWarnings(result), bytesRead };
+    end = { warnings: captureWarnings(result) };
   } catch (err) {
     end = { failed: err instanceof Error ? err.message : String(err) };
   }

@@ -322,7 +322,7 @@ describe('teardown analyze --threads 2', () => {
     expect(limited.stderr).toContain('packets of connections not tracked: more than 1 open at once');
   });
 
-  it('reads standard input on one thread, and takes only 1 or 2', async () => {
+  it('accepts --threads 2 with standard input (which it reads on one), and takes only 1 or 2', async () => {
     const viaStdin = await new Promise<string>((resolve) => {
       const child = spawn('sh', ['-c', `cat ${DEMO} | ${process.execPath} ${BIN} --format ndjson --threads 2 -`]);
       let out = '';

@@ -23,7 +23,7 @@ describe('tracking on a worker thread', () => {
       expect(before.length).toBeGreaterThanOrEqual(3);
       expect(before).toEqual([...before].sort((a, b) => a - b));
       expect(before[0]).toBeLessThan(statSync(file).size);
-      expect(events.at(-1)).toBe(statSync(file).size);
+      expect(events.filter((e) => e !== 'connection').at(-1)).toBe(statSync(file).size);
       // The copies repeat the same packets (same 4-tuples and ISNs): 300 connections, all at the end.
       expect(events.filter((e) => e === 'connection')).toHaveLength(300);
     } finally {
