@@ -4,10 +4,10 @@ import { i32le, putU32le } from '../byte-order.js';
  * Plain values (numbers, strings, booleans, null, arrays, objects of a known shape) in
  * a compact binary form, for records that wait their turn in stream order or cross to
  * another thread: a connection's tracked record packs into ~370 bytes where its NDJSON
- * line takes 3.2 KB, and what waits goes through a temporary file (see SpilledRecords). The shape is
- * declared once as a Layout, checked against the type by the compiler, and an encoder
- * and a decoder are compiled from it (one plain statement per field, as
- * Direction.reset is made), so the two cannot disagree.
+ * line takes 3.2 KB, and what waits goes through a temporary file (see
+ * SpilledRecords). The shape is declared once as a Layout, checked against the type
+ * by the compiler, and an encoder and a decoder are compiled from it (one plain
+ * statement per field, as Direction.reset is made), so the two cannot disagree.
  *
  * Numbers are exact (every double, -0 and Infinity included); a decoded object has the
  * keys in layout order, so it prints as the original does when that order is the
@@ -45,13 +45,14 @@ const TAG_UTF16 = 0xf2;
 const INTERN_MAX_LENGTH = 48;
 /** Interned strings at most; later ones are written out (a capture of unique causes). */
 const INTERN_MAX = 65536;
+/** A double's bytes, for writing and reading one at any offset (one thread uses them at a time). */
+const DOUBLE = new Float64Array(1);
+const DOUBLE_BYTES = new Uint8Array(DOUBLE.buffer);
 
 /** Writes packed values into a reused, growing buffer. */
-export class PackedWriter {
+class PackedWriter {
   private buf = Buffer.allocUnsafe(4096);
   private pos = 0;
-  private readonly scratch = new Float64Array(1);
-  private readonly scratchBytes = new Uint8Array(this.scratch.buffer);
 
   constructor(private readonly strings: StringTable) {}
 
@@ -83,9 +84,8 @@ export class PackedWriter {
       }
     } else {
       buf[pos++] = TAG_DOUBLE;
-      this.scratch[0] = n;
-      const b = this.scratchBytes;
-      for (let i = 0; i < 8; i++) buf[pos++] = b[i]!;
+      DOUBLE[0] = n;
+      for (let i = 0; i < 8; i++) buf[pos++] = DOUBLE_BYTES[i]!;
     }
     this.pos = pos;
   }
@@ -121,11 +121,9 @@ export class PackedWriter {
 }
 
 /** Reads packed values back, in the order they were written. */
-export class PackedReader {
+class PackedReader {
   private buf: Buffer = Buffer.alloc(0);
   private pos = 0;
-  private readonly scratch = new Float64Array(1);
-  private readonly scratchBytes = new Uint8Array(this.scratch.buffer);
 
   constructor(private readonly strings: StringTable) {}
 
@@ -148,9 +146,8 @@ export class PackedReader {
       n = i32le(buf, pos) >>> 0;
       pos += 4;
     } else if (tag === TAG_DOUBLE) {
-      const b = this.scratchBytes;
-      for (let i = 0; i < 8; i++) b[i] = buf[pos++]!;
-      n = this.scratch[0]!;
+      for (let i = 0; i < 8; i++) DOUBLE_BYTES[i] = buf[pos++]!;
+      n = DOUBLE[0]!;
     }
     this.pos = pos;
     return n;
@@ -175,7 +172,7 @@ export class PackedReader {
 }
 
 /** Short strings by index, shared by a codec's writer and reader; only ever grows, to INTERN_MAX. */
-export class StringTable {
+class StringTable {
   private readonly indexes = new Map<string, number>();
   private readonly list: string[] = [];
 
