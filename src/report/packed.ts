@@ -1,36 +1,20 @@
 import { i32le, putU32le } from '../byte-order.js';
+import type { Layout, LayoutOf } from './layout.js';
 
 /**
  * Plain values (numbers, strings, booleans, null, arrays, objects of a known shape) in
  * a compact binary form, for records that wait their turn in stream order or cross to
  * another thread: a connection's tracked record packs into ~370 bytes where its NDJSON
  * line takes 3.2 KB, and what waits goes through a temporary file (see
- * SpilledRecords). The shape is declared once as a Layout, checked against the type
- * by the compiler, and an encoder and a decoder are compiled from it (one plain
- * statement per field, as Direction.reset is made), so the two cannot disagree.
+ * SpilledRecords). The shape is its Layout (layout.ts), and an encoder and a decoder
+ * are compiled from it (one plain statement per field, as Direction.reset is made), so
+ * the two cannot disagree.
  *
  * Numbers are exact (every double, -0 and Infinity included); a decoded object has the
  * keys in layout order, so it prints as the original does when that order is the
  * original's. Short strings are interned in the codec's table: the packed bytes are
  * meaningful only to the codec that made them, or to one that learnt its strings.
  */
-export type Layout = 'number' | 'string' | 'boolean' | { nullable: Layout } | { list: Layout } | { object: { [key: string]: Layout } };
-
-/**
- * The layout of a T: every key of an object must be described, so a field added to a
- * record type and not to its layout fails to compile.
- */
-export type LayoutOf<T> = [null] extends [T]
-  ? { nullable: LayoutOf<Exclude<T, null>> }
-  : [T] extends [number]
-    ? 'number'
-    : [T] extends [string]
-      ? 'string'
-      : [T] extends [boolean]
-        ? 'boolean'
-        : [T] extends [readonly (infer E)[]]
-          ? { list: LayoutOf<E> }
-          : { object: { [K in keyof T]-?: LayoutOf<T[K]> } };
 
 /** Number tags: below SMALL_LIMIT a byte is the number itself. */
 const SMALL_LIMIT = 0xf0;

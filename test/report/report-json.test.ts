@@ -34,6 +34,60 @@ describe('report JSON written as bytes', () => {
     expect([...seen].sort()).toEqual(['detail and closer', 'endingRst', 'icmp', 'silent RST sender', 'step without frame', 'unackedSeries']);
   });
 
+  it('compiles a writer for every kind of layout, long objects split over functions included', () => {
+    interface Item {
+      n: number;
+      tags: string[];
+    }
+    interface Record {
+      a: number;
+      b: string | null;
+      c: boolean;
+      empty: number[];
+      grid: number[][];
+      items: Item[];
+      maybe: Item | null;
+      nested: { deeper: { deepest: (string | null)[] } };
+      [key: `f${number}`]: number;
+    }
+    const many = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${i}`, 'number'] as const));
+    const layout = {
+      object: {
+        a: 'number',
+        b: { nullable: 'string' },
+        c: 'boolean',
+        empty: { list: 'number' },
+        grid: { list: { list: 'number' } },
+        items: { list: { object: { n: 'number', tags: { list: 'string' } } } },
+        maybe: { nullable: { object: { n: 'number', tags: { list: 'string' } } } },
+        nested: { object: { deeper: { object: { deepest: { list: { nullable: 'string' } } } } } },
+        ...many,
+      },
+    } as const;
+    const write = JsonBytes.compile<Record>(layout as never);
+    const base = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${i}`, i * 1.5]));
+    const records: Record[] = [
+      { a: 1, b: null, c: false, empty: [], grid: [], items: [], maybe: null, nested: { deeper: { deepest: [] } }, ...base },
+      {
+        a: -0.5,
+        b: 'é "quoted"\n',
+        c: true,
+        empty: [],
+        grid: [[], [1, 2], [3]],
+        items: [{ n: 1, tags: [] }, { n: 2, tags: ['x', 'y'] }],
+        maybe: { n: NaN, tags: ['☃'] },
+        nested: { deeper: { deepest: [null, 'z', null] } },
+        ...base,
+      },
+    ];
+    const w = new JsonBytes(8);
+    for (const r of records) {
+      w.clear();
+      write(w, r);
+      expect(w.bytes.toString('utf8')).toBe(JSON.stringify(r));
+    }
+  });
+
   it('escapes and encodes text, and writes numbers, the way JSON.stringify does', () => {
     const w = new JsonBytes(4);
     const values = ['plain', 'quote " and \\ back', 'tab\tnew\nline\u0001', 'café → ☃', 'lone \ud800 surrogate', '', '\u007f'];
