@@ -39,7 +39,7 @@ describe('report JSON written as bytes', () => {
       n: number;
       tags: string[];
     }
-    interface Record {
+    interface Sample {
       a: number;
       b: string | null;
       c: boolean;
@@ -64,9 +64,9 @@ describe('report JSON written as bytes', () => {
         ...many,
       },
     } as const;
-    const write = JsonBytes.compile<Record>(layout as never);
+    const write = JsonBytes.compile<Sample>(layout);
     const base = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${i}`, i * 1.5]));
-    const records: Record[] = [
+    const records: Sample[] = [
       { a: 1, b: null, c: false, empty: [], grid: [], items: [], maybe: null, nested: { deeper: { deepest: [] } }, ...base },
       {
         a: -0.5,
