@@ -2,9 +2,12 @@
  * `npm run bench`: throughput of reading + decoding to TCP (and + connection tracking) on a ~1 GB capture of real
  * kernel traffic, on its 96-byte-snaplen copy and on a pcapng copy, beside a bare Node
  * loop that only walks classic-pcap record headers and beside pcap-parser (both for
- * classic pcap only; pcapng rows compare with the classic file's bare loop). Builds the captures first if they
- * are missing (make-bench-capture.sh, needs root). Prints the best of RUNS runs each,
- * with the garbage collections seen during the best run of each row.
+ * classic pcap only; pcapng rows compare with the classic file's bare loop). Then the
+ * same on the mixed capture that whole-tool.ts times end to end: its "reader + decode +
+ * track" row is the floor of `analyze` there, everything but diagnosing and writing.
+ * Builds the captures first if they are missing (make-bench-capture.sh, needs root).
+ * Prints the best of RUNS runs each, with the garbage collections seen during the best
+ * run of each row.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync, createReadStream } from 'node:fs';
@@ -20,7 +23,7 @@ import { bareLoop, type Outcome } from './bare-loop.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const DIR = process.env.TEARDOWN_BENCH_DIR ?? '/tmp/tcp-teardown-bench';
-const FILES = ['bulk.pcap', 'bulk-snap96.pcap', 'bulk.pcapng'];
+const FILES = ['bulk.pcap', 'bulk-snap96.pcap', 'bulk.pcapng', 'mixed.pcap'];
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 async function readerOnly(path: string): Promise<Outcome> {
