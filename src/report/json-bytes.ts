@@ -97,11 +97,15 @@ export class JsonBytes {
     const buf = this.buf;
     let pos = this.pos + places + 1;
     this.pos = pos;
-    for (let i = 0; i < places; i++) {
-      const q = Math.floor(fraction / 10);
-      buf[--pos] = 0x30 + fraction - q * 10;
+    let i = places;
+    for (; i >= 2; i -= 2) {
+      const q = Math.floor(fraction / 100);
+      const r = 2 * (fraction - q * 100);
+      buf[--pos] = PAIRS[r + 1]!;
+      buf[--pos] = PAIRS[r]!;
       fraction = q;
     }
+    if (i === 1) buf[--pos] = 0x30 + fraction;
     buf[--pos] = 0x2e;
     return true;
   }
@@ -122,12 +126,18 @@ export class JsonBytes {
     }
     pos += n < 100 ? 2 : n < 1e3 ? 3 : n < 1e4 ? 4 : n < 1e5 ? 5 : n < 1e6 ? 6 : n < 1e7 ? 7 : n < 1e8 ? 8 : n < 1e9 ? 9 : 10;
     this.pos = pos;
-    while (n >= 10) {
-      const q = (n / 10) >>> 0;
-      buf[--pos] = 0x30 + n - q * 10;
+    // Two digits per division.
+    while (n >= 100) {
+      const q = (n / 100) >>> 0;
+      const r = 2 * (n - q * 100);
+      buf[--pos] = PAIRS[r + 1]!;
+      buf[--pos] = PAIRS[r]!;
       n = q;
     }
-    buf[--pos] = 0x30 + n;
+    if (n >= 10) {
+      buf[--pos] = PAIRS[2 * n + 1]!;
+      buf[--pos] = PAIRS[2 * n]!;
+    } else buf[--pos] = 0x30 + n;
   }
 
   /** A number's text (digits, '.', 'e', '+', '-'): copied, cheaper than a call to encode it. */
@@ -223,6 +233,8 @@ export class JsonBytes {
 const ascii = (text: string): Uint8Array => Buffer.from(text, 'latin1');
 
 const NULL = ascii('null');
+/** "00" to "99": digits written two at a time. */
+const PAIRS = ascii(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join(''));
 const TRUE = ascii('true');
 const FALSE = ascii('false');
 const COMMA = ascii(',');
