@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import { formatEndpoint } from '../../../track/report.js';
-import type { ConnectionReport } from '../../../report/connection-report.js';
+import { byStream, type ConnectionReport } from '../../../report/connection-report.js';
+import { keepSmallest } from '../../../keep-smallest.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
 import { LineWriter } from '../../line-writer.js';
 import { threadsFor, type ThreadsArgs } from '../../threads.js';
@@ -30,10 +31,7 @@ export async function connectionsHandler(args: ConnectionsArgs): Promise<number>
       return;
     }
     seen++;
-    let at = collected.length;
-    while (at > 0 && collected[at - 1]!.stream > c.stream) at--;
-    if (args.limit === 0 || at < args.limit) collected.splice(at, 0, c);
-    if (args.limit !== 0 && collected.length > args.limit) collected.pop();
+    keepSmallest(collected, c, args.limit, byStream);
   };
   let exitCode = EXIT_OK;
   let warnings: string[] = [];
