@@ -78,7 +78,8 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
     for (const file of args.files) {
       const progress = progressFor(file, args.quiet);
       try {
-        const warnings = await writeNdjson(file, options, process.stdout, progress.onProgress, args.sort === 'finish' ? 'finish' : 'capture', threadsFor(file, args.threads));
+        const run = { order: args.sort === 'finish' ? ('finish' as const) : ('capture' as const), threads: threadsFor(file, args.threads), onProgress: progress.onProgress };
+        const warnings = await writeNdjson(file, options, process.stdout, run);
         progress.done();
         warn(file, warnings);
       } catch (err) {

@@ -91,13 +91,23 @@ class NdjsonStream implements PackedConnections {
  */
 export type NdjsonOrder = 'capture' | 'finish';
 
+/** How one file's NDJSON is written (see writeNdjson). */
+export interface NdjsonRun {
+  /** Stream order (the default) or as connections finish. */
+  order?: NdjsonOrder;
+  /** 2: tracked on a worker thread (a path, not standard input); 1 by default. */
+  threads?: 1 | 2;
+  onProgress?: (bytesRead: number) => void;
+}
+
 /**
  * `analyze --format ndjson` of one file to `out` (stdout, or a worker's file): returns
  * the capture's warnings, or throws its CaptureError after writing every connection
- * seen before the damage. With `threads` 2 the file (a path, not standard input) is
- * tracked on a worker thread while this one diagnoses and writes (tracking-thread.ts).
+ * seen before the damage. On two threads the file is tracked on a worker thread while
+ * this one diagnoses and writes (tracking-thread.ts).
  */
-export async function writeNdjson(file: string, options: AnalyzeOptions, out: Writable, onProgress?: (bytesRead: number) => void, order: NdjsonOrder = 'capture', threads: 1 | 2 = 1): Promise<string[]> {
+export async function writeNdjson(file: string, options: AnalyzeOptions, out: Writable, run: NdjsonRun = {}): Promise<string[]> {
+  const { order = 'capture', threads = 1, onProgress } = run;
   const lines = new NdjsonStream(file, options.filter, out, order);
   try {
     if (threads === 2) return await trackOnThread(file, options.tracker, lines, onProgress);

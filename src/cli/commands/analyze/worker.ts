@@ -22,7 +22,7 @@ export interface Job {
 async function run(job: Job): Promise<string[]> {
   const out = createWriteStream(job.ndjsonTo);
   try {
-    return await writeNdjson(job.file, job.options, out, undefined, job.order);
+    return await writeNdjson(job.file, job.options, out, { order: job.order });
   } finally {
     // Every line on disk before the parent is told to read them.
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
