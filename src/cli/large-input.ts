@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 
-/** From this size a capture gets a Node sized for streaming (main.ts) and, for NDJSON, two threads. */
+/** From this size a capture gets a Node sized for streaming (main.ts) and, for `analyze` and `connections`, two threads (threads.ts). */
 const LARGE_INPUT = 64 * 1024 * 1024;
 
 /** A file of LARGE_INPUT bytes or more, or standard input (`-`: its size is not known). */

@@ -29,7 +29,7 @@ export function withThreads<T>(y: Argv<T>): Argv<T & ThreadsArgs> {
 
 /**
  * Two threads for a capture file when asked, or by default for a large one when there
- * are two cores for them (10-15% faster on the bench's 1 GB mixed capture, for ~17 MB
+ * are two cores for them (12-18% faster on the bench's 1 GB mixed capture, for ~17 MB
  * more memory: README "Benchmark"). Standard input is read on one: its rate is set by
  * whatever writes it (a live capture), and only this thread can read it.
  */
