@@ -165,9 +165,13 @@ export class JsonBytes {
    * lab's mixed capture). Each object is written by functions of at most
    * FIELDS_PER_FUNCTION fields: the whole report in one function took V8's optimising
    * compiler 200 ms and 60 MB of memory, three times over, which cost more than it won.
+   * An object layout met twice (the two sides, the two timelines' steps) is written by
+   * the same functions.
    */
   static compile<T>(layout: LayoutOf<T>): (w: JsonBytes, value: T) => void {
     const functions: string[] = [];
+    /** The functions written for each object layout so far. */
+    const objects = new Map<Layout, string[]>();
     let text = '';
     let names = 0;
     /** Statements writing the constant text so far ('' if none). */
@@ -200,20 +204,26 @@ export class JsonBytes {
         text += ']';
         return `${before} { const ${x} = ${v}; ${loop} }`;
       }
-      // The constant before the object goes on into its first function's.
-      const fields = Object.entries(l.object);
-      const calls: string[] = [];
-      for (let from = 0; from < fields.length; from += FIELDS_PER_FUNCTION) {
-        const name = `${x}_${from}`;
-        const writes = fields.slice(from, from + FIELDS_PER_FUNCTION).map(([k, f], j) => {
-          text += `${from + j === 0 ? '{' : ','}${JSON.stringify(k)}:`;
-          return value(f, `${x}[${JSON.stringify(k)}]`);
-        });
-        if (from + FIELDS_PER_FUNCTION >= fields.length) text += '}';
-        functions.push(`function ${name}(w, ${x}) { ${writes.join(' ')} ${constant()} }`);
-        calls.push(`${name}(w, ${x});`);
+      // One set of functions per object layout, however often it occurs (a report's
+      // two sides, two timelines' steps): the constant before it is written first.
+      const before = constant();
+      let calls = objects.get(l);
+      if (calls === undefined) {
+        calls = [];
+        const fields = Object.entries(l.object);
+        for (let from = 0; from < fields.length; from += FIELDS_PER_FUNCTION) {
+          const name = `${x}_${from}`;
+          const writes = fields.slice(from, from + FIELDS_PER_FUNCTION).map(([k, f], j) => {
+            text += `${from + j === 0 ? '{' : ','}${JSON.stringify(k)}:`;
+            return value(f, `${x}[${JSON.stringify(k)}]`);
+          });
+          if (from + FIELDS_PER_FUNCTION >= fields.length) text += '}';
+          functions.push(`function ${name}(w, o) { const ${x} = o; ${writes.join(' ')} ${constant()} }`);
+          calls.push(name);
+        }
+        objects.set(l, calls);
       }
-      return `{ const ${x} = ${v}; ${calls.join(' ')} }`;
+      return `${before} { const o = ${v}; ${calls.map((name) => `${name}(w, o);`).join(' ')} }`;
     };
     const body = `${value(layout as Layout, 'value')} ${constant()}`;
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
