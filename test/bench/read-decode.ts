@@ -4,7 +4,8 @@
  * loop that only walks classic-pcap record headers and beside pcap-parser (both for
  * classic pcap only; pcapng rows compare with the classic file's bare loop). Then the
  * same on the mixed capture that whole-tool.ts times end to end: its "reader + decode +
- * track" row is the floor of `analyze` there, everything but diagnosing and writing.
+ * track" row is the floor of `analyze` there, everything but diagnosing and writing,
+ * and its "diagnose + write lines" row is that other half alone (see diagnoseAndWrite).
  * Builds the captures first if they are missing (make-bench-capture.sh, needs root).
  * Prints the best of RUNS runs each, with the garbage collections seen during the best
  * run of each row.
@@ -19,6 +20,10 @@ import { GCProfiler } from 'node:v8';
 import Table from 'cli-table3';
 import { readCapture } from '../../src/capture/reader.js';
 import { PacketDecoder } from '../../src/decode/packet.js';
+import { connectionReport } from '../../src/report/connection-report.js';
+import { JsonBytes } from '../../src/report/json-bytes.js';
+import { trackedCodec } from '../../src/report/packed-reports.js';
+import { writeReportJson } from '../../src/report/report-json.js';
 import { trackCapture } from '../../src/track/track-capture.js';
 import { bareLoop, type Outcome } from './bare-loop.js';
 
@@ -52,6 +57,28 @@ async function readDecodeTrack(path: string): Promise<Outcome> {
   return { packets: result.summary.frames, check };
 }
 
+/**
+ * The writing thread's work in `analyze --format ndjson`, alone: each connection
+ * unpacked, diagnosed and written as its NDJSON line (into memory), from the capture's
+ * connections packed once beforehand as the tracking thread hands them over. With the
+ * "reader + decode + track" row it splits the run's work in two.
+ */
+async function packedConnections(path: string): Promise<() => Promise<Outcome>> {
+  const codec = trackedCodec();
+  const records: Uint8Array[] = [];
+  const result = await trackCapture(path, (c) => records.push(Uint8Array.from(codec.pack(c))));
+  const json = new JsonBytes();
+  return async () => {
+    let check = 0;
+    for (const record of records) {
+      json.clear();
+      writeReportJson(json, connectionReport(codec.unpack(record)));
+      check += json.bytes.length;
+    }
+    return { packets: result.summary.frames, check };
+  };
+}
+
 const pcapParser = createRequire(import.meta.url)('pcap-parser') as { parse(input: NodeJS.ReadableStream): NodeJS.EventEmitter };
 
 function viaPcapParser(path: string): Promise<Outcome> {
@@ -79,7 +106,7 @@ async function best(run: (path: string) => Promise<Outcome>, path: string, runs:
     // V8's own list of the collections, complete when stop() returns. A
     // PerformanceObserver's 'gc' entries come later than the next turn of the event
     // loop: disconnected after a setImmediate, it counted none over a loop that
-    // --trace-gc showed collecting 6 times.
+    // --trace-gc showed collecting 6 times, and the "diagnose + write lines" row read 0.
     const profiler = new GCProfiler();
     profiler.start();
     const start = performance.now();
@@ -120,6 +147,7 @@ async function main(): Promise<void> {
       ['reader + decode to TCP', await best(readerAndDecoder, path, RUNS)],
       ['reader + decode + track', await best(readDecodeTrack, path, RUNS)],
     );
+    if (file === 'mixed.pcap') rows.push(['diagnose + write lines', await best(await packedConnections(path), path, RUNS)]);
     if (classic) rows.push(['pcap-parser', await best(viaPcapParser, path, Math.min(RUNS, 2))]);
     // A pcapng copy is compared with the bare loop over the same packets in classic pcap.
     const reference = file.replace(/\.pcapng$/, '.pcap');
