@@ -5,7 +5,7 @@
  * classic pcap only; pcapng rows compare with the classic file's bare loop). Then the
  * same on the mixed capture that whole-tool.ts times end to end: its "reader + decode +
  * track" row is the floor of `analyze` there, everything but diagnosing and writing,
- * and its "diagnose + write lines" row is that other half alone (see diagnoseAndWrite).
+ * and its "diagnose + write lines" row is that other half alone (see packedConnections).
  * Builds the captures first if they are missing (make-bench-capture.sh, needs root).
  * Prints the best of RUNS runs each, with the garbage collections seen during the best
  * run of each row.
