@@ -311,10 +311,9 @@ describe('teardown analyze --threads 2', () => {
       const [one, two] = await both([join(READER_FIXTURES, name)]);
       expect(two, name).toEqual(one);
       expect(one.stderr.trim().split('\n'), name).toHaveLength(1);
+      // Damage after some connections: those lines come first, then exit 2.
+      if (name === 'broken-caplen.pcap') expect([two.code, two.stdout === '']).toEqual([2, false]);
     }
-    const [one, two] = await both([join(READER_FIXTURES, 'broken-caplen.pcap')]);
-    expect([two.code, two.stdout.trim().split('\n').length]).toEqual([2, one.stdout.trim().split('\n').length]);
-    expect(two.stdout).not.toBe('');
     // The tracker's limits reach the tracking thread: idle connections split, overflow warned.
     const [limited, limitedTwo] = await both(['--idle-timeout', '0.3', '--max-connections', '1', DEMO]);
     expect(limitedTwo).toEqual(limited);
