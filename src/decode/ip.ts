@@ -23,7 +23,10 @@ export class IpHeader {
   readonly dst: AddressWords = newAddress();
   /** Upper-layer protocol after any IPv6 extension headers. */
   protocol = 0;
+  /** TTL (IPv4) or hop limit (IPv6): a forged packet often differs from the real sender's. */
   ttl = 0;
+  /** IPv4 identification (IPv6: -1): the same datagram captured twice repeats it. */
+  id = 0;
   /** Absolute offset of the upper-layer header. */
   payloadOffset = 0;
   /** Upper-layer bytes the IP header says it carries (not what was captured). */
@@ -63,6 +66,7 @@ function parseIpv4(b: Buffer, off: number, end: number, frameBytes: number, out:
   const fragmentField = u16be(b, off + 6);
   out.version = 4;
   out.ttl = b[off + 8]!;
+  out.id = u16be(b, off + 4);
   out.protocol = b[off + 9]!;
   setIpv4(out.src, b, off + 12);
   setIpv4(out.dst, b, off + 16);
@@ -83,6 +87,7 @@ function parseIpv6(b: Buffer, off: number, end: number, frameBytes: number, out:
   if (payload === 0 || payload > frameBytes - 40) payload = Math.max(0, frameBytes - 40);
   out.version = 6;
   out.ttl = b[off + 7]!;
+  out.id = -1;
   setIpv6(out.src, b, off + 8);
   setIpv6(out.dst, b, off + 24);
   out.fragmented = false;

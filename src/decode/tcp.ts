@@ -21,6 +21,9 @@ const OPT_WINDOW_SCALE = 3;
 const OPT_SACK_PERMITTED = 4;
 const OPT_SACK = 5;
 const OPT_TIMESTAMPS = 8;
+/** Multipath TCP (RFC 8684 3); its MP_FASTCLOSE subtype aborts the whole connection. */
+const OPT_MPTCP = 30;
+const MPTCP_FASTCLOSE = 7;
 /** A SACK option carries at most four blocks in 40 option bytes. */
 export const MAX_SACK_BLOCKS = 4;
 
@@ -44,8 +47,9 @@ export class TcpHeader {
   headerLength = 0;
   /** From the IP length, so snaplen-cut packets still count their bytes. */
   payloadLength = 0;
-  /** Payload bytes actually present in the capture. */
+  /** Payload bytes actually present in the capture, from `payloadOffset` of the frame's buffer. */
   capturedPayload = 0;
+  payloadOffset = 0;
   /** -1 when absent. */
   mss = -1;
   /** Window-scale shift count, -1 when absent. */
@@ -57,6 +61,8 @@ export class TcpHeader {
   hasTimestamps = false;
   tsVal = 0;
   tsEcr = 0;
+  /** Carries MPTCP's MP_FASTCLOSE (RFC 8684 3.5): the sender aborts; the peer answers RST. */
+  mptcpFastClose = false;
   /** The options did not fit in the captured bytes (snaplen). */
   optionsTruncated = false;
   /** An option's length field was impossible; parsing stopped there. */
@@ -81,6 +87,7 @@ export function parseTcp(b: Buffer, off: number, end: number, segmentLength: num
   out.headerLength = headerLength;
   out.payloadLength = segmentLength - headerLength;
   out.capturedPayload = Math.max(0, Math.min(out.payloadLength, end - off - headerLength));
+  out.payloadOffset = off + headerLength;
   parseOptions(b, off + 20, off + headerLength, end, out);
   return 'ok';
 }
@@ -93,6 +100,7 @@ function parseOptions(b: Buffer, start: number, headerEnd: number, captureEnd: n
   out.hasTimestamps = false;
   out.tsVal = 0;
   out.tsEcr = 0;
+  out.mptcpFastClose = false;
   out.optionsMalformed = false;
   out.optionsTruncated = captureEnd < headerEnd;
   const end = Math.min(headerEnd, captureEnd);
@@ -141,8 +149,11 @@ function parseOptions(b: Buffer, start: number, headerEnd: number, captureEnd: n
           out.tsEcr = i32be(b, p + 6) >>> 0;
         }
         break;
+      case OPT_MPTCP:
+        if (length >= 3 && b[p + 2]! >>> 4 === MPTCP_FASTCLOSE) out.mptcpFastClose = true;
+        break;
       default:
-        break; // other options (MPTCP, TFO cookie, ...) are skipped by their length
+        break; // other options (TFO cookie, ...) are skipped by their length
     }
     p += length;
   }

@@ -14,16 +14,6 @@ function when(c: TrackedConnection, time: number): string {
   return `+${(time - c.start).toFixed(3)} s`;
 }
 
-/** Time of the step at `frame` on `side`'s timeline (the FIN it sent, say). */
-function timeOfFrame(c: TrackedConnection, frame: number | null): number | null {
-  if (frame === null) return null;
-  for (const side of ['client', 'server'] as const) {
-    const step = c.timeline[side].find((s) => s.frame === frame);
-    if (step !== undefined) return step.time;
-  }
-  return null;
-}
-
 /** What each application saw, given what `who` saw and what its peer saw. */
 function appsOf(who: Side, mine: string, theirs: string): Diagnosis['apps'] {
   return who === 'client' ? { client: mine, server: theirs } : { client: theirs, server: mine };
@@ -51,6 +41,42 @@ export function diagnose(c: TrackedConnection, captureEnd: number): Diagnosis {
   };
 }
 
+/** A span of time in words, in the unit that shows it: "350 us", "41.2 ms", "12.3 s". */
+function span(seconds: number): string {
+  if (seconds < 0.001) return `${Math.round(seconds * 1e6)} us`;
+  if (seconds < 1) return `${(seconds * 1e3).toFixed(1)} ms`;
+  return `${seconds.toFixed(1)} s`;
+}
+
+/**
+ * A peer that receives a segment acknowledges it within a round trip and a delayed-ACK
+ * timer (Linux: 40-200 ms): one second without an answer is evidence that none came;
+ * less is a segment still in flight when the capture stopped.
+ */
+const ANSWER_SECONDS = 1;
+/**
+ * The shortest first SYN retransmission timeout of any stack: 1 s (RFC 6298 2.1; Linux,
+ * macOS), 3 s in RFC 1122 and Windows. SYNs repeated faster are not a kernel's retries
+ * (nmap and other probers send their own at a fixed pace); a lone SYN never repeated
+ * within twice the longest was abandoned.
+ */
+const SYN_RTO_FLOOR = 0.9;
+const LONGEST_FIRST_SYN_RTO = 3;
+
+/** Intervals between transmissions, in words: back-off or a steady pace. */
+function pacing(times: readonly number[]): string {
+  const gaps = times.slice(1).map((t, i) => t - times[i]!);
+  const growing = gaps.length > 1 && gaps.every((g, i) => i === 0 || g >= gaps[i - 1]! * 0.9) && gaps.at(-1)! > gaps[0]! * 1.5;
+  return growing ? `with growing back-off (${gaps.map(span).join(', ')} apart)` : `${span(gaps.reduce((a, b) => a + b, 0) / gaps.length)} apart on average`;
+}
+
+/** What the receiver of an RST saw, from what it had done before the RST came. */
+function rstReceiverApp(receiver: TrackedConnection['sides']['client'], rst: EndingRstRecord): string {
+  if (receiver.finFrame !== null && receiver.finFrame < rst.frame) return 'had closed already (ECONNRESET only if it still read)';
+  if (rst.receiverState === 'CLOSE-WAIT') return 'EOF, then EPIPE on the next write';
+  return 'ECONNRESET';
+}
+
 function verdict(c: TrackedConnection, captureEnd: number): Verdict {
   const C = c.sides.client;
   const S = c.sides.server;
@@ -72,7 +98,7 @@ function verdict(c: TrackedConnection, captureEnd: number): Verdict {
       closer: 'both',
       evidence: nonNull([C.finFrame, S.finFrame, C.finAckedFrame, S.finAckedFrame]),
       apps: { client: 'EOF', server: 'EOF' },
-      story: 'both sides closed at the same time: their FINs crossed, both went through CLOSING and both hold TIME-WAIT',
+      story: `both sides closed at the same time: their FINs crossed (${span(Math.abs((C.finTime ?? 0) - (S.finTime ?? 0)))} apart), both went through CLOSING and both hold TIME-WAIT`,
     };
   }
 
@@ -84,28 +110,15 @@ function verdict(c: TrackedConnection, captureEnd: number): Verdict {
 
   // One side closed and its FIN was acknowledged; the other neither closed nor reset.
   const closer: Side | null = C.fins > 0 ? 'client' : S.fins > 0 ? 'server' : null;
-  if (closer !== null) {
-    const x = c.sides[closer];
-    if (x.finAckedFrame !== null) {
-      const open = other(closer);
-      const wrote = c.sides[open].dataAfterPeerFinFrame;
-      return {
-        ending: 'half-closed',
-        detail: `${closer}-closed`,
-        closer,
-        evidence: nonNull([x.finFrame, x.finAckedFrame, wrote]),
-        apps: appsOf(closer, 'nothing yet (waiting for the peer to close)', 'EOF, not closed'),
-        story: `the ${closer} closed at ${when(c, timeOfFrame(c, x.finFrame) ?? c.start)} (FIN acknowledged) but the ${open} never closed its side${wrote !== null ? ', though it kept sending data' : ''}: the ${open} sat in CLOSE-WAIT for ${(c.reportedAt - (timeOfFrame(c, x.finFrame) ?? c.start)).toFixed(1)} s, the ${closer} in FIN-WAIT-2, until the capture ended`,
-        hint: `check that the ${open} application closes the socket when read returns 0 (EOF); a CLOSE-WAIT that lasts is a leak`,
-      };
-    }
-  }
+  if (closer !== null && c.sides[closer].finAckedFrame !== null) return halfClosed(c, closer, captureEnd);
 
-  // A side kept retransmitting unacknowledged data (or FIN) with growing back-off.
+  // A side kept retransmitting unacknowledged data (or FIN) for longer than an answer
+  // takes: with growing back-off and then silence it gave up, else it was still trying.
   for (const side of ['client', 'server'] as const) {
     const series = c.sides[side].unackedSeries;
-    if (series === null || series.times.length < 2) continue;
+    if (series === null || series.times.length < 2 || captureEnd - series.times[0]! < ANSWER_SECONDS) continue;
     const peer = other(side);
+    const what = series.kind === 'fin' ? 'its FIN' : 'data';
     if (gaveUp(series.times, captureEnd)) {
       return {
         ending: 'timeout',
@@ -113,7 +126,7 @@ function verdict(c: TrackedConnection, captureEnd: number): Verdict {
         closer: side,
         evidence: series.frames,
         apps: appsOf(side, 'ETIMEDOUT', 'nothing (unreachable or gone)'),
-        story: `the ${side} retransmitted ${series.kind === 'fin' ? 'its FIN' : 'data'} ${series.frames.length - 1} times with growing back-off and no ACK from the ${peer}, then went silent: it gave up`,
+        story: `the ${side} sent ${what} ${series.frames.length} times ${pacing(series.times)} and got no ACK from the ${peer}, then went silent for ${span(captureEnd - series.times.at(-1)!)} until the capture ended: it gave up`,
         hint: `the ${peer} host or the path to it disappeared; check its health and any firewall between them`,
       };
     }
@@ -123,40 +136,77 @@ function verdict(c: TrackedConnection, captureEnd: number): Verdict {
       closer: null,
       evidence: series.frames,
       apps: appsOf(side, 'blocked in write (will see ETIMEDOUT)', 'nothing (unreachable or gone)'),
-      story: `the ${peer} stopped answering; the ${side} was still retransmitting (${series.frames.length} transmissions) when the capture ended`,
+      story: `the ${peer} stopped answering: the ${side} sent ${what} ${series.frames.length} times over ${span(series.times.at(-1)! - series.times[0]!)} without an ACK and was still retransmitting when the capture ended`,
       hint: `the ${peer} host or the path to it is gone; the ${side} will give up after its retry limit (tcp_retries2 on Linux)`,
     };
   }
 
-  // Keepalive probes went unanswered until the capture ended: the peer is gone.
+  // A FIN the capture never shows acknowledged: the other direction was not captured,
+  // or the capture stopped before the ACK could come.
+  if (closer !== null) return halfClosed(c, closer, captureEnd);
+
+  // Keepalive probes went unanswered until the capture ended.
   for (const side of ['client', 'server'] as const) {
     const s = c.sides[side];
     if (s.lastKeepaliveFrame !== null && !s.keepalivesAnswered) {
       const peer = other(side);
+      const probes = s.keepalives === 1 ? 'keepalive probe' : `${s.keepalives} keepalive probes`;
       return {
         ending: 'half-open',
         detail: 'keepalive',
         closer: null,
         evidence: nonNull([s.firstKeepaliveFrame, s.lastKeepaliveFrame]),
-        apps: appsOf(side, 'nothing yet (keepalive probing)', 'nothing (unreachable or gone)'),
-        story: `the ${side}'s keepalive probes went unanswered until the capture ended: the ${peer} is gone`,
-        hint: `the ${side} will drop the connection with ETIMEDOUT once its keepalive probes run out`,
+        apps: appsOf(side, 'nothing yet (keepalive probing)', 'unknown (no answer seen)'),
+        story: `the ${side}'s ${probes} got no answer in the ${span(captureEnd - s.lastKeepaliveTime)} before the capture ended: the ${peer} may be gone, or its answer was not captured`,
+        hint: `if the ${peer} is gone, the ${side} will drop the connection with ETIMEDOUT once its keepalive probes run out`,
       };
     }
   }
 
   const idle = captureEnd - c.end;
+  const stalled = (['client', 'server'] as const).find((side) => c.sides[side].finalWindow === 0 && c.sides[side].zeroWindows > 0);
   return {
     ending: 'open',
     detail: null,
     closer: null,
     evidence: [c.lastFrame],
     apps: { client: 'nothing yet', server: 'nothing yet' },
-    story: `still open when the capture ended, idle for ${idle.toFixed(1)} s${C.keepalivesAnswered && C.lastKeepaliveFrame !== null ? ' (keepalives answered)' : ''}`,
+    story: `still open when the capture ended, idle for ${span(idle)}${C.keepalivesAnswered && C.lastKeepaliveFrame !== null ? ' (keepalives answered)' : ''}${stalled !== undefined ? `; the ${stalled} advertised a zero window at the end, so the ${other(stalled)}'s sending was stalled` : ''}`,
   };
 }
 
-/** The handshake never completed: refused, unreachable, timed out, reset or pending. */
+/** One side closed; the other neither closed nor reset. */
+function halfClosed(c: TrackedConnection, closer: Side, captureEnd: number): Verdict {
+  const open = other(closer);
+  const x = c.sides[closer];
+  const finTime = x.finTime ?? c.start;
+  const wrote = c.sides[open].dataAfterPeerFinFrame;
+  const oneSided = c.flags.includes('one-sided') || c.sides[open].packets === 0;
+  if (x.finAckedFrame === null) {
+    const unknown = oneSided
+      ? `the capture shows no packet from the ${open}, so whether the FIN reached it is unknown`
+      : `the capture ended ${span(captureEnd - finTime)} later, before any ACK of it`;
+    return {
+      ending: 'half-closed',
+      detail: `${closer}-closed`,
+      closer,
+      evidence: nonNull([x.finFrame]),
+      apps: appsOf(closer, 'nothing yet (waiting for the peer to close)', 'unknown (the FIN was not seen acknowledged)'),
+      story: `the ${closer} closed at ${when(c, finTime)} (FIN, frame ${x.finFrame}); ${unknown}`,
+    };
+  }
+  return {
+    ending: 'half-closed',
+    detail: `${closer}-closed`,
+    closer,
+    evidence: nonNull([x.finFrame, x.finAckedFrame, wrote]),
+    apps: appsOf(closer, 'nothing yet (waiting for the peer to close)', 'EOF, not closed'),
+    story: `the ${closer} closed at ${when(c, finTime)} (FIN acknowledged) but the ${open} never closed its side${wrote !== null ? ', though it kept sending data' : ''}: the ${open} sat in CLOSE-WAIT for ${span(captureEnd - finTime)}, the ${closer} in FIN-WAIT-2, until the capture ended`,
+    hint: `check that the ${open} application closes the socket when read returns 0 (EOF); a CLOSE-WAIT that lasts is a leak`,
+  };
+}
+
+/** The handshake never completed: refused, unreachable, timed out, reset, probed or pending. */
 function beforeEstablished(c: TrackedConnection, captureEnd: number, unreachable: IcmpRecord[]): Verdict {
   const C = c.sides.client;
   const S = c.sides.server;
@@ -185,30 +235,60 @@ function beforeEstablished(c: TrackedConnection, captureEnd: number, unreachable
       story: `the ${rst.by} reset the connection during the handshake, after the SYN-ACK`,
     };
   }
-  const synTimes = C.unackedSeries?.kind === 'syn' ? C.unackedSeries.times : [];
+  // Segments without SYN and without ACK: no stack sends those on a connection (RFC 9293
+  // 3.10.7.4 requires ACK once synchronized); a prober's crafted packets, never answered.
+  if (C.syns === 0 && S.packets === 0 && c.flags.includes('midstream')) {
+    return {
+      ending: 'not-established',
+      detail: null,
+      closer: null,
+      evidence: nonNull([c.firstFrame, c.lastFrame]),
+      apps: { client: 'unknown (crafted segments, no socket seen)', server: 'nothing (no answer)' },
+      story: `no handshake: the client sent ${C.packets} segment${C.packets === 1 ? '' : 's'} without SYN or ACK and got no answer, so no connection existed (a scanner's or fingerprinting probe)`,
+    };
+  }
+  const series = C.unackedSeries?.kind === 'syn' ? C.unackedSeries : null;
+  const synTimes = series?.times ?? [];
+  const synAt = c.timeline.client.find((s) => s.state === 'SYN-SENT')?.time ?? c.start;
+  const timerPaced = synTimes.slice(1).every((t, i) => t - synTimes[i]! >= SYN_RTO_FLOOR);
+  const ownRst = C.rstFrame !== null && S.packets === 0 ? ` and then reset the attempt itself (frame ${C.rstFrame})` : '';
   // SYNs repeated with growing back-off, then silence: connect() timed out.
-  if (S.packets === 0 && gaveUp(synTimes, captureEnd)) {
+  if (S.packets === 0 && series !== null && timerPaced && gaveUp(synTimes, captureEnd)) {
     return {
       ending: 'timeout',
       detail: 'connect',
       closer: 'client',
-      evidence: C.unackedSeries!.frames,
+      evidence: nonNull([...series.frames, C.rstFrame]),
       apps: { client: 'ETIMEDOUT', server: 'nothing (never saw the SYN, or was not there)' },
-      story: `the client sent ${synTimes.length} SYNs with growing back-off and got no answer, then gave up`,
+      story: `the client sent ${synTimes.length} SYNs ${pacing(synTimes)}, got no answer, and stopped${ownRst}: it gave up`,
       hint: 'the server host is down or a firewall drops SYNs silently (a REJECT would answer)',
     };
   }
+  // One SYN, never repeated although every stack retries within seconds: abandoned.
+  if (S.packets === 0 && C.syns === 1 && captureEnd - synAt > 2 * LONGEST_FIRST_SYN_RTO) {
+    return {
+      ending: 'timeout',
+      detail: 'connect',
+      closer: 'client',
+      evidence: nonNull([C.synFrame, C.rstFrame]),
+      apps: { client: 'gave up (connect abandoned or timed out)', server: 'nothing (never saw the SYN, or was not there)' },
+      story: `the client sent one SYN, got no answer and never sent it again in the ${span(captureEnd - synAt)} before the capture ended${ownRst}: a TCP stack retries within ${LONGEST_FIRST_SYN_RTO} s, so the attempt was abandoned (the application gave up, or a scanner sent a single probe)`,
+      hint: 'the server host is down or a firewall drops SYNs silently (a REJECT would answer)',
+    };
+  }
+  const fast = series !== null && !timerPaced ? `, ${pacing(synTimes)}: faster than any TCP stack retransmits a SYN, so a prober's packets` : '';
+  const sent = Math.max(C.syns - C.synAcks, 1);
   return {
     ending: 'not-established',
     detail: null,
     closer: null,
     evidence: nonNull([C.synFrame, C.unackedSeries?.frames.at(-1), S.synFrame]),
-    apps: { client: 'connect still pending', server: S.synAcks > 0 ? 'nothing yet (handshake incomplete)' : 'nothing' },
-    story: `the handshake had not completed when the capture ended (${Math.max(C.syns - C.synAcks, 1)} SYN${C.syns - C.synAcks === 1 ? '' : 's'} sent)`,
+    apps: { client: fast !== '' ? 'unknown (probes)' : 'connect still pending', server: S.synAcks > 0 ? 'nothing yet (handshake incomplete)' : 'nothing' },
+    story: `the handshake had not completed when the capture ended (${sent} SYN${sent === 1 ? '' : 's'} sent${fast}, the last ${span(captureEnd - (synTimes.at(-1) ?? synAt))} before the end)`,
   };
 }
 
-/** RST kinds (teardown.md): keepalive give-up, after-close, late-fin, stale, abort. */
+/** RST kinds (teardown.md): keepalive give-up, MPTCP fast close, injected, after-close, late-fin, stale, abort. */
 function reset(c: TrackedConnection, rst: EndingRstRecord): Verdict {
   const by = rst.by;
   const peer = other(by);
@@ -217,8 +297,12 @@ function reset(c: TrackedConnection, rst: EndingRstRecord): Verdict {
   // The verdicts below are literals of one shape, not a spread of shared fields: V8
   // copies a spread property by property (measured: 4.6 µs per reset connection, a
   // third of diagnosing them).
-  const evidence = nonNull([sender.finFrame, receiver.dataAfterPeerFinFrame, rst.frame]);
   const at = when(c, rst.time);
+  const receiverApp = rstReceiverApp(receiver, rst);
+  const peerClosedFirst = receiver.finFrame !== null && receiver.finFrame < rst.frame && (sender.finFrame === null || receiver.finFrame < sender.finFrame);
+  // Who closed first, when a FIN came before the RST (teardown.md: always named).
+  const first = peerClosedFirst ? `the ${peer} closed first at ${when(c, receiver.finTime!)} (FIN, frame ${receiver.finFrame}); then ` : '';
+  const quoted = rst.text !== null && rst.injected === null ? `; the RST carries the text "${rst.text}"` : '';
   // Linux sends RST+ACK when its keepalive probes run out: that RST is the give-up.
   if (rst.afterUnansweredKeepalives && rst.withAck) {
     return {
@@ -227,55 +311,89 @@ function reset(c: TrackedConnection, rst: EndingRstRecord): Verdict {
       detail: 'keepalive',
       evidence: nonNull([sender.firstKeepaliveFrame, sender.lastKeepaliveFrame, rst.frame]),
       apps: appsOf(by, 'ETIMEDOUT', 'nothing (gone)'),
-      story: `the ${by}'s keepalive probes went unanswered; it gave up and reset the connection`,
+      story: `the ${by}'s ${sender.keepalives === 1 ? 'keepalive probe' : `${sender.keepalives} keepalive probes`} went unanswered; it gave up and reset the connection at ${at}`,
       hint: `the ${peer} host vanished without closing (crash, power loss, broken path)`,
     };
   }
+  // MPTCP (RFC 8684 3.5): MP_FASTCLOSE aborts; the peer must answer it with RST.
+  if (rst.answersFastClose > 0) {
+    return {
+      closer: peer,
+      ending: 'reset',
+      detail: 'abort',
+      evidence: nonNull([rst.answersFastClose, rst.frame]),
+      apps: appsOf(peer, 'closed (abortive)', 'ECONNRESET'),
+      story: `the ${peer} aborted the MPTCP connection with MP_FASTCLOSE (frame ${rst.answersFastClose}); the ${by}'s RST at ${at} is the reply RFC 8684 requires`,
+      hint: `the ${peer} application aborted (MPTCP fast close); look there for the reason`,
+    };
+  }
+  // Made by a device on the path in the sender's name: its host never sent it.
+  if (rst.injected !== null) {
+    return {
+      closer: by,
+      ending: 'reset',
+      detail: 'injected',
+      evidence: nonNull([receiver.lastDataFrame, rst.frame]),
+      apps: appsOf(by, 'nothing (its host did not send the RST; its socket may still be open)', receiverApp),
+      story: `${first}an RST in the ${by}'s name reached the ${peer} at ${at}, but a middlebox made it, not the ${by} host: ${rst.injected}`,
+      hint: `a firewall, load balancer or IPS on the path reset this flow; check its rules, idle timeouts and logs (the ${by} may still hold the connection open)`,
+    };
+  }
   if (rst.senderHadClosed) {
-    // RST from a side that had closed, answering data written after that close.
-    if (rst.peerWroteAfterClose) {
+    const finAt = when(c, sender.finTime ?? rst.time);
+    // RST from a side that had closed, answering data that reached it after its close.
+    if (rst.peerWroteAfterClose || rst.unreadAtClose) {
+      const peerClosedToo = receiver.finFrame !== null && receiver.finFrame < rst.frame;
       return {
         closer: by,
         ending: 'reset',
         detail: 'after-close',
-        evidence,
-        apps: appsOf(by, 'EOF, closed', 'EOF, then EPIPE on the next write'),
-        story: `the ${by} had closed; the ${peer} wrote after that and the ${by} host answered with RST at ${at}`,
-        hint: `the ${peer} wrote to a connection whose other end was gone: handle EPIPE (or ignore SIGPIPE) and check for EOF before writing`,
+        evidence: nonNull([sender.finFrame, receiver.dataAfterPeerFinFrame, receiver.finFrame !== null && receiver.finFrame < rst.frame ? receiver.finFrame : null, rst.frame]),
+        apps: appsOf(by, receiver.finFrame !== null && sender.finFrame !== null && receiver.finFrame < sender.finFrame ? 'EOF, closed' : 'closed', receiverApp),
+        story: `${first}the ${by} closed at ${finAt} (FIN, frame ${sender.finFrame}); ${rst.unreadAtClose && !rst.peerWroteAfterClose ? `data from the ${peer} that it had not read by then arrived after its close` : `the ${peer} wrote after that`}${peerClosedToo && !peerClosedFirst ? `, the ${peer} closed too (FIN, frame ${receiver.finFrame})` : ''}, and the ${by} host answered with RST at ${at}${quoted}`,
+        hint: rst.unreadAtClose && !rst.peerWroteAfterClose
+          ? `the ${by} closed before reading everything the ${peer} sent (Linux answers data arriving after close() with RST): read until EOF before closing`
+          : `the ${peer} wrote to a connection whose other end was gone: handle EPIPE (or ignore SIGPIPE) and check for EOF before writing`,
       };
     }
     // RST answering a FIN or ACK that arrived after the closed side's state expired.
+    const since = rst.sinceSenderFin ?? 0;
+    const late = rst.answersFin ? `FIN (frame ${receiver.finFrame})` : receiver.lastKeepaliveFrame !== null && receiver.lastKeepaliveFrame < rst.frame ? 'keepalive probe' : 'segment';
+    const peerClosed = receiver.finFrame !== null && receiver.finFrame < rst.frame;
+    const peerGotFin = sender.finAckedFrame !== null;
     return {
       closer: by,
       ending: 'reset',
       detail: 'late-fin',
-      evidence: nonNull([sender.finFrame, receiver.finFrame, rst.frame]),
-      apps: appsOf(by, 'EOF, closed', 'EOF, then ECONNRESET (or EPIPE) for a late close'),
-      story: `the ${by} had closed long before (${(rst.senderSilence ?? 0).toFixed(1)} s silent); the ${peer}'s late ${rst.answersFin ? 'FIN' : 'segment'} met no socket and was answered with RST`,
-      hint: `the ${peer} closed only after the ${by}'s FIN-WAIT-2 or TIME-WAIT had expired: it held the connection half-closed too long`,
+      evidence: nonNull([sender.finFrame, sender.finAckedFrame, peerClosed ? receiver.finFrame : null, rst.frame]),
+      apps: appsOf(by, 'closed', peerClosed ? `${peerGotFin ? 'EOF, ' : ''}closed (its late close drew RST)` : peerGotFin ? 'EOF, then EPIPE on the next write' : 'ECONNRESET'),
+      story: `the ${by} closed at ${finAt} (FIN, frame ${sender.finFrame}${peerGotFin ? ', acknowledged' : ''}); ${span(since)} later the ${peer}'s ${late} met no socket and the ${by} host answered with RST${since >= ANSWER_SECONDS ? `: its FIN-WAIT-2 or TIME-WAIT state had expired` : ''}${peerClosed ? '' : ` (the ${peer} had never closed: CLOSE-WAIT)`}`,
+      hint: peerClosed
+        ? `the ${peer} closed ${span(since)} after the ${by}'s FIN, after the ${by} had dropped the connection: close promptly when read returns 0`
+        : `the ${peer} never closed after EOF (CLOSE-WAIT): close the socket when read returns 0`,
     };
   }
-  // An RST without ACK from a side that never closed: it no longer knew the connection.
-  if (!rst.withAck) {
+  // An RST without ACK, after a silence, from a side that never closed: it no longer
+  // knew the connection (a host that restarts takes longer than a second).
+  if (!rst.withAck && (rst.senderSilence === null || rst.senderSilence >= ANSWER_SECONDS) && !peerClosedFirst) {
     return {
       closer: by,
       ending: 'reset',
       detail: 'stale',
       evidence: nonNull([receiver.lastFrame !== rst.frame ? receiver.lastDataFrame : null, rst.frame]),
-      apps: appsOf(by, 'nothing (lost the connection)', 'ECONNRESET'),
-      story: `the ${by} answered with RST (no ACK)${rst.senderSilence !== null ? ` after ${rst.senderSilence.toFixed(1)} s of silence` : ''}: it had lost the connection (rebooted or restarted)`,
+      apps: appsOf(by, 'nothing (lost the connection)', receiverApp),
+      story: `the ${by} answered with RST (no ACK)${rst.senderSilence !== null ? ` after ${span(rst.senderSilence)} of silence` : ''}: it no longer knew the connection (its host restarted or dropped the state)${quoted}`,
       hint: `the ${by} host lost its state; the ${peer} held a half-open connection until it wrote`,
     };
   }
-  // RST+ACK at the next sequence number from a side that had not closed: an abort.
-  const inCloseWait = rst.receiverState === 'CLOSE-WAIT';
+  // An RST at the next sequence number from a side that had not closed: an abort.
   return {
     closer: by,
     ending: 'reset',
     detail: 'abort',
-    evidence,
-    apps: appsOf(by, 'closed (abortive)', inCloseWait ? 'EOF, then EPIPE on write' : 'ECONNRESET'),
-    story: `the ${by} aborted the connection with RST at ${at} instead of closing it`,
+    evidence: nonNull([receiver.finFrame !== null && receiver.finFrame < rst.frame ? receiver.finFrame : null, receiver.dataAfterPeerFinFrame, rst.frame]),
+    apps: appsOf(by, 'closed (abortive)', receiverApp),
+    story: `${first}the ${by} aborted the connection with RST at ${at} instead of closing it${rst.withAck ? '' : ' (an RST without the ACK flag)'}${quoted}`,
     hint: `the ${by} closed with SO_LINGER {on, 0}, closed with unread data in its receive buffer (Linux sends RST), or was killed`,
   };
 }
@@ -289,8 +407,9 @@ function graceful(c: TrackedConnection): Verdict {
   const p = c.sides[second];
   const threeSegments = a.finAckedFrame !== null && a.finAckedFrame === p.finFrame;
   const flags: string[] = [];
-  if (p.fins > 1) flags.push('lost-last-ack');
-  if (a.fins > 1) flags.push('fin-retransmitted');
+  // A FIN captured twice was sent once (hardware duplicates): not a retransmission.
+  if (p.fins - p.duplicateFins > 1) flags.push('lost-last-ack');
+  if (a.fins - a.duplicateFins > 1) flags.push('fin-retransmitted');
   return {
     ending: 'graceful',
     detail: threeSegments ? 'three-segment close' : 'four-segment close',
@@ -298,7 +417,7 @@ function graceful(c: TrackedConnection): Verdict {
     flags,
     evidence: nonNull([a.finFrame, a.finAckedFrame, p.finFrame, p.finAckedFrame]),
     apps: { client: 'EOF', server: 'EOF' },
-    story: `the ${first} closed first at ${when(c, timeOfFrame(c, a.finFrame) ?? c.start)}; the ${second} ${threeSegments ? 'acknowledged and closed in one segment (FIN+ACK)' : 'acknowledged, then closed'}; the ${first} holds TIME-WAIT${flags.includes('lost-last-ack') ? '; the last ACK was lost, so the ' + second + ' retransmitted its FIN' : ''}`,
+    story: `the ${first} closed first at ${when(c, a.finTime ?? c.start)}; the ${second} ${threeSegments ? 'acknowledged and closed in one segment (FIN+ACK)' : `acknowledged, then closed ${span((p.finTime ?? c.start) - (a.finTime ?? c.start))} later`}; the ${first} holds TIME-WAIT${flags.includes('lost-last-ack') ? '; the last ACK was lost, so the ' + second + ' retransmitted its FIN' : ''}`,
   };
 }
 

@@ -11,7 +11,7 @@ export type Ending =
   | 'open'
   | 'not-established';
 
-export type ResetKind = 'abort' | 'after-close' | 'stale' | 'late-fin' | 'handshake';
+export type ResetKind = 'abort' | 'after-close' | 'stale' | 'late-fin' | 'handshake' | 'injected';
 export type TimeoutKind = 'connect' | 'retransmission' | 'keepalive';
 export type Side = 'client' | 'server';
 

@@ -105,6 +105,15 @@ export class Endpoint {
     this.deliver(queued.length);
   }
 
+  /**
+   * This listener answered a SYN with a SYN-ACK the tap did not see (its peer's ACK
+   * shows it): the SYN counts as received and the SYN-ACK as sent.
+   */
+  sawUnseenSynAck(time: number, frame: number): void {
+    this.settle();
+    if (this.state === 'LISTEN' || this.state === 'CLOSED') this.timeline.setState('SYN-RECEIVED', time, frame, 'sent SYN-ACK (not captured: the peer\'s ACK shows it)', true);
+  }
+
   /** Linux gave up retransmitting (tcp_retries2 / tcp_syn_retries): the socket is gone. */
   gaveUp(time: number, what: string): void {
     if (this.state === 'CLOSED' || this.state === 'TIME-WAIT') return;

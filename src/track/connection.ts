@@ -4,7 +4,7 @@ import type { IcmpError } from '../decode/icmp.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpHeader } from '../decode/tcp.js';
 import { Endpoint, type SegmentFacts } from '../state/endpoint.js';
 import { gaveUp } from '../state/backoff.js';
-import { seqAdd, seqGe, seqLt } from '../state/seq.js';
+import { seqAdd, seqGe, seqGt, seqLt } from '../state/seq.js';
 import type { TcpState } from '../state/tcp-state.js';
 import { Direction, SEG_GAP, SEG_KEEPALIVE, SEG_RETRANSMISSION, SEG_ZERO_WINDOW } from './direction.js';
 import { ZeekHistory } from './history.js';
@@ -13,11 +13,14 @@ import { ZeekHistory } from './history.js';
 const CONNECTION_FLAGS = [
   'capture-loss', // the peer acknowledged bytes the capture never saw
   'data-after-fin', // data kept flowing in the open direction after the peer's FIN (half-close)
+  'hardware-duplicates', // the same IP datagram captured twice (counted once, never a retransmission)
   'icmp', // ICMP errors quote this connection's packets
   'idle-evicted', // finalised because it was idle past the limit, not because it ended
   'keepalive',
   'late-segments', // segments after both sides had closed
   'midstream', // the handshake was not captured
+  'old-incarnation-rst', // an RST here answered a stale ACK: it ended an earlier connection on these ports
+  'one-sided', // only one direction was captured; the other is inferred from the ACKs
   'port-reuse', // a SYN with a new ISN opened this connection on a 4-tuple already in use
   'rst-challenged', // an in-window RST with an inexact sequence number: challenge ACK, no reset
   'rst-ignored', // an RST outside the receive window, ignored by the receiver (RFC 5961 3.2)
@@ -79,6 +82,23 @@ export interface EndingRst {
   peerSilence: number;
   /** The sender's keepalive probes had gone unanswered: Linux's keepalive give-up. */
   afterUnansweredKeepalives: boolean;
+  /**
+   * The peer had sent data that the sender had not acknowledged when it sent its FIN:
+   * data that reached it after close(), which Linux answers with RST (after-close).
+   */
+  unreadAtClose: boolean;
+  /** Seconds from the sender's FIN to the RST (null: it sent no FIN). */
+  sinceSenderFin: number | null;
+  /**
+   * Why the RST was made by a middlebox in the sender's name rather than by its host
+   * (teardown.md, reset kind injected), or null: its TTL or DF bit unlike the sender's
+   * other packets, or a reason text naming the device.
+   */
+  injected: string | null;
+  /** The RST's payload when it is text (a device's reason, RFC 1122 4.2.2.12), else null. */
+  text: string | null;
+  /** Frame where the receiver had sent MPTCP's MP_FASTCLOSE, which this RST answers (0: none). */
+  answersFastClose: number;
   /** States just before the RST. */
   senderState: TcpState;
   receiverState: TcpState;
@@ -99,6 +119,30 @@ export interface IcmpEvent {
 const MAX_ICMP_EVENTS = 32;
 /** Nothing more is expected from a side in these states but strays. (Compared, not looked up in a Set: asked for every packet, the Set cost 5% of tracking.) */
 const isClosedState = (s: TcpState): boolean => s === 'CLOSED' || s === 'TIME-WAIT';
+
+/** What the connection reads of a segment's IP header (IpHeader fits it). */
+export interface IpFacts {
+  version: 4 | 6;
+  ttl: number;
+  /** IPv4 identification; -1 for IPv6. */
+  id: number;
+}
+
+/** Middleboxes known to put their name in the RSTs they send (the reason text F5 BIG-IP writes, ...). */
+const DEVICE_NAMES = /BIG-?IP|\bF5\b|NetScaler|Citrix|Forti(Gate|net)|Palo ?Alto|PAN-OS|Check ?Point|Cisco|SonicWall|Sophos|Juniper|Zscaler|Barracuda|pfSense|load.?balancer|firewall/i;
+
+/** An RST's payload as text, when it is printable ASCII (a reason some devices send), else null. */
+function rstText(data: Buffer | null, t: TcpHeader): string | null {
+  if (data === null || t.capturedPayload < 4) return null;
+  let text = '';
+  for (let i = 0; i < t.capturedPayload; i++) {
+    const c = data[t.payloadOffset + i]!;
+    if (c === 0 && i > 0) break;
+    if (c < 0x20 || c > 0x7e) return null;
+    text += String.fromCharCode(c);
+  }
+  return text.length >= 4 ? text : null;
+}
 
 /** First-packet flags for a connection known only from an ICMP error quoting it. */
 export const NO_SEGMENT = -1;
@@ -143,6 +187,15 @@ export class Connection {
   synAckSide: 0 | 1 | null = null;
   /** Segments seen after the connection was reported (kept on its tombstone). */
   latePackets = 0;
+  /** The endpoint whose new SYN reused these ports after this connection (null: none). */
+  reopenedBy: 0 | 1 | null = null;
+  /**
+   * An ACK (no SYN) that reached an endpoint in SYN-SENT without acknowledging its SYN:
+   * the peer's socket of an earlier incarnation answering (RFC 5961 4, RFC 9293 3.10.7.3).
+   * The RST that answers it (seq = its ACK field) ends that earlier connection, not this one.
+   */
+  staleAckSide: 0 | 1 | null = null;
+  staleAck = 0;
   endingRst: EndingRst | null = null;
   readonly history = new ZeekHistory();
 
@@ -179,6 +232,8 @@ export class Connection {
     this.start = this.end = time;
     this.synSide = this.synAckSide = null;
     this.latePackets = 0;
+    this.reopenedBy = null;
+    this.staleAckSide = null;
     this.endingRst = null;
     this.flags.clear();
     if (this.icmp.length > 0) this.icmp.length = 0; // a call into the runtime, even for an empty array
@@ -201,33 +256,65 @@ export class Connection {
     return isClosedState(this.ends[0].state) && isClosedState(this.ends[1].state);
   }
 
-  /** A segment `side` sent, seen at `frame`. */
-  segment(side: 0 | 1, t: TcpHeader, at: Moment): void {
+  /**
+   * A segment `side` sent, seen at `frame`. `ip` (its IP header) and `data` (the frame's
+   * bytes) are optional: without them duplicates and forged RSTs are not told apart.
+   */
+  segment(side: 0 | 1, t: TcpHeader, at: Moment, ip: IpFacts | null = null, data: Buffer | null = null): void {
     const frame = at.frame;
     const peer = (1 - side) as 0 | 1;
     const out = this.dirs[side];
     const back = this.dirs[peer];
     const flags = t.flags;
+    if (ip !== null && out.isDuplicate(t, ip.id, at.time)) {
+      // One transmission captured twice: counted, and nothing else (teardown.md).
+      out.countDuplicate(t);
+      this.flags.add('hardware-duplicates');
+      this.lastFrame = frame;
+      this.end = at.time;
+      return;
+    }
     if (this.closed && (flags & TCP_SYN) === 0) this.flags.add('late-segments');
 
     const seq = t.seq;
     const ack = t.ack;
+    const staleAck = this.isStaleAck(peer, flags, ack);
+    if (staleAck) {
+      this.staleAckSide = side;
+      this.staleAck = ack;
+    }
+    const oldIncarnationRst = (flags & TCP_RST) !== 0 && this.staleAckSide === peer && seq === this.staleAck && this.ends[side].state === 'SYN-SENT';
     out.noteBase(flags, seq);
-    if ((flags & TCP_ACK) !== 0) back.noteBaseFromPeerAck(ack);
+    if ((flags & TCP_ACK) !== 0 && !staleAck) back.noteBaseFromPeerAck(ack);
     if ((flags & (TCP_SYN | TCP_ACK)) === TCP_SYN && this.synSide === null) this.synSide = side;
     if ((flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK) && this.synAckSide === null) {
       this.synAckSide = side;
       if (this.synSide === side) this.flags.add('simultaneous-open');
     }
 
-    const rstAccepted = (flags & TCP_RST) !== 0 && this.acceptsRst(peer, t);
-    if (rstAccepted && this.endingRst === null) this.noteEndingRst(side, flags, at);
-    const kind = out.sent(t, at, back);
+    let rstAccepted = false;
+    let injected: string | null = null;
+    if ((flags & TCP_RST) !== 0) {
+      if (oldIncarnationRst) this.flags.add('old-incarnation-rst');
+      else {
+        rstAccepted = this.acceptsRst(peer, t);
+        if (rstAccepted && this.endingRst === null) injected = this.noteEndingRst(side, t, at, ip, data);
+      }
+    } else if (ip !== null) out.ttl = ip.ttl;
+    const kind = out.sent(t, at, back, staleAck);
     this.history.segment(side, flags, seq, t.payloadLength, (kind & SEG_RETRANSMISSION) !== 0, (kind & SEG_ZERO_WINDOW) !== 0);
     if ((kind & SEG_GAP) !== 0) this.history.gap(side);
     if ((kind & SEG_ZERO_WINDOW) !== 0) this.flags.add('zero-window');
     if ((kind & SEG_KEEPALIVE) !== 0) this.flags.add('keepalive');
     if (t.payloadLength > 0 && back.finFrame !== 0) this.flags.add('data-after-fin');
+    this.lastFrame = frame;
+    this.end = at.time;
+    // The stale ACK came from the old socket, the RST answering it from a host with no
+    // socket for it: neither moves this connection's endpoints.
+    if (staleAck || oldIncarnationRst) return;
+    if ((flags & (TCP_ACK | TCP_SYN | TCP_RST)) === TCP_ACK && this.ends[side].state === 'SYN-SENT' && back.segments === 0) {
+      this.handshakeSeenFromOneSide(side, at);
+    }
 
     facts.frame = frame;
     facts.time = at.time;
@@ -238,17 +325,40 @@ export class Connection {
     // An RST sent because the peer stopped answering probes (Linux's keepalive give-up)
     // travels the path that lost everything else: taken as not received.
     facts.rstAccepted = rstAccepted && !(this.endingRst?.frame === frame && this.endingRst.afterUnansweredKeepalives);
-    this.ends[side].sending(facts);
+    // A middlebox's RST in this side's name was never sent by this side's host: its state
+    // stays as it was (teardown.md, reset kind injected); only the receiver acts on it.
+    if (injected === null) this.ends[side].sending(facts);
     this.ends[peer].arriving(facts);
-
-    this.lastFrame = frame;
-    this.end = at.time;
   }
 
-  private noteEndingRst(side: 0 | 1, flags: number, at: Moment): void {
+  /** An ACK without SYN reaching a side in SYN-SENT that does not acknowledge its SYN. */
+  private isStaleAck(receiver: 0 | 1, flags: number, ack: number): boolean {
+    if ((flags & (TCP_SYN | TCP_RST | TCP_ACK)) !== TCP_ACK) return false;
+    const end = this.ends[receiver];
+    return end.state === 'SYN-SENT' && end.synSeq !== null && ack !== seqAdd(end.synSeq, 1);
+  }
+
+  /**
+   * `side` in SYN-SENT sent a plain ACK although the capture shows nothing from its peer:
+   * it must have received a SYN-ACK the tap never saw (one direction captured,
+   * teardown.md "Real captures are imperfect"). Both ends are brought to where that
+   * SYN-ACK put them; the ACK being sent then completes the handshake as usual.
+   */
+  private handshakeSeenFromOneSide(side: 0 | 1, at: Moment): void {
+    const peer = (1 - side) as 0 | 1;
+    this.flags.add('one-sided');
+    this.ends[peer].sawUnseenSynAck(at.time, at.frame);
+    this.ends[side].timeline.setState('ESTABLISHED', at.time, at.frame, 'received SYN-ACK (not captured: its ACK shows it)', true);
+  }
+
+  /** Records the RST that ends the connection; returns why it was forged, or null. */
+  private noteEndingRst(side: 0 | 1, t: TcpHeader, at: Moment, ip: IpFacts | null, data: Buffer | null): string | null {
+    const flags = t.flags;
     const peer = (1 - side) as 0 | 1;
     const out = this.dirs[side];
     const back = this.dirs[peer];
+    const text = rstText(data, t);
+    const injected = forgedBecause(out, ip, text);
     this.endingRst = {
       side,
       frame: at.frame,
@@ -262,7 +372,13 @@ export class Connection {
       afterUnansweredKeepalives: out.lastKeepaliveFrame !== 0 && out.lastKeepaliveTime >= back.lastTime,
       senderState: this.ends[side].state,
       receiverState: this.ends[peer].state,
+      unreadAtClose: out.finFrame !== 0 && back.dataEndSet && (!out.finAckSet || seqGt(back.dataEnd, out.finAck)),
+      sinceSenderFin: out.finFrame === 0 ? null : at.time - out.finTime,
+      injected,
+      text,
+      answersFastClose: back.fastCloseFrame,
     };
+    return injected;
   }
 
   /** An ICMP error quoting a packet `about` sent. */
@@ -324,6 +440,20 @@ export class Connection {
 }
 
 /**
+ * Why an RST in `sender`'s name was made by something else (teardown.md, reset kind
+ * injected), or null. A host sends its RSTs with the TTL (hop limit) of its other
+ * packets, and those reach the tap across the same hops; a device on the path forging
+ * one starts its own count. (The DF bit is no evidence: Linux sends the RSTs of its
+ * control socket without DF.) A reason text naming a device says so.
+ */
+function forgedBecause(sender: Direction, ip: IpFacts | null, text: string | null): string | null {
+  if (text !== null && DEVICE_NAMES.test(text)) return `its payload names the device: "${text}"`;
+  if (ip === null || sender.ttl < 0) return null;
+  const hop = ip.version === 4 ? 'TTL' : 'hop limit';
+  return ip.ttl !== sender.ttl ? `its ${hop} was ${ip.ttl} where the host's own packets had ${sender.ttl}` : null;
+}
+
+/**
  * Where each endpoint starts, from the first packet. A SYN: its sender is CLOSED and
  * about to connect, the other presumably listening. A SYN-ACK: the SYN was missed, so
  * the other side had sent it. Anything else: the connection was open before the
@@ -342,6 +472,11 @@ function startEndpoints(ends: [Endpoint, Endpoint], flags: number, frame: number
     first.restart('LISTEN');
     second.restart('CLOSED');
     second.timeline.setState('SYN-SENT', time, frame, 'sent SYN before the capture started', true);
+  } else if ((flags & (TCP_ACK | TCP_RST)) === 0) {
+    // Neither SYN nor ACK nor RST: no synchronized connection sends that (RFC 9293
+    // 3.10.7.4 drops a segment without ACK); a prober's crafted packet, nothing open.
+    first.restart('CLOSED');
+    second.restart('CLOSED');
   } else {
     for (const e of ends) {
       e.restart('CLOSED');

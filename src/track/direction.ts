@@ -12,6 +12,13 @@ export const SEG_KEEPALIVE = 32; // seq one below the next byte, 0 or 1 byte, no
 export const SEG_SACK = 64; // carries SACK blocks
 export const SEG_GAP = 128; // starts after bytes the tap never saw from this side
 
+/**
+ * The same IP datagram seen twice this soon is one transmission captured twice (a tap on
+ * two interfaces or VLANs, a duplicating switch), not a retransmission: no stack resends
+ * this fast with the same IP ID (Linux's minimum RTO is 200 ms, and a tail-loss probe
+ * takes a new ID).
+ */
+const DUPLICATE_SECONDS = 0.2;
 /** A segment that fills a gap this soon after the gap appeared was reordered, not resent. */
 const REORDER_WINDOW_SECONDS = 0.003;
 /** Longest retransmission series kept (Linux gives up after at most ~16). */
@@ -73,6 +80,30 @@ export class Direction {
   lastDataTime = 0;
   /** Frame where the peer first acknowledged our FIN (0: not yet). */
   finAckedFrame = 0;
+  /** When our first FIN was seen. */
+  finTime = 0;
+  /** The ACK field of our first FIN (what we had received when we closed), if it had one. */
+  finAck = 0;
+  finAckSet = false;
+  /** Sequence number after the highest payload byte we sent (keepalive bytes aside). */
+  dataEnd = 0;
+  dataEndSet = false;
+  /** Times our ACK moved forward: proof the peer sent something even when the tap missed it. */
+  ackAdvances = 0;
+  /** TTL / hop limit of our last segment that was not an RST (-1: none yet). */
+  ttl = -1;
+  /** Frame of a segment of ours carrying MPTCP's MP_FASTCLOSE (0: none). */
+  fastCloseFrame = 0;
+  /** Segments that repeated the previous one's IP datagram (captured twice, sent once), and those of them with FIN. */
+  duplicates = 0;
+  duplicateFins = 0;
+  private prevId = -1;
+  private prevSeq = 0;
+  private prevAck = 0;
+  private prevFlags = 0;
+  private prevLength = 0;
+  private prevWindow = 0;
+  private prevTime = 0;
   /** First payload this side sent after the peer's FIN (a half-close, or a write to a closed peer). */
   dataAfterPeerFinFrame = 0;
   /** Keepalive probes: first and last, and whether the peer said anything after the last. */
@@ -132,9 +163,10 @@ export class Direction {
 
   /**
    * Accounts a segment this side sent and classifies it. `peer` is the other direction
-   * (its window and ACKs). Returns SEG_* bits.
+   * (its window and ACKs). An ACK field that belongs to an earlier incarnation of the
+   * connection (`staleAck`) says nothing about this one and is not taken in. Returns SEG_* bits.
    */
-  sent(t: TcpHeader, at: Moment, peer: Direction): number {
+  sent(t: TcpHeader, at: Moment, peer: Direction, staleAck = false): number {
     const frame = at.frame;
     const seq = t.seq;
     const flags = t.flags;
@@ -182,12 +214,23 @@ export class Direction {
       this.lastKeepaliveTime = at.time;
     } else if (seqLength > 0 && !rst) {
       kind |= this.classifySequence(seq, end, payload, syn, fin, at, peer);
+      const dataEnd = seqAdd(seq, payload + (syn ? 1 : 0));
+      if (payload > 0 && (!this.dataEndSet || seqGt(dataEnd, this.dataEnd))) {
+        this.dataEnd = dataEnd;
+        this.dataEndSet = true;
+      }
     }
 
     if (fin) {
       if (this.finSeq === null) this.finSeq = seqAdd(seq, payload);
-      if (this.finFrame === 0) this.finFrame = frame;
+      if (this.finFrame === 0) {
+        this.finFrame = frame;
+        this.finTime = at.time;
+        this.finAckSet = (flags & TCP_ACK) !== 0;
+        this.finAck = t.ack;
+      }
     }
+    if (t.mptcpFastClose && this.fastCloseFrame === 0) this.fastCloseFrame = frame;
     if (rst && this.rstFrame === 0) this.rstFrame = frame;
     if (payload > 0) {
       this.lastDataFrame = frame;
@@ -197,9 +240,45 @@ export class Direction {
     this.lastFrame = frame;
     this.lastTime = at.time;
 
-    if ((flags & TCP_ACK) !== 0) kind |= this.noteAck(t, payload, seqLength, peer, frame);
+    if ((flags & TCP_ACK) !== 0 && !staleAck) kind |= this.noteAck(t, payload, seqLength, peer, frame);
     this.window = t.window;
     return kind;
+  }
+
+  /**
+   * Whether this segment repeats the previous one of this side in every field, IPv4
+   * identification included, within DUPLICATE_SECONDS (teardown.md, "Real captures are
+   * imperfect": one transmission, captured twice). Remembers it for the next call; IPv6
+   * has no identification, so it is never judged a duplicate.
+   */
+  isDuplicate(t: TcpHeader, ipId: number, time: number): boolean {
+    const same = ipId >= 0 && ipId === this.prevId && t.seq === this.prevSeq && t.ack === this.prevAck && t.flags === this.prevFlags &&
+      t.payloadLength === this.prevLength && t.window === this.prevWindow && time - this.prevTime < DUPLICATE_SECONDS;
+    this.prevId = ipId;
+    this.prevSeq = t.seq;
+    this.prevAck = t.ack;
+    this.prevFlags = t.flags;
+    this.prevLength = t.payloadLength;
+    this.prevWindow = t.window;
+    this.prevTime = time;
+    return same;
+  }
+
+  /**
+   * A segment that repeated the previous one's datagram (see isDuplicate): it counts
+   * among the frames, as Wireshark counts it, flags included, and for nothing else.
+   */
+  countDuplicate(t: TcpHeader): void {
+    this.segments++;
+    this.duplicates++;
+    const flags = t.flags;
+    if ((flags & TCP_SYN) !== 0) this.syns++;
+    if ((flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK)) this.synAcks++;
+    if ((flags & TCP_FIN) !== 0) {
+      this.fins++;
+      this.duplicateFins++;
+    }
+    if ((flags & TCP_RST) !== 0) this.rsts++;
   }
 
   /** Both SYNs carried window scale: RFC 7323 2.2, otherwise no scaling either way. */
@@ -287,6 +366,7 @@ export class Direction {
     }
     if (peer.series !== null && seqGt(ack, peer.series.seq)) peer.series = null;
     if (peer.finSeq !== null && peer.finAckedFrame === 0 && seqGt(ack, peer.finSeq)) peer.finAckedFrame = frame;
+    if (this.ackSet && seqGt(ack, this.highestAck)) this.ackAdvances++;
     if (!this.ackSet || seqGt(ack, this.highestAck)) this.highestAck = ack;
     this.ackSet = true;
     this.lastAck = ack;

@@ -28,7 +28,7 @@ export interface SideRecord {
   /** Negotiated window-scale shift; null when unknown (handshake not seen). */
   windowScale: number | null;
   sackPermitted: boolean;
-  /** Segments with SYN, FIN and RST set (synAcks: SYN with ACK). */
+  /** Segments with SYN, FIN and RST set (synAcks: SYN with ACK), captured duplicates included as Wireshark counts them. */
   syns: number;
   synAcks: number;
   fins: number;
@@ -36,6 +36,8 @@ export interface SideRecord {
   /** First frames of this side's SYN, FIN and RST (null when none). */
   synFrame: number | null;
   finFrame: number | null;
+  /** When the first FIN was seen (null: none). */
+  finTime: number | null;
   rstFrame: number | null;
   retransmissions: number;
   outOfOrder: number;
@@ -45,6 +47,13 @@ export interface SideRecord {
   keepalives: number;
   sackSegments: number;
   captureLossBytes: number;
+  /** Segments captured twice (same IP datagram), counted in `packets` but never as sent twice. */
+  duplicates: number;
+  duplicateFins: number;
+  /** Window field of this side's last segment, unscaled (0: it ended on a zero window). */
+  finalWindow: number;
+  /** Times this side's ACK moved forward (the peer sent something, captured or not). */
+  ackAdvances: number;
   longestRetransmissionSeries: number;
   /** Last segment, and last payload, this side sent (frame 0: none). */
   lastFrame: number;
@@ -58,6 +67,7 @@ export interface SideRecord {
   /** Keepalive probes: first and last frames, and whether the peer answered the last. */
   firstKeepaliveFrame: number | null;
   lastKeepaliveFrame: number | null;
+  lastKeepaliveTime: number;
   keepalivesAnswered: boolean;
   /** Transmissions of data, SYN or FIN still unacknowledged when the connection was reported. */
   unackedSeries: RetransmissionSeries | null;
@@ -107,7 +117,8 @@ export interface EndingRstRecord extends Omit<EndingRst, 'side'> {
 
 /**
  * Client and server (teardown.md "Roles"): the sender of the first SYN is the client.
- * Without one the role is guessed: the receiver of a SYN-ACK, else the side of a
+ * Without one the role is guessed: the receiver of a SYN-ACK, else the side that sent
+ * the SYN of the next connection on the same ports, else the side of a
  * well-known port (below 1024) facing an ephemeral one is the server, else the lower
  * port, else whoever spoke first is the client.
  */
@@ -115,6 +126,9 @@ export function roles(c: Connection): { client: 0 | 1; guessed: boolean } {
   const guessed = c.flags.has('midstream') || c.synSide === null;
   if (c.synSide !== null) return { client: c.synSide, guessed };
   if (c.synAckSide !== null) return { client: (1 - c.synAckSide) as 0 | 1, guessed };
+  // The side that opened the next connection on the same four-tuple is the active opener
+  // of this socket pair (the same client port reused), whatever the port numbers say.
+  if (c.reopenedBy !== null) return { client: c.reopenedBy, guessed };
   const [p0, p1] = c.port;
   if (p0 < 1024 !== p1 < 1024) return { client: p0 < 1024 ? 1 : 0, guessed };
   if (p0 !== p1) return { client: p0 < p1 ? 1 : 0, guessed };
@@ -166,6 +180,11 @@ function endingRst(r: EndingRst, client: 0 | 1): EndingRstRecord {
     afterUnansweredKeepalives: r.afterUnansweredKeepalives,
     senderState: r.senderState,
     receiverState: r.receiverState,
+    unreadAtClose: r.unreadAtClose,
+    sinceSenderFin: r.sinceSenderFin,
+    injected: r.injected,
+    text: r.text,
+    answersFastClose: r.answersFastClose,
     by: r.side === client ? 'client' : 'server',
   };
 }
@@ -190,6 +209,7 @@ function side(c: Connection, i: 0 | 1): SideRecord {
     rsts: d.rsts,
     synFrame: orNull(d.synFrame),
     finFrame: orNull(d.finFrame),
+    finTime: d.finFrame === 0 ? null : d.finTime,
     rstFrame: orNull(d.rstFrame),
     retransmissions: d.retransmissions,
     outOfOrder: d.outOfOrder,
@@ -199,6 +219,10 @@ function side(c: Connection, i: 0 | 1): SideRecord {
     keepalives: d.keepalives,
     sackSegments: d.sackSegments,
     captureLossBytes: d.captureLossBytes,
+    duplicates: d.duplicates,
+    duplicateFins: d.duplicateFins,
+    finalWindow: d.window,
+    ackAdvances: d.ackAdvances,
     longestRetransmissionSeries: d.longestSeries,
     lastFrame: d.lastFrame,
     lastTime: d.lastTime,
@@ -208,6 +232,7 @@ function side(c: Connection, i: 0 | 1): SideRecord {
     dataAfterPeerFinFrame: orNull(d.dataAfterPeerFinFrame),
     firstKeepaliveFrame: orNull(d.firstKeepaliveFrame),
     lastKeepaliveFrame: orNull(d.lastKeepaliveFrame),
+    lastKeepaliveTime: d.lastKeepaliveTime,
     keepalivesAnswered: d.lastKeepaliveFrame === 0 || c.dirs[1 - i]!.lastTime > d.lastKeepaliveTime,
     unackedSeries: d.series === null ? null : { seq: unsignedSeq(d.series.seq), kind: d.series.kind, frames: d.series.frames, times: d.series.times },
   };

@@ -40,7 +40,10 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   spareConnections: 1024,
 };
 
-/** A timestamp this far ahead of the capture clock is believed only if the next agrees. */
+/**
+ * A timestamp this far ahead of the capture clock is believed only if the next agrees;
+ * then it starts a new recording (see Tracker.endRecording).
+ */
 const CLOCK_JUMP_SECONDS = 86_400;
 
 /** Why a connection was reported when it was. */
@@ -180,7 +183,7 @@ export class Tracker {
         conn = e;
       }
     }
-    conn.segment(conn.sideOf(ip.src, tcp.srcPort), tcp, at);
+    conn.segment(conn.sideOf(ip.src, tcp.srcPort), tcp, at, ip, rec.data);
     this.table.touch(conn, conn.closed ? CLOSED : LIVE);
     return conn.stream;
   }
@@ -260,6 +263,7 @@ export class Tracker {
     c.flags.add('port-reuse');
     this.table.replace(old, c, LIVE);
     if (old instanceof Connection) {
+      old.reopenedBy = old.sideOf(src, srcPort);
       for (const end of old.ends) end.reusedBy(frame, time);
       old.finalize(time);
       this.report(old, 'port-reuse', time);
@@ -304,10 +308,23 @@ export class Tracker {
       const confirmed = this.pendingJump !== 0 && Math.abs(at.time - this.pendingJump) < CLOCK_JUMP_SECONDS;
       this.pendingJump = at.time;
       if (!confirmed) return;
+      this.endRecording(this.now);
     }
     this.pendingJump = 0;
     this.now = at.time;
     if (this.now >= this.sweepAt) this.sweep();
+  }
+
+  /**
+   * A day without a single packet, then packets again: the file joins recordings made
+   * apart (merged or concatenated captures, teardown.md "Real captures are imperfect").
+   * The gap is no connection's silence: those of the earlier recording end with it, at
+   * its last packet, as at the end of a capture.
+   */
+  private endRecording(end: number): void {
+    const ended: Connection[] = [];
+    for (const e of this.table.entries()) if (e instanceof Connection && e.end <= end) ended.push(e);
+    for (const c of ended.sort((a, b) => a.stream - b.stream)) this.retire(c, 'capture-end', end, true);
   }
 
   /** Reports closed-and-quiet and idle connections, forgets old tombstones (once a second). */

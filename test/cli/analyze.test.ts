@@ -124,7 +124,7 @@ describe('teardown analyze', () => {
     const [header, row, ...rest] = r.stdout.trim().split('\n');
     expect(header).toMatch(/^file,stream,client,server,/);
     expect(rest).toEqual([]);
-    expect(row).toMatch(/,reset,after-close,server,.*,"198\.18\.1\.2:\d+ -> 198\.18\.2\.2:8092: the server had closed; /);
+    expect(row).toMatch(/,reset,after-close,server,.*,"198\.18\.1\.2:\d+ -> 198\.18\.2\.2:8092: the server closed at \+[0-9.]+ s \(FIN, frame \d+\); the client wrote after that/);
   });
 
   it('filters by ending, problem, port and stream', async () => {
