@@ -27,6 +27,12 @@ const nonNull = (xs: (number | null | undefined)[]): number[] => xs.filter((x): 
  */
 export function diagnose(c: TrackedConnection, captureEnd: number): Diagnosis {
   const v = verdict(c, captureEnd);
+  const old = c.oldIncarnation;
+  if (old !== null) {
+    // teardown.md: an RST answering a segment of an earlier incarnation is not this connection's ending.
+    v.story += `; before that, a SYN met an ACK of an earlier connection on these ports (frame ${old.ackFrame}) and the ${old.by}'s RST to it (frame ${old.rstFrame}) ended that earlier connection, not this one`;
+    v.evidence = [...v.evidence, old.ackFrame, old.rstFrame];
+  }
   v.evidence = sortedUnique(v.evidence);
   return {
     ending: v.ending,
@@ -66,7 +72,8 @@ const LONGEST_FIRST_SYN_RTO = 3;
 /** Intervals between transmissions, in words: back-off or a steady pace. */
 function pacing(times: readonly number[]): string {
   const gaps = times.slice(1).map((t, i) => t - times[i]!);
-  const growing = gaps.length > 1 && gaps.every((g, i) => i === 0 || g >= gaps[i - 1]! * 0.9) && gaps.at(-1)! > gaps[0]! * 1.5;
+  // Timers jitter and a capture's clock with them: a gap may fall short of the last.
+  const growing = gaps.length > 1 && gaps.every((g, i) => i === 0 || g >= gaps[i - 1]! * 0.5) && gaps.at(-1)! > gaps[0]! * 1.5;
   return growing ? `with growing back-off (${gaps.map(span).join(', ')} apart)` : `${span(gaps.reduce((a, b) => a + b, 0) / gaps.length)} apart on average`;
 }
 
@@ -158,7 +165,7 @@ function verdict(c: TrackedConnection, captureEnd: number): Verdict {
         evidence: nonNull([s.firstKeepaliveFrame, s.lastKeepaliveFrame]),
         apps: appsOf(side, 'nothing yet (keepalive probing)', 'unknown (no answer seen)'),
         story: `the ${side}'s ${probes} got no answer in the ${span(captureEnd - s.lastKeepaliveTime)} before the capture ended: the ${peer} may be gone, or its answer was not captured`,
-        hint: `if the ${peer} is gone, the ${side} will drop the connection with ETIMEDOUT once its keepalive probes run out`,
+        hint: `should the ${peer} be gone, the ${side} will drop the connection with ETIMEDOUT once its keepalive probes run out`,
       };
     }
   }
@@ -251,7 +258,7 @@ function beforeEstablished(c: TrackedConnection, captureEnd: number, unreachable
   const synTimes = series?.times ?? [];
   const synAt = c.timeline.client.find((s) => s.state === 'SYN-SENT')?.time ?? c.start;
   const timerPaced = synTimes.slice(1).every((t, i) => t - synTimes[i]! >= SYN_RTO_FLOOR);
-  const ownRst = C.rstFrame !== null && S.packets === 0 ? ` and then reset the attempt itself (frame ${C.rstFrame})` : '';
+  const ownRst = C.rstFrame !== null && S.packets === 0 ? `; then it reset the attempt itself (frame ${C.rstFrame})` : '';
   // SYNs repeated with growing back-off, then silence: connect() timed out.
   if (S.packets === 0 && series !== null && timerPaced && gaveUp(synTimes, captureEnd)) {
     return {
@@ -260,7 +267,21 @@ function beforeEstablished(c: TrackedConnection, captureEnd: number, unreachable
       closer: 'client',
       evidence: nonNull([...series.frames, C.rstFrame]),
       apps: { client: 'ETIMEDOUT', server: 'nothing (never saw the SYN, or was not there)' },
-      story: `the client sent ${synTimes.length} SYNs ${pacing(synTimes)}, got no answer, and stopped${ownRst}: it gave up`,
+      story: `the client sent ${synTimes.length} SYNs ${pacing(synTimes)}, got no answer and stopped${ownRst}: it gave up`,
+      hint: 'the server host is down or a firewall drops SYNs silently (a REJECT would answer)',
+    };
+  }
+  // The client tried the same server again on a new port after this attempt's last
+  // SYN and never came back to it: it had given up (teardown.md, "Other stacks' timers").
+  const lastSyn = synTimes.at(-1) ?? synAt;
+  if (S.packets === 0 && c.supersededBy !== null && c.supersededBy.time > lastSyn) {
+    return {
+      ending: 'timeout',
+      detail: 'connect',
+      closer: 'client',
+      evidence: nonNull([C.synFrame, series?.frames.at(-1), C.rstFrame]),
+      apps: { client: 'gave up (connect timed out or abandoned)', server: 'nothing (never saw the SYN, or was not there)' },
+      story: `the client sent ${C.syns} SYN${C.syns === 1 ? '' : 's'} over ${span(lastSyn - synAt)} without an answer, then opened a new connection to the same server (stream ${c.supersededBy.stream}, ${when(c, c.supersededBy.time)}) instead of retrying this one: it had given up (a connect timeout; macOS gives up after 75 s)`,
       hint: 'the server host is down or a firewall drops SYNs silently (a REJECT would answer)',
     };
   }
@@ -339,7 +360,10 @@ function reset(c: TrackedConnection, rst: EndingRstRecord): Verdict {
       hint: `a firewall, load balancer or IPS on the path reset this flow; check its rules, idle timeouts and logs (the ${by} may still hold the connection open)`,
     };
   }
-  if (rst.senderHadClosed) {
+  // A state that expired (tcp_fin_timeout, TIME-WAIT) takes seconds: an RST sooner after
+  // the sender's own FIN that answers no data is that sender aborting (below).
+  const soonAfterFin = rst.sinceSenderFin !== null && rst.sinceSenderFin < ANSWER_SECONDS;
+  if (rst.senderHadClosed && (rst.peerWroteAfterClose || rst.unreadAtClose || !soonAfterFin)) {
     const finAt = when(c, sender.finTime ?? rst.time);
     // RST from a side that had closed, answering data that reached it after its close.
     if (rst.peerWroteAfterClose || rst.unreadAtClose) {
@@ -349,7 +373,7 @@ function reset(c: TrackedConnection, rst: EndingRstRecord): Verdict {
         ending: 'reset',
         detail: 'after-close',
         evidence: nonNull([sender.finFrame, receiver.dataAfterPeerFinFrame, receiver.finFrame !== null && receiver.finFrame < rst.frame ? receiver.finFrame : null, rst.frame]),
-        apps: appsOf(by, receiver.finFrame !== null && sender.finFrame !== null && receiver.finFrame < sender.finFrame ? 'EOF, closed' : 'closed', receiverApp),
+        apps: appsOf(by, 'closed', receiverApp),
         story: `${first}the ${by} closed at ${finAt} (FIN, frame ${sender.finFrame}); ${rst.unreadAtClose && !rst.peerWroteAfterClose ? `data from the ${peer} that it had not read by then arrived after its close` : `the ${peer} wrote after that`}${peerClosedToo && !peerClosedFirst ? `, the ${peer} closed too (FIN, frame ${receiver.finFrame})` : ''}, and the ${by} host answered with RST at ${at}${quoted}`,
         hint: rst.unreadAtClose && !rst.peerWroteAfterClose
           ? `the ${by} closed before reading everything the ${peer} sent (Linux answers data arriving after close() with RST): read until EOF before closing`
@@ -391,9 +415,9 @@ function reset(c: TrackedConnection, rst: EndingRstRecord): Verdict {
     closer: by,
     ending: 'reset',
     detail: 'abort',
-    evidence: nonNull([receiver.finFrame !== null && receiver.finFrame < rst.frame ? receiver.finFrame : null, receiver.dataAfterPeerFinFrame, rst.frame]),
+    evidence: nonNull([receiver.finFrame !== null && receiver.finFrame < rst.frame ? receiver.finFrame : null, sender.finFrame, receiver.dataAfterPeerFinFrame, rst.frame]),
     apps: appsOf(by, 'closed (abortive)', receiverApp),
-    story: `${first}the ${by} aborted the connection with RST at ${at} instead of closing it${rst.withAck ? '' : ' (an RST without the ACK flag)'}${quoted}`,
+    story: `${first}the ${by} ${sender.finFrame !== null ? `sent its FIN (frame ${sender.finFrame}) and ${span(rst.sinceSenderFin ?? 0)} later reset the connection with RST at ${at}: an abortive close` : `aborted the connection with RST at ${at} instead of closing it`}${rst.withAck ? '' : ' (an RST without the ACK flag)'}${quoted}`,
     hint: `the ${by} closed with SO_LINGER {on, 0}, closed with unread data in its receive buffer (Linux sends RST), or was killed`,
   };
 }
@@ -416,8 +440,9 @@ function graceful(c: TrackedConnection): Verdict {
     closer: first,
     flags,
     evidence: nonNull([a.finFrame, a.finAckedFrame, p.finFrame, p.finAckedFrame]),
-    apps: { client: 'EOF', server: 'EOF' },
-    story: `the ${first} closed first at ${when(c, a.finTime ?? c.start)}; the ${second} ${threeSegments ? 'acknowledged and closed in one segment (FIN+ACK)' : `acknowledged, then closed ${span((p.finTime ?? c.start) - (a.finTime ?? c.start))} later`}; the ${first} holds TIME-WAIT${flags.includes('lost-last-ack') ? '; the last ACK was lost, so the ' + second + ' retransmitted its FIN' : ''}`,
+    // EOF is claimed only for a FIN seen acknowledged (the capture may end before the last ACK).
+    apps: appsOf(first, p.finAckedFrame !== null ? 'EOF' : 'unknown (its peer\'s FIN was not seen acknowledged)', 'EOF'),
+    story: `the ${first} closed first at ${when(c, a.finTime ?? c.start)}; the ${second} ${threeSegments ? 'acknowledged and closed in one segment (FIN+ACK)' : `acknowledged, then closed ${span((p.finTime ?? c.start) - (a.finTime ?? c.start))} later`}; ${p.finAckedFrame !== null ? `the ${first} holds TIME-WAIT` : `the capture ended ${span(c.reportedAt - (p.finTime ?? c.start))} after that FIN, before any ACK of it`}${flags.includes('lost-last-ack') ? '; the last ACK was lost, so the ' + second + ' retransmitted its FIN' : ''}`,
   };
 }
 

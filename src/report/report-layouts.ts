@@ -100,6 +100,8 @@ export const TRACKED_LAYOUT: LayoutOf<TrackedConnection> = {
         },
       },
     },
+    oldIncarnation: { nullable: { object: { ackFrame: 'number', rstFrame: 'number', by: 'string' } } },
+    supersededBy: { nullable: { object: { stream: 'number', time: 'number' } } },
     reportedBecause: 'string',
     reportedAt: 'number',
   },

@@ -196,6 +196,19 @@ export class Connection {
    */
   staleAckSide: 0 | 1 | null = null;
   staleAck = 0;
+  staleAckFrame = 0;
+  /** The RST that answered the stale ACK (0: none). */
+  oldIncarnationRstFrame = 0;
+  /**
+   * A later attempt from the same client host to the same server endpoint, begun after
+   * this unanswered attempt's last SYN (stream, time; -1: none): the client gave up on
+   * this one (teardown.md, "Other stacks' timers"). Kept by the tracker's attempt lists.
+   */
+  supersededBy = -1;
+  supersededAt = 0;
+  nextAttempt: Connection | null = null;
+  attemptKey = 0;
+  attemptListed = false;
   endingRst: EndingRst | null = null;
   readonly history = new ZeekHistory();
 
@@ -234,6 +247,11 @@ export class Connection {
     this.latePackets = 0;
     this.reopenedBy = null;
     this.staleAckSide = null;
+    this.oldIncarnationRstFrame = 0;
+    this.supersededBy = -1;
+    this.supersededAt = 0;
+    this.nextAttempt = null;
+    this.attemptListed = false;
     this.endingRst = null;
     this.flags.clear();
     if (this.icmp.length > 0) this.icmp.length = 0; // a call into the runtime, even for an empty array
@@ -282,6 +300,7 @@ export class Connection {
     if (staleAck) {
       this.staleAckSide = side;
       this.staleAck = ack;
+      this.staleAckFrame = frame;
     }
     const oldIncarnationRst = (flags & TCP_RST) !== 0 && this.staleAckSide === peer && seq === this.staleAck && this.ends[side].state === 'SYN-SENT';
     out.noteBase(flags, seq);
@@ -295,7 +314,10 @@ export class Connection {
     let rstAccepted = false;
     let injected: string | null = null;
     if ((flags & TCP_RST) !== 0) {
-      if (oldIncarnationRst) this.flags.add('old-incarnation-rst');
+      if (oldIncarnationRst) {
+        this.flags.add('old-incarnation-rst');
+        if (this.oldIncarnationRstFrame === 0) this.oldIncarnationRstFrame = frame;
+      }
       else {
         rstAccepted = this.acceptsRst(peer, t);
         if (rstAccepted && this.endingRst === null) injected = this.noteEndingRst(side, t, at, ip, data);
@@ -421,6 +443,9 @@ export class Connection {
    */
   private acceptsRst(receiver: 0 | 1, t: TcpHeader): boolean {
     const end = this.ends[receiver];
+    // A listener that never answered holds no connection: the RST (a client abandoning
+    // its SYNs, say) concerns nothing there, neither accepted nor ignored.
+    if ((end.state === 'LISTEN' || end.state === 'CLOSED') && this.dirs[receiver].segments === 0) return false;
     if (end.state === 'SYN-SENT') {
       const ok = (t.flags & TCP_ACK) !== 0 && end.synSeq !== null && t.ack === seqAdd(end.synSeq, 1);
       if (!ok) this.flags.add('rst-ignored');

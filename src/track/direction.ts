@@ -19,6 +19,9 @@ export const SEG_GAP = 128; // starts after bytes the tap never saw from this si
  * takes a new ID).
  */
 const DUPLICATE_SECONDS = 0.2;
+/** Segments of a side compared for duplicates, and the numbers kept of each. */
+const RECENT = 4;
+const RECENT_FIELDS = 7;
 /** A segment that fills a gap this soon after the gap appeared was reordered, not resent. */
 const REORDER_WINDOW_SECONDS = 0.003;
 /** Longest retransmission series kept (Linux gives up after at most ~16). */
@@ -97,13 +100,13 @@ export class Direction {
   /** Segments that repeated the previous one's IP datagram (captured twice, sent once), and those of them with FIN. */
   duplicates = 0;
   duplicateFins = 0;
-  private prevId = -1;
-  private prevSeq = 0;
-  private prevAck = 0;
-  private prevFlags = 0;
-  private prevLength = 0;
-  private prevWindow = 0;
-  private prevTime = 0;
+  /**
+   * The last RECENT segments' datagrams (IPv4 ID, seq, ack, flags, length, window, time;
+   * RECENT_FIELDS each, a ring), for isDuplicate: a tap that captures twice may interleave
+   * the copies with other frames. One array per direction, kept when the object is reused.
+   */
+  private readonly recent = new Float64Array(RECENT * RECENT_FIELDS).fill(-1);
+  private recentNext = 0;
   /** First payload this side sent after the peer's FIN (a half-close, or a write to a closed peer). */
   dataAfterPeerFinFrame = 0;
   /** Keepalive probes: first and last, and whether the peer said anything after the last. */
@@ -140,6 +143,7 @@ export class Direction {
   /** Forgets everything, for a connection object used again (see Tracker). */
   reset(): void {
     resetDirection(this, FRESH_DIRECTION);
+    this.recent.fill(-1);
   }
 
   /** Sequence number (either form) relative to this side's base, as Wireshark shows it. */
@@ -163,8 +167,8 @@ export class Direction {
 
   /**
    * Accounts a segment this side sent and classifies it. `peer` is the other direction
-   * (its window and ACKs). An ACK field that belongs to an earlier incarnation of the
-   * connection (`staleAck`) says nothing about this one and is not taken in. Returns SEG_* bits.
+   * (its window and ACKs). A stale ACK (`staleAck`: from the socket of an earlier
+   * connection on these ports) says nothing about this one: only counted. Returns SEG_* bits.
    */
   sent(t: TcpHeader, at: Moment, peer: Direction, staleAck = false): number {
     const frame = at.frame;
@@ -178,6 +182,12 @@ export class Direction {
     const end = seqAdd(seq, seqLength);
     let kind = 0;
     this.segments++;
+    if (staleAck) {
+      // Its sequence and ACK numbers are the earlier connection's: counted, not taken in.
+      this.lastFrame = frame;
+      this.lastTime = at.time;
+      return kind;
+    }
     this.bytes += payload;
 
     if (syn) this.syns++;
@@ -240,28 +250,33 @@ export class Direction {
     this.lastFrame = frame;
     this.lastTime = at.time;
 
-    if ((flags & TCP_ACK) !== 0 && !staleAck) kind |= this.noteAck(t, payload, seqLength, peer, frame);
+    if ((flags & TCP_ACK) !== 0) kind |= this.noteAck(t, payload, seqLength, peer, frame);
     this.window = t.window;
     return kind;
   }
 
   /**
-   * Whether this segment repeats the previous one of this side in every field, IPv4
+   * Whether this segment repeats one of this side's last RECENT in every field, IPv4
    * identification included, within DUPLICATE_SECONDS (teardown.md, "Real captures are
-   * imperfect": one transmission, captured twice). Remembers it for the next call; IPv6
-   * has no identification, so it is never judged a duplicate.
+   * imperfect": one transmission, captured twice). Remembers it otherwise; IPv6 has no
+   * identification, so it is never judged a duplicate.
    */
   isDuplicate(t: TcpHeader, ipId: number, time: number): boolean {
-    const same = ipId >= 0 && ipId === this.prevId && t.seq === this.prevSeq && t.ack === this.prevAck && t.flags === this.prevFlags &&
-      t.payloadLength === this.prevLength && t.window === this.prevWindow && time - this.prevTime < DUPLICATE_SECONDS;
-    this.prevId = ipId;
-    this.prevSeq = t.seq;
-    this.prevAck = t.ack;
-    this.prevFlags = t.flags;
-    this.prevLength = t.payloadLength;
-    this.prevWindow = t.window;
-    this.prevTime = time;
-    return same;
+    if (ipId < 0) return false;
+    const r = this.recent;
+    for (let i = 0; i < RECENT * RECENT_FIELDS; i += RECENT_FIELDS) {
+      if (r[i] === ipId && r[i + 1] === t.seq && r[i + 2] === t.ack && r[i + 3] === t.flags && r[i + 4] === t.payloadLength && r[i + 5] === t.window && time - r[i + 6]! < DUPLICATE_SECONDS) return true;
+    }
+    const at = this.recentNext * RECENT_FIELDS;
+    r[at] = ipId;
+    r[at + 1] = t.seq;
+    r[at + 2] = t.ack;
+    r[at + 3] = t.flags;
+    r[at + 4] = t.payloadLength;
+    r[at + 5] = t.window;
+    r[at + 6] = time;
+    this.recentNext = (this.recentNext + 1) % RECENT;
+    return false;
   }
 
   /**
@@ -384,4 +399,5 @@ const FRESH_DIRECTION = new Direction();
  * bench's mixed capture (two resets per connection), the assignments a tenth of that.
  */
 // eslint-disable-next-line @typescript-eslint/no-implied-eval
-const resetDirection = new Function('to', 'from', Object.keys(FRESH_DIRECTION).map((k) => `to.${k} = from.${k};`).join('\n')) as (to: Direction, from: Direction) => void;
+// `recent` is each direction's own array, cleared in place, never shared.
+const resetDirection = new Function('to', 'from', Object.keys(FRESH_DIRECTION).filter((k) => k !== 'recent').map((k) => `to.${k} = from.${k};`).join('\n')) as (to: Direction, from: Direction) => void;

@@ -106,6 +106,13 @@ export interface TrackedConnection {
   established: boolean;
   /** The first RST that took effect, seen from the roles. */
   endingRst: EndingRstRecord | null;
+  /**
+   * A stale ACK (from the socket of an earlier connection on these ports) answered a
+   * SYN here, and the RST answering it ended that earlier connection: frames and who sent the RST.
+   */
+  oldIncarnation: { ackFrame: number; rstFrame: number; by: 'client' | 'server' } | null;
+  /** A later attempt from the client host to the same server endpoint, begun after this one's last packet (stream, time). */
+  supersededBy: { stream: number; time: number } | null;
   /** Why it was reported at that point, and when (capture time: the end, for those open then). */
   reportedBecause: ReportReason;
   reportedAt: number;
@@ -157,6 +164,8 @@ export function trackedConnection(c: Connection, reason: ReportReason, at: numbe
     history: c.history.forClient(ci),
     established: c.ends[0].timeline.reached('ESTABLISHED') && c.ends[1].timeline.reached('ESTABLISHED'),
     endingRst: c.endingRst === null ? null : endingRst(c.endingRst, ci),
+    oldIncarnation: c.oldIncarnationRstFrame === 0 || c.staleAckSide === null ? null : { ackFrame: c.staleAckFrame, rstFrame: c.oldIncarnationRstFrame, by: c.staleAckSide === ci ? 'server' : 'client' },
+    supersededBy: c.supersededBy < 0 ? null : { stream: c.supersededBy, time: c.supersededAt },
     reportedBecause: reason,
     reportedAt: at,
   };

@@ -120,6 +120,18 @@ class SharedAddresses {
 }
 
 const MAX_SHARED_ADDRESSES = 65536;
+/** Unanswered attempts followed per client host and server endpoint (a browser opens six at once). */
+const MAX_ATTEMPTS = 16;
+/**
+ * A new attempt counts as a retry of an unanswered one only this long after the old
+ * one's last SYN: parallel attempts (a browser's six, a flood's thousands) start
+ * together; a client that gave up waited first (no stack retransmits a SYN sooner).
+ */
+const RETRY_AFTER_SECONDS = 1;
+
+function sameWords(a: AddressWords, b: AddressWords): boolean {
+  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+}
 
 type Entry = Connection | Tombstone;
 
@@ -145,6 +157,12 @@ export class Tracker {
   private readonly at: Moment = { frame: 0, time: 0 };
   private readonly spare: Connection[] = [];
   private readonly addresses = new SharedAddresses();
+  /**
+   * Connection attempts by client address and server endpoint, each key's newest first,
+   * linked through Connection.nextAttempt, so a new SYN can mark the unanswered ones
+   * its client had left behind (see noteAttempt).
+   */
+  private readonly attempts = new Map<number, Connection>();
 
   constructor(
     /**
@@ -252,6 +270,7 @@ export class Tracker {
     }
     const c = this.newConnection(hash, version, src, srcPort, dst, dstPort, flags);
     this.table.insert(c, LIVE);
+    if ((flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) this.noteAttempt(c);
     this.stats.peakTracked = Math.max(this.stats.peakTracked, this.tracked);
     return c;
   }
@@ -262,7 +281,9 @@ export class Tracker {
     const c = this.newConnection(hash, version, src, srcPort, dst, dstPort, flags);
     c.flags.add('port-reuse');
     this.table.replace(old, c, LIVE);
+    this.noteAttempt(c);
     if (old instanceof Connection) {
+      this.forgetAttempt(old);
       old.reopenedBy = old.sideOf(src, srcPort);
       for (const end of old.ends) end.reusedBy(frame, time);
       old.finalize(time);
@@ -270,6 +291,62 @@ export class Tracker {
       this.recycle(old);
     }
     return c;
+  }
+
+  /**
+   * A pure SYN opened `c` (endpoint 0 its client). Earlier attempts of the same client
+   * host to the same server endpoint that were never answered and sent nothing for
+   * RETRY_AFTER_SECONDS before this SYN are marked superseded: a client that tries again on a new port has
+   * given up on them (a browser's connect timeout, macOS's 75 s). At most
+   * MAX_ATTEMPTS are kept per key; older ones are no longer followed.
+   */
+  private noteAttempt(c: Connection): void {
+    const key = flowHash(c.version, c.addr[0], 0, c.addr[1], c.port[1]);
+    const time = this.at.time;
+    let kept = 0;
+    let last: Connection | null = null;
+    for (let old = this.attempts.get(key) ?? null; old !== null; old = old.nextAttempt) {
+      if (++kept >= MAX_ATTEMPTS) {
+        // Unlink the rest: they stay tracked, only no longer marked.
+        for (let rest: Connection | null = old; rest !== null; ) {
+          const next: Connection | null = rest.nextAttempt;
+          rest.nextAttempt = null;
+          rest.attemptListed = false;
+          rest = next;
+        }
+        if (last !== null) last.nextAttempt = null;
+        break;
+      }
+      const same = old.version === c.version && old.port[1] === c.port[1] && sameWords(old.addr[0], c.addr[0]) && sameWords(old.addr[1], c.addr[1]);
+      if (same && old.dirs[1].segments === 0 && time - old.end >= RETRY_AFTER_SECONDS && old.supersededAt < old.end) {
+        old.supersededBy = c.stream;
+        old.supersededAt = time;
+      }
+      last = old;
+    }
+    c.attemptKey = key;
+    c.attemptListed = true;
+    c.nextAttempt = this.attempts.get(key) ?? null;
+    this.attempts.set(key, c);
+  }
+
+  /** Takes a connection that is being reported out of its attempt list. */
+  private forgetAttempt(c: Connection): void {
+    if (!c.attemptListed) return;
+    c.attemptListed = false;
+    const head = this.attempts.get(c.attemptKey);
+    if (head === c) {
+      if (c.nextAttempt === null) this.attempts.delete(c.attemptKey);
+      else this.attempts.set(c.attemptKey, c.nextAttempt);
+    } else {
+      for (let p = head ?? null; p !== null; p = p.nextAttempt) {
+        if (p.nextAttempt === c) {
+          p.nextAttempt = c.nextAttempt;
+          break;
+        }
+      }
+    }
+    c.nextAttempt = null;
   }
 
   /** The next stream, in a spare object when there is one. */
@@ -288,6 +365,7 @@ export class Tracker {
 
   /** Reports `c` and leaves a tombstone in its place (or nothing, at capture end). */
   private retire(c: Connection, reason: ReportReason, now: number, tombstone: boolean): void {
+    this.forgetAttempt(c);
     c.finalize(now);
     if (reason === 'idle') c.flags.add('idle-evicted');
     if (tombstone) this.table.replace(c, new Tombstone(c, this.addresses), TOMBSTONES);
