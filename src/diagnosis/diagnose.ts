@@ -360,6 +360,20 @@ function reset(c: TrackedConnection, rst: EndingRstRecord): Verdict {
       hint: `a firewall, load balancer or IPS on the path reset this flow; check its rules, idle timeouts and logs (the ${by} may still hold the connection open)`,
     };
   }
+  // The listener answered the handshake's last ACK with RST at once, having sent nothing
+  // but its SYN-ACK: the connection was established for the client only (Linux with
+  // tcp_abort_on_overflow and a full accept queue; a listener refusing it).
+  if (sender.synAcks > 0 && sender.packets - sender.rsts === sender.syns && receiver.synAcks === 0 && receiver.fins === 0 && rst.peerSilence < ANSWER_SECONDS) {
+    return {
+      closer: by,
+      ending: 'reset',
+      detail: 'handshake',
+      evidence: nonNull([receiver.synFrame, sender.synFrame, rst.frame]),
+      apps: appsOf(by, 'nothing (never accepted)', 'connect succeeded, then ECONNRESET'),
+      story: `the ${by} answered the handshake's ACK with RST at ${at}, having sent nothing but its SYN-ACK: it never accepted the connection, though the ${peer}'s connect had succeeded`,
+      hint: `the ${by}'s accept queue was full (Linux resets then with tcp_abort_on_overflow) or it refused the connection: check its listen backlog and how fast it accepts`,
+    };
+  }
   // A state that expired (tcp_fin_timeout, TIME-WAIT) takes seconds: an RST sooner after
   // the sender's own FIN that answers no data is that sender aborting (below).
   const soonAfterFin = rst.sinceSenderFin !== null && rst.sinceSenderFin < ANSWER_SECONDS;
