@@ -284,7 +284,7 @@ export class Connection {
     const out = this.dirs[side];
     const back = this.dirs[peer];
     const flags = t.flags;
-    if (ip !== null && out.isDuplicate(t, ip.id, at.time)) {
+    if (ip !== null && out.isDuplicate(t, ip.id, at)) {
       // One transmission captured twice: counted, and nothing else (teardown.md).
       out.countDuplicate(t);
       this.flags.add('hardware-duplicates');

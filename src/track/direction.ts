@@ -261,20 +261,23 @@ export class Direction {
    * imperfect": one transmission, captured twice). Remembers it otherwise; IPv6 has no
    * identification, so it is never judged a duplicate.
    */
-  isDuplicate(t: TcpHeader, ipId: number, time: number): boolean {
+  isDuplicate(t: TcpHeader, ipId: number, at: Moment): boolean {
     if (ipId < 0) return false;
+    // The time is read from the reused Moment: a double passed as an argument to a call
+    // V8 does not inline is boxed (see Moment).
+    const time = at.time;
     const r = this.recent;
     for (let i = 0; i < RECENT * RECENT_FIELDS; i += RECENT_FIELDS) {
       if (r[i] === ipId && r[i + 1] === t.seq && r[i + 2] === t.ack && r[i + 3] === t.flags && r[i + 4] === t.payloadLength && r[i + 5] === t.window && time - r[i + 6]! < DUPLICATE_SECONDS) return true;
     }
-    const at = this.recentNext * RECENT_FIELDS;
-    r[at] = ipId;
-    r[at + 1] = t.seq;
-    r[at + 2] = t.ack;
-    r[at + 3] = t.flags;
-    r[at + 4] = t.payloadLength;
-    r[at + 5] = t.window;
-    r[at + 6] = time;
+    const slot = this.recentNext * RECENT_FIELDS;
+    r[slot] = ipId;
+    r[slot + 1] = t.seq;
+    r[slot + 2] = t.ack;
+    r[slot + 3] = t.flags;
+    r[slot + 4] = t.payloadLength;
+    r[slot + 5] = t.window;
+    r[slot + 6] = time;
     this.recentNext = (this.recentNext + 1) % RECENT;
     return false;
   }
