@@ -17,7 +17,7 @@ export interface AnalyzeOptions {
   filter?: ConnectionFilter;
 }
 
-/** A whole capture analysed (shared/spec/output.md: `--format json`). */
+/** A whole capture analysed (docs/output.md: `--format json`). */
 export interface AnalysisResult {
   file: string;
   summary: Summary;

@@ -19,7 +19,7 @@ interface Time {
 const PLAUSIBLE_NS = 86_400n * 1_000_000_000n;
 
 /**
- * The capture's end time (teardown.md, "The end of the capture"): the latest ISB
+ * The capture's end time (docs/endings.md, "The end of the capture"): the latest ISB
  * isb_endtime when it is plausible, else the last packet. Plausible means not before
  * the last packet and not more than a day after it. dumpcap 4.0 writes the ISB times
  * in microseconds while its interface declares nanoseconds (linux-notes.md), which puts

@@ -24,7 +24,7 @@ export interface CaptureSummary {
   /** Frames per LINKTYPE_* value. */
   linkTypes: Map<number, number>;
   warnings: CaptureWarning[];
-  /** pcapng Interface Statistics Block end times, as written (see teardown.md on trusting them). */
+  /** pcapng Interface Statistics Block end times, as written (see docs/endings.md on trusting them). */
   statisticsEnds: StatisticsEnd[];
   /** The application that wrote the last pcapng section, if it said. */
   writer: string | null;

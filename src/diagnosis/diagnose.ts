@@ -1,4 +1,4 @@
-import type { EndingRstRecord, IcmpRecord, TrackedConnection } from '../track/report.js';
+import type { EndingRstRecord, IcmpRecord, SideRecord, TrackedConnection } from '../track/report.js';
 import { formatEndpoint } from '../track/report.js';
 import { gaveUp } from '../state/backoff.js';
 import type { Diagnosis, Side } from './types.js';
@@ -22,14 +22,14 @@ const nonNull = (xs: (number | null | undefined)[]): number[] => xs.filter((x): 
 
 /**
  * How a connection ended and why: a pure function of its observed record and the time
- * the capture stopped (capture/capture-end.ts). The rules follow shared/spec/teardown.md;
+ * the capture stopped (capture/capture-end.ts). The rules follow docs/endings.md;
  * each is introduced by the one sentence of evidence that decides it.
  */
 export function diagnose(c: TrackedConnection, captureEnd: number): Diagnosis {
   const v = verdict(c, captureEnd);
   const old = c.oldIncarnation;
   if (old !== null) {
-    // teardown.md: an RST answering a segment of an earlier incarnation is not this connection's ending.
+    // docs/endings.md: an RST answering a segment of an earlier incarnation is not this connection's ending.
     v.story += `; before that, a SYN met an ACK of an earlier connection on these ports (frame ${old.ackFrame}) and the ${old.by}'s RST to it (frame ${old.rstFrame}) ended that earlier connection, not this one`;
     v.evidence = [...v.evidence, old.ackFrame, old.rstFrame];
   }
@@ -78,7 +78,7 @@ function pacing(times: readonly number[]): string {
 }
 
 /** What the receiver of an RST saw, from what it had done before the RST came. */
-function rstReceiverApp(receiver: TrackedConnection['sides']['client'], rst: EndingRstRecord): string {
+function rstReceiverApp(receiver: SideRecord, rst: EndingRstRecord): string {
   if (receiver.finFrame !== null && receiver.finFrame < rst.frame) return 'had closed already (ECONNRESET only if it still read)';
   if (rst.receiverState === 'CLOSE-WAIT') return 'EOF, then EPIPE on the next write';
   return 'ECONNRESET';
@@ -272,7 +272,7 @@ function beforeEstablished(c: TrackedConnection, captureEnd: number, unreachable
     };
   }
   // The client tried the same server again on a new port after this attempt's last
-  // SYN and never came back to it: it had given up (teardown.md, "Other stacks' timers").
+  // SYN and never came back to it: it had given up (docs/endings.md, "Other stacks' timers").
   const lastSyn = synTimes.at(-1) ?? synAt;
   if (S.packets === 0 && c.supersededBy !== null && c.supersededBy.time > lastSyn) {
     return {
@@ -309,7 +309,7 @@ function beforeEstablished(c: TrackedConnection, captureEnd: number, unreachable
   };
 }
 
-/** RST kinds (teardown.md): keepalive give-up, MPTCP fast close, injected, after-close, late-fin, stale, abort. */
+/** RST kinds (docs/endings.md): keepalive give-up, MPTCP fast close, injected, after-close, late-fin, stale, abort. */
 function reset(c: TrackedConnection, rst: EndingRstRecord): Verdict {
   const by = rst.by;
   const peer = other(by);
@@ -321,7 +321,7 @@ function reset(c: TrackedConnection, rst: EndingRstRecord): Verdict {
   const at = when(c, rst.time);
   const receiverApp = rstReceiverApp(receiver, rst);
   const peerClosedFirst = receiver.finFrame !== null && receiver.finFrame < rst.frame && (sender.finFrame === null || receiver.finFrame < sender.finFrame);
-  // Who closed first, when a FIN came before the RST (teardown.md: always named).
+  // Who closed first, when a FIN came before the RST (docs/endings.md: always named).
   const first = peerClosedFirst ? `the ${peer} closed first at ${when(c, receiver.finTime!)} (FIN, frame ${receiver.finFrame}); then ` : '';
   const quoted = rst.text !== null && rst.injected === null ? `; the RST carries the text "${rst.text}"` : '';
   // Linux sends RST+ACK when its keepalive probes run out: that RST is the give-up.

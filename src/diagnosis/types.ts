@@ -1,4 +1,4 @@
-/** How a connection ended (teardown.md, "Endings"). */
+/** How a connection ended (docs/endings.md, "Endings"). */
 export type Ending =
   | 'graceful'
   | 'simultaneous-close'
@@ -15,7 +15,7 @@ export type ResetKind = 'abort' | 'after-close' | 'stale' | 'late-fin' | 'handsh
 export type TimeoutKind = 'connect' | 'retransmission' | 'keepalive';
 export type Side = 'client' | 'server';
 
-/** What the diagnosis adds to a tracked connection (field names: shared/spec/output.md). */
+/** What the diagnosis adds to a tracked connection (field names: docs/output.md). */
 export interface Diagnosis {
   ending: Ending;
   /** Reset kind, timeout kind, close shape (three-/four-segment), ICMP reason, or null. */

@@ -4,7 +4,7 @@ import type { TrackedConnection } from '../track/report.js';
 import { sortedUnique } from '../sorted-unique.js';
 
 /**
- * One connection as reports print it (shared/spec/output.md): what was observed, and
+ * One connection as reports print it (docs/output.md): what was observed, and
  * the diagnosis. Tracking and diagnosis flags are merged into `flags`.
  */
 export type ConnectionReport = Omit<TrackedConnection, 'flags'> & Omit<Diagnosis, 'flags'> & { flags: string[] };

@@ -43,7 +43,6 @@ const SIDE: LayoutOf<SideRecord> = {
     duplicates: 'number',
     duplicateFins: 'number',
     finalWindow: 'number',
-    ackAdvances: 'number',
     longestRetransmissionSeries: 'number',
     lastFrame: 'number',
     lastTime: 'number',

@@ -34,7 +34,7 @@ export class HeldInMemory<T> implements HeldItems<T> {
 
 /**
  * Connections finish in any order, but reports list them in the order of their first
- * packet (shared/spec/output.md). Every numbered stream is reported exactly once, so an
+ * packet (docs/output.md). Every numbered stream is reported exactly once, so an
  * item is held only until all earlier streams have been: the held set grows only while
  * an earlier connection is still open (a long-lived first connection holds the rest,
  * which is why waiting records may be held on disk; see SpilledRecords).

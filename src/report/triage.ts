@@ -114,7 +114,7 @@ export class TriageBuilder {
   }
 }
 
-/** One sentence per kind of problem (teardown.md's endings, in an operator's words). */
+/** One sentence per kind of problem (docs/endings.md's endings, in an operator's words). */
 function pattern(server: string, members: Members, from: number, to: number): string {
   const n = members.count;
   const s = n === 1 ? '' : 's';

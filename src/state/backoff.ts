@@ -1,5 +1,5 @@
 /**
- * Whether a retransmission series gave up before the capture ended (teardown.md, "The
+ * Whether a retransmission series gave up before the capture ended (docs/endings.md, "The
  * end of the capture"): only when the quiet time after its last attempt is longer than
  * the next back-off interval would have been, with a margin. RFC 6298 5.5 doubles the
  * interval each time; Linux's first SYN retries are linear (tcp_syn_linear_timeouts),

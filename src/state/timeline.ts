@@ -3,7 +3,7 @@ import { TCP_STATES, type TcpState } from './tcp-state.js';
 /**
  * One change of an endpoint's state. `inferred` marks changes caused by receiving a
  * segment: the tap saw the segment, the endpoint presumably got it just after, so the
- * step is placed at the frame where the tap saw it (teardown.md, "Roles and states").
+ * step is placed at the frame where the tap saw it (docs/endings.md, "Roles and states").
  * Timer-driven changes (TIME-WAIT expiring) have no frame.
  */
 export interface Step {

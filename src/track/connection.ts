@@ -91,7 +91,7 @@ export interface EndingRst {
   sinceSenderFin: number | null;
   /**
    * Why the RST was made by a middlebox in the sender's name rather than by its host
-   * (teardown.md, reset kind injected), or null: its TTL or DF bit unlike the sender's
+   * (docs/endings.md, reset kind injected), or null: its TTL or DF bit unlike the sender's
    * other packets, or a reason text naming the device.
    */
   injected: string | null;
@@ -202,7 +202,7 @@ export class Connection {
   /**
    * A later attempt from the same client host to the same server endpoint, begun after
    * this unanswered attempt's last SYN (stream, time; -1: none): the client gave up on
-   * this one (teardown.md, "Other stacks' timers"). Kept by the tracker's attempt lists.
+   * this one (docs/endings.md, "Other stacks' timers"). Kept by the tracker's attempt lists.
    */
   supersededBy = -1;
   supersededAt = 0;
@@ -285,7 +285,7 @@ export class Connection {
     const back = this.dirs[peer];
     const flags = t.flags;
     if (ip !== null && out.isDuplicate(t, ip.id, at)) {
-      // One transmission captured twice: counted, and nothing else (teardown.md).
+      // One transmission captured twice: counted, and nothing else (docs/endings.md).
       out.countDuplicate(t);
       this.flags.add('hardware-duplicates');
       this.lastFrame = frame;
@@ -348,7 +348,7 @@ export class Connection {
     // travels the path that lost everything else: taken as not received.
     facts.rstAccepted = rstAccepted && !(this.endingRst?.frame === frame && this.endingRst.afterUnansweredKeepalives);
     // A middlebox's RST in this side's name was never sent by this side's host: its state
-    // stays as it was (teardown.md, reset kind injected); only the receiver acts on it.
+    // stays as it was (docs/endings.md, reset kind injected); only the receiver acts on it.
     if (injected === null) this.ends[side].sending(facts);
     this.ends[peer].arriving(facts);
   }
@@ -363,7 +363,7 @@ export class Connection {
   /**
    * `side` in SYN-SENT sent a plain ACK although the capture shows nothing from its peer:
    * it must have received a SYN-ACK the tap never saw (one direction captured,
-   * teardown.md "Real captures are imperfect"). Both ends are brought to where that
+   * docs/endings.md "Real captures are imperfect"). Both ends are brought to where that
    * SYN-ACK put them; the ACK being sent then completes the handshake as usual.
    */
   private handshakeSeenFromOneSide(side: 0 | 1, at: Moment): void {
@@ -465,7 +465,7 @@ export class Connection {
 }
 
 /**
- * Why an RST in `sender`'s name was made by something else (teardown.md, reset kind
+ * Why an RST in `sender`'s name was made by something else (docs/endings.md, reset kind
  * injected), or null. A host sends its RSTs with the TTL (hop limit) of its other
  * packets, and those reach the tap across the same hops; a device on the path forging
  * one starts its own count. (The DF bit is no evidence: Linux sends the RSTs of its

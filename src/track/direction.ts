@@ -91,8 +91,6 @@ export class Direction {
   /** Sequence number after the highest payload byte we sent (keepalive bytes aside). */
   dataEnd = 0;
   dataEndSet = false;
-  /** Times our ACK moved forward: proof the peer sent something even when the tap missed it. */
-  ackAdvances = 0;
   /** TTL / hop limit of our last segment that was not an RST (-1: none yet). */
   ttl = -1;
   /** Frame of a segment of ours carrying MPTCP's MP_FASTCLOSE (0: none). */
@@ -257,7 +255,7 @@ export class Direction {
 
   /**
    * Whether this segment repeats one of this side's last RECENT in every field, IPv4
-   * identification included, within DUPLICATE_SECONDS (teardown.md, "Real captures are
+   * identification included, within DUPLICATE_SECONDS (docs/endings.md, "Real captures are
    * imperfect": one transmission, captured twice). Remembers it otherwise; IPv6 has no
    * identification, so it is never judged a duplicate.
    */
@@ -384,7 +382,6 @@ export class Direction {
     }
     if (peer.series !== null && seqGt(ack, peer.series.seq)) peer.series = null;
     if (peer.finSeq !== null && peer.finAckedFrame === 0 && seqGt(ack, peer.finSeq)) peer.finAckedFrame = frame;
-    if (this.ackSet && seqGt(ack, this.highestAck)) this.ackAdvances++;
     if (!this.ackSet || seqGt(ack, this.highestAck)) this.highestAck = ack;
     this.ackSet = true;
     this.lastAck = ack;

@@ -52,8 +52,6 @@ export interface SideRecord {
   duplicateFins: number;
   /** Window field of this side's last segment, unscaled (0: it ended on a zero window). */
   finalWindow: number;
-  /** Times this side's ACK moved forward (the peer sent something, captured or not). */
-  ackAdvances: number;
   longestRetransmissionSeries: number;
   /** Last segment, and last payload, this side sent (frame 0: none). */
   lastFrame: number;
@@ -123,7 +121,7 @@ export interface EndingRstRecord extends Omit<EndingRst, 'side'> {
 }
 
 /**
- * Client and server (teardown.md "Roles"): the sender of the first SYN is the client.
+ * Client and server (docs/endings.md "Roles"): the sender of the first SYN is the client.
  * Without one the role is guessed: the receiver of a SYN-ACK, else the side that sent
  * the SYN of the next connection on the same ports, else the side of a
  * well-known port (below 1024) facing an ephemeral one is the server, else the lower
@@ -231,7 +229,6 @@ function side(c: Connection, i: 0 | 1): SideRecord {
     duplicates: d.duplicates,
     duplicateFins: d.duplicateFins,
     finalWindow: d.window,
-    ackAdvances: d.ackAdvances,
     longestRetransmissionSeries: d.longestSeries,
     lastFrame: d.lastFrame,
     lastTime: d.lastTime,

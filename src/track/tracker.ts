@@ -303,26 +303,19 @@ export class Tracker {
   private noteAttempt(c: Connection): void {
     const key = flowHash(c.version, c.addr[0], 0, c.addr[1], c.port[1]);
     const time = this.at.time;
-    let kept = 0;
-    let last: Connection | null = null;
-    for (let old = this.attempts.get(key) ?? null; old !== null; old = old.nextAttempt) {
-      if (++kept >= MAX_ATTEMPTS) {
-        // Unlink the rest: they stay tracked, only no longer marked.
-        for (let rest: Connection | null = old; rest !== null; ) {
-          const next: Connection | null = rest.nextAttempt;
-          rest.nextAttempt = null;
-          rest.attemptListed = false;
-          rest = next;
-        }
-        if (last !== null) last.nextAttempt = null;
-        break;
-      }
+    let n = 1;
+    for (let old = this.attempts.get(key) ?? null; old !== null; old = old.nextAttempt, n++) {
       const same = old.version === c.version && old.port[1] === c.port[1] && sameWords(old.addr[0], c.addr[0]) && sameWords(old.addr[1], c.addr[1]);
       if (same && old.dirs[1].segments === 0 && time - old.end >= RETRY_AFTER_SECONDS && old.supersededAt < old.end) {
         old.supersededBy = c.stream;
         old.supersededAt = time;
       }
-      last = old;
+      if (n === MAX_ATTEMPTS - 1) {
+        // The oldest beyond the limit stay tracked, no longer followed.
+        for (let rest = old.nextAttempt; rest !== null; rest = rest.nextAttempt) rest.attemptListed = false;
+        old.nextAttempt = null;
+        break;
+      }
     }
     c.attemptKey = key;
     c.attemptListed = true;
@@ -395,7 +388,7 @@ export class Tracker {
 
   /**
    * A day without a single packet, then packets again: the file joins recordings made
-   * apart (merged or concatenated captures, teardown.md "Real captures are imperfect").
+   * apart (merged or concatenated captures, docs/endings.md "Real captures are imperfect").
    * The gap is no connection's silence: those of the earlier recording end with it, at
    * its last packet, as at the end of a capture.
    */

@@ -84,7 +84,7 @@ class NdjsonStream implements PackedConnections {
 }
 
 /**
- * Lines in the order of the connections' first packets (shared/spec/output.md), or in
+ * Lines in the order of the connections' first packets (docs/output.md), or in
  * the order they finish (`--sort finish`): for tools that sort for themselves, and for
  * a live capture on stdin, where a connection open from the start would otherwise hold
  * back every line until it ends.

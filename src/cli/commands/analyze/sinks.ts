@@ -181,7 +181,7 @@ class CsvSink implements ReportSink {
 const PLACEHOLDER = '@@teardown connections@@';
 
 /**
- * `--format json` (shared/spec/output.md): one document `{file, summary, connections,
+ * `--format json` (docs/output.md): one document `{file, summary, connections,
  * warnings}`, or an array of them when several captures are given, formatted exactly as
  * JSON.stringify(value, null, 2) formats it. The summary comes before the connections
  * and is known only at the end of a file, so the connections wait in spools, each
