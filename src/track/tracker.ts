@@ -129,6 +129,11 @@ const MAX_ATTEMPTS = 16;
  */
 const RETRY_AFTER_SECONDS = 1;
 
+/** The key of a connection's attempt list: client address, server address and port. */
+function attemptKey(c: Connection): number {
+  return flowHash(c.version, c.addr[0], 0, c.addr[1], c.port[1]);
+}
+
 function sameWords(a: AddressWords, b: AddressWords): boolean {
   return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
 }
@@ -160,7 +165,7 @@ export class Tracker {
   /**
    * Connection attempts by client address and server endpoint, each key's newest first,
    * linked through Connection.nextAttempt, so a new SYN can mark the unanswered ones
-   * its client had left behind (see noteAttempt).
+   * its client had left behind (see markSuperseded).
    */
   private readonly attempts = new Map<number, Connection>();
 
@@ -199,6 +204,8 @@ export class Tracker {
         return e.stream;
       } else {
         conn = e;
+        // A SYN sent again, unanswered: the attempt joins its client's list (listAttempt).
+        if (pureSyn && side === 0 && e.synSide === 0 && !e.attemptListed && e.dirs[1].segments === 0) this.listAttempt(e);
       }
     }
     conn.segment(conn.sideOf(ip.src, tcp.srcPort), tcp, at, ip, rec.data);
@@ -270,7 +277,7 @@ export class Tracker {
     }
     const c = this.newConnection(hash, version, src, srcPort, dst, dstPort, flags);
     this.table.insert(c, LIVE);
-    if ((flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) this.noteAttempt(c);
+    if ((flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) this.markSuperseded(c);
     this.stats.peakTracked = Math.max(this.stats.peakTracked, this.tracked);
     return c;
   }
@@ -281,7 +288,7 @@ export class Tracker {
     const c = this.newConnection(hash, version, src, srcPort, dst, dstPort, flags);
     c.flags.add('port-reuse');
     this.table.replace(old, c, LIVE);
-    this.noteAttempt(c);
+    this.markSuperseded(c);
     if (old instanceof Connection) {
       this.forgetAttempt(old);
       old.reopenedBy = old.sideOf(src, srcPort);
@@ -296,20 +303,29 @@ export class Tracker {
   /**
    * A pure SYN opened `c` (endpoint 0 its client). Earlier attempts of the same client
    * host to the same server endpoint that were never answered and sent nothing for
-   * RETRY_AFTER_SECONDS before this SYN are marked superseded: a client that tries again on a new port has
-   * given up on them (a browser's connect timeout, macOS's 75 s). At most
-   * MAX_ATTEMPTS are kept per key; older ones are no longer followed.
+   * RETRY_AFTER_SECONDS before this SYN are marked superseded: a client that tries again
+   * on a new port has given up on them (a browser's connect timeout, macOS's 75 s). Only
+   * attempts that had to repeat their SYN are listed (listAttempt), so a capture whose
+   * SYNs are answered pays a size check per connection, no map.
    */
-  private noteAttempt(c: Connection): void {
-    const key = flowHash(c.version, c.addr[0], 0, c.addr[1], c.port[1]);
+  private markSuperseded(c: Connection): void {
+    if (this.attempts.size === 0) return;
     const time = this.at.time;
-    let n = 1;
-    for (let old = this.attempts.get(key) ?? null; old !== null; old = old.nextAttempt, n++) {
+    for (let old = this.attempts.get(attemptKey(c)) ?? null; old !== null; old = old.nextAttempt) {
       const same = old.version === c.version && old.port[1] === c.port[1] && sameWords(old.addr[0], c.addr[0]) && sameWords(old.addr[1], c.addr[1]);
       if (same && old.dirs[1].segments === 0 && time - old.end >= RETRY_AFTER_SECONDS && old.supersededAt < old.end) {
         old.supersededBy = c.stream;
         old.supersededAt = time;
       }
+    }
+  }
+
+  /** Lists an unanswered attempt under its client host and server endpoint, newest first, at most MAX_ATTEMPTS. */
+  private listAttempt(c: Connection): void {
+    const key = attemptKey(c);
+    const head = this.attempts.get(key) ?? null;
+    let n = 1;
+    for (let old = head; old !== null; old = old.nextAttempt, n++) {
       if (n === MAX_ATTEMPTS - 1) {
         // The oldest beyond the limit stay tracked, no longer followed.
         for (let rest = old.nextAttempt; rest !== null; rest = rest.nextAttempt) rest.attemptListed = false;
@@ -319,7 +335,7 @@ export class Tracker {
     }
     c.attemptKey = key;
     c.attemptListed = true;
-    c.nextAttempt = this.attempts.get(key) ?? null;
+    c.nextAttempt = head;
     this.attempts.set(key, c);
   }
 
