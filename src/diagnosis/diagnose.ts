@@ -68,6 +68,8 @@ const ANSWER_SECONDS = 1;
  */
 const SYN_RTO_FLOOR = 0.9;
 const LONGEST_FIRST_SYN_RTO = 3;
+/** The longest any common stack delays an ACK (Linux TCP_DELACK_MAX, Windows). */
+const DELAYED_ACK_MAX_SECONDS = 0.2;
 
 /** Intervals between transmissions, in words: back-off or a steady pace. */
 function pacing(times: readonly number[]): string {
@@ -98,7 +100,10 @@ function verdict(c: TrackedConnection, captureEnd: number): Verdict {
   // Both FINs crossed: each was sent before its sender had the other's, so both
   // sides went through CLOSING (RFC 9293 3.6, simultaneous close).
   const closing = (side: Side): boolean => c.timeline[side].some((s) => s.state === 'CLOSING');
-  if (C.fins > 0 && S.fins > 0 && closing('client') && closing('server')) {
+  // A side closed when it sent a FIN, captured or shown by the peer's ACK (finInferred).
+  const closedC = C.finFrame !== null;
+  const closedS = S.finFrame !== null;
+  if (closedC && closedS && closing('client') && closing('server')) {
     return {
       ending: 'simultaneous-close',
       detail: null,
@@ -110,13 +115,13 @@ function verdict(c: TrackedConnection, captureEnd: number): Verdict {
   }
 
   // Both sent FIN and the second one answers the first: a sequential close.
-  if (C.fins > 0 && S.fins > 0) return graceful(c);
+  if (closedC && closedS) return graceful(c);
 
   // An ICMP unreachable about an established connection, and no close after it.
   if (unreachable.length > 0) return icmpUnreachable(c, unreachable, true);
 
   // One side closed and its FIN was acknowledged; the other neither closed nor reset.
-  const closer: Side | null = C.fins > 0 ? 'client' : S.fins > 0 ? 'server' : null;
+  const closer: Side | null = closedC ? 'client' : closedS ? 'server' : null;
   if (closer !== null && c.sides[closer].finAckedFrame !== null) return halfClosed(c, closer, captureEnd);
 
   // A side kept retransmitting unacknowledged data (or FIN) for longer than an answer
@@ -443,7 +448,12 @@ function graceful(c: TrackedConnection): Verdict {
   const second = other(first);
   const a = c.sides[first];
   const p = c.sides[second];
-  const threeSegments = a.finAckedFrame !== null && a.finAckedFrame === p.finFrame;
+  // A FIN the capture did not show (one direction captured) is dated by the ACK of it:
+  // coming later than any delayed ACK waits (200 ms on Linux and Windows), the ACK of
+  // the first FIN went out alone before it; sooner, FIN and ACK are taken as one.
+  const threeSegments = p.finInferred
+    ? (p.finTime ?? 0) - (a.finTime ?? 0) <= DELAYED_ACK_MAX_SECONDS
+    : a.finAckedFrame !== null && a.finAckedFrame === p.finFrame;
   const flags: string[] = [];
   // A FIN captured twice was sent once (hardware duplicates): not a retransmission.
   if (p.fins - p.duplicateFins > 1) flags.push('lost-last-ack');
@@ -456,7 +466,7 @@ function graceful(c: TrackedConnection): Verdict {
     evidence: nonNull([a.finFrame, a.finAckedFrame, p.finFrame, p.finAckedFrame]),
     // EOF is claimed only for a FIN seen acknowledged (the capture may end before the last ACK).
     apps: appsOf(first, p.finAckedFrame !== null ? 'EOF' : 'unknown (its peer\'s FIN was not seen acknowledged)', 'EOF'),
-    story: `the ${first} closed first at ${when(c, a.finTime ?? c.start)}; the ${second} ${threeSegments ? 'acknowledged and closed in one segment (FIN+ACK)' : `acknowledged, then closed ${span((p.finTime ?? c.start) - (a.finTime ?? c.start))} later`}; ${p.finAckedFrame !== null ? `the ${first} holds TIME-WAIT` : `the capture ended ${span(c.reportedAt - (p.finTime ?? c.start))} after that FIN, before any ACK of it`}${flags.includes('lost-last-ack') ? '; the last ACK was lost, so the ' + second + ' retransmitted its FIN' : ''}`,
+    story: `the ${first} closed first at ${when(c, a.finTime ?? c.start)}; ${p.finInferred ? `the capture shows no packet from the ${second}, but the ${first}'s ACK at frame ${p.finFrame} acknowledges its FIN, so the ${second} ` : `the ${second} `}${threeSegments ? 'acknowledged and closed in one segment (FIN+ACK)' : `acknowledged, then closed ${span((p.finTime ?? c.start) - (a.finTime ?? c.start))} later`}; ${p.finAckedFrame !== null ? `the ${first} holds TIME-WAIT` : `the capture ended ${span(c.reportedAt - (p.finTime ?? c.start))} after that FIN, before any ACK of it`}${flags.includes('lost-last-ack') ? '; the last ACK was lost, so the ' + second + ' retransmitted its FIN' : ''}`,
   };
 }
 

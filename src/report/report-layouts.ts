@@ -31,6 +31,7 @@ const SIDE: LayoutOf<SideRecord> = {
     synFrame: maybeNumber,
     finFrame: maybeNumber,
     finTime: maybeNumber,
+    finInferred: 'boolean',
     rstFrame: maybeNumber,
     retransmissions: 'number',
     outOfOrder: 'number',

@@ -14,6 +14,8 @@ export interface SegmentFacts {
   seqLength: number;
   /** For an RST: whether the receiver would act on it (RFC 5961, decided by the connection). */
   rstAccepted: boolean;
+  /** Sent by this endpoint but not captured: inferred from the peer's ACK (a one-sided capture). */
+  unseen: boolean;
 }
 
 /** Segments a receiver must acknowledge, so its later ACKs show whether it got them. */
@@ -27,6 +29,8 @@ function repeatedInFlight(queued: readonly SegmentFacts[], i: number): boolean {
   for (let j = 0; j < queued.length; j++) if (j !== i && queued[j]!.seq === f.seq && queued[j]!.flags === f.flags) return true;
   return false;
 }
+
+const UNSEEN_FIN = "sent FIN (not captured: the peer's ACK shows it)";
 
 /** A SYN or FIN left unanswered this long before the capture ended was not received. */
 const UNANSWERED_SECONDS = 1;
@@ -347,10 +351,10 @@ export class Endpoint {
     switch (t.state) {
       case 'SYN-RECEIVED':
       case 'ESTABLISHED':
-        t.setState('FIN-WAIT-1', time, frame, 'sent FIN', false);
+        t.setState('FIN-WAIT-1', time, frame, s.unseen ? UNSEEN_FIN : 'sent FIN', s.unseen);
         return;
       case 'CLOSE-WAIT':
-        t.setState('LAST-ACK', time, frame, 'sent FIN', false);
+        t.setState('LAST-ACK', time, frame, s.unseen ? UNSEEN_FIN : 'sent FIN', s.unseen);
         return;
       case 'CLOSED':
       case 'LISTEN':

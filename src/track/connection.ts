@@ -159,7 +159,7 @@ export interface Moment {
 }
 
 /** Scratch facts handed to the state machines (they copy what they keep). */
-const facts: SegmentFacts = { frame: 0, time: 0, flags: 0, seq: 0, ack: 0, seqLength: 0, rstAccepted: false };
+const facts: SegmentFacts = { frame: 0, time: 0, flags: 0, seq: 0, ack: 0, seqLength: 0, rstAccepted: false, unseen: false };
 
 /**
  * One TCP connection: its two endpoints in the order the capture first saw them
@@ -323,6 +323,9 @@ export class Connection {
         if (rstAccepted && this.endingRst === null) injected = this.noteEndingRst(side, t, at, ip, data);
       }
     } else if (ip !== null) out.ttl = ip.ttl;
+    // Judged before this segment moves the ACK: one more than the last means a FIN.
+    const ackOfUnseenFin = back.segments === 0 && (flags & (TCP_ACK | TCP_SYN | TCP_RST | TCP_FIN)) === TCP_ACK && this.isAckOfUnseenFin(side, t);
+    const unseenFinSeq = out.highestAck;
     const kind = out.sent(t, at, back, staleAck);
     this.history.segment(side, flags, seq, t.payloadLength, (kind & SEG_RETRANSMISSION) !== 0, (kind & SEG_ZERO_WINDOW) !== 0);
     if ((kind & SEG_GAP) !== 0) this.history.gap(side);
@@ -334,8 +337,9 @@ export class Connection {
     // The stale ACK came from the old socket, the RST answering it from a host with no
     // socket for it: neither moves this connection's endpoints.
     if (staleAck || oldIncarnationRst) return;
-    if ((flags & (TCP_ACK | TCP_SYN | TCP_RST)) === TCP_ACK && this.ends[side].state === 'SYN-SENT' && back.segments === 0) {
-      this.handshakeSeenFromOneSide(side, at);
+    if ((flags & (TCP_ACK | TCP_SYN | TCP_RST | TCP_FIN)) === TCP_ACK && back.segments === 0) {
+      if (this.ends[side].state === 'SYN-SENT') this.handshakeSeenFromOneSide(side, at);
+      else if (ackOfUnseenFin) this.finSeenFromOneSide(side, at, unseenFinSeq);
     }
 
     facts.frame = frame;
@@ -351,6 +355,40 @@ export class Connection {
     // stays as it was (docs/endings.md, reset kind injected); only the receiver acts on it.
     if (injected === null) this.ends[side].sending(facts);
     this.ends[peer].arriving(facts);
+  }
+
+  /**
+   * In a one-sided capture, after `side` sent its FIN: a bare ACK that moves its ACK
+   * forward by exactly one acknowledges the peer's FIN (data would be acknowledged with
+   * the data's length, and a closing peer sends nothing after its FIN).
+   */
+  private isAckOfUnseenFin(side: 0 | 1, t: TcpHeader): boolean {
+    const out = this.dirs[side];
+    return this.flags.has('one-sided') && out.finFrame !== 0 && t.payloadLength === 0 && out.ackSet &&
+      t.ack === seqAdd(out.highestAck, 1) && this.ends[1 - side]!.finSeq === null;
+  }
+
+  /**
+   * The peer's FIN, which the tap did not see, as `side`'s ACK shows it: sent just before
+   * this ACK, acknowledging `side`'s FIN (which it must have, to be sent after it).
+   */
+  private finSeenFromOneSide(side: 0 | 1, at: Moment, seq: number): void {
+    const peer = (1 - side) as 0 | 1;
+    const out = this.dirs[side];
+    const unseen: SegmentFacts = {
+      frame: at.frame,
+      time: at.time,
+      flags: TCP_FIN | TCP_ACK,
+      seq,
+      ack: seqAdd(this.ends[side].finSeq ?? seq, 1),
+      seqLength: 1,
+      rstAccepted: false,
+      unseen: true,
+    };
+    this.dirs[peer].unseenFin(at, seq);
+    out.finAckedFrame = at.frame;
+    this.ends[peer].sending(unseen);
+    this.ends[side].arriving(unseen);
   }
 
   /** An ACK without SYN reaching a side in SYN-SENT that does not acknowledge its SYN. */

@@ -85,6 +85,8 @@ export class Direction {
   finAckedFrame = 0;
   /** When our first FIN was seen. */
   finTime = 0;
+  /** Our FIN was not captured, only the peer's ACK of it (see unseenFin). */
+  finInferred = false;
   /** The ACK field of our first FIN (what we had received when we closed), if it had one. */
   finAck = 0;
   finAckSet = false;
@@ -295,6 +297,19 @@ export class Direction {
       this.duplicateFins++;
     }
     if ((flags & TCP_RST) !== 0) this.rsts++;
+  }
+
+  /**
+   * Our FIN at `seq`, which the tap did not see: `at` is the peer's ACK of it (a
+   * one-sided capture): our FIN from then on, marked inferred and acknowledged there, but
+   * not counted among the FIN segments captured (`fins`, as Wireshark and Zeek count).
+   */
+  unseenFin(at: Moment, seq: number): void {
+    this.finInferred = true;
+    this.finFrame = at.frame;
+    this.finTime = at.time;
+    this.finSeq = seq;
+    this.finAckedFrame = at.frame;
   }
 
   /** Both SYNs carried window scale: RFC 7323 2.2, otherwise no scaling either way. */

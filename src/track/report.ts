@@ -38,6 +38,8 @@ export interface SideRecord {
   finFrame: number | null;
   /** When the first FIN was seen (null: none). */
   finTime: number | null;
+  /** The FIN was not captured: the peer's ACK of it at finFrame shows it (one-sided capture). */
+  finInferred: boolean;
   rstFrame: number | null;
   retransmissions: number;
   outOfOrder: number;
@@ -217,6 +219,7 @@ function side(c: Connection, i: 0 | 1): SideRecord {
     synFrame: orNull(d.synFrame),
     finFrame: orNull(d.finFrame),
     finTime: d.finFrame === 0 ? null : d.finTime,
+    finInferred: d.finInferred,
     rstFrame: orNull(d.rstFrame),
     retransmissions: d.retransmissions,
     outOfOrder: d.outOfOrder,

@@ -8,8 +8,4 @@ export const KNOWN_GAPS: Record<string, { why: string; apps: boolean }> = {
     why: "the client's RST that ends the old connection (stream 0) is captured in stream 1, as Wireshark numbers it; stream 0 was already reported when the new SYN reused its ports, so it reads 'open'",
     apps: true,
   },
-  'one-direction-only': {
-    why: "the server's packets are not captured: its FIN shows only as the client's ACK moving by one, and whether it closed in three segments or four cannot be told, so the close stays half-closed (FIN not seen acknowledged)",
-    apps: false,
-  },
 };
