@@ -419,14 +419,19 @@ function reset(c: TrackedConnection, rst: EndingRstRecord): Verdict {
   // An RST without ACK, after a silence, from a side that never closed: it no longer
   // knew the connection (a host that restarts takes longer than a second).
   if (!rst.withAck && (rst.senderSilence === null || rst.senderSilence >= ANSWER_SECONDS) && !peerClosedFirst) {
+    const later = c.endedInStream;
     return {
       closer: by,
       ending: 'reset',
       detail: 'stale',
-      evidence: nonNull([receiver.lastFrame !== rst.frame ? receiver.lastDataFrame : null, rst.frame]),
+      evidence: later !== null ? [later.ackFrame, rst.frame] : nonNull([receiver.lastFrame !== rst.frame ? receiver.lastDataFrame : null, rst.frame]),
       apps: appsOf(by, 'nothing (lost the connection)', receiverApp),
-      story: `the ${by} answered with RST (no ACK)${rst.senderSilence !== null ? ` after ${span(rst.senderSilence)} of silence` : ''}: it no longer knew the connection (its host restarted or dropped the state)${quoted}`,
-      hint: `the ${by} host lost its state; the ${peer} held a half-open connection until it wrote`,
+      story: later !== null
+        ? `the ${by} opened a new connection on the same ports (stream ${later.stream}) after ${span(rst.senderSilence ?? 0)} of silence here: it no longer knew this one (its host or process restarted); the ${peer}'s socket answered the new SYN with an ACK of this connection (frame ${later.ackFrame}) and the ${by}'s RST to it (frame ${rst.frame}) reset it`
+        : `the ${by} answered with RST (no ACK)${rst.senderSilence !== null ? ` after ${span(rst.senderSilence)} of silence` : ''}: it no longer knew the connection (its host restarted or dropped the state)${quoted}`,
+      hint: later !== null
+        ? `the ${by} restarted without closing its connections; the ${peer} kept this one open until the ${by}'s new SYN on the same ports reset it`
+        : `the ${by} host lost its state; the ${peer} held a half-open connection until it wrote`,
     };
   }
   // An RST at the next sequence number from a side that had not closed: an abort.

@@ -101,6 +101,7 @@ export const TRACKED_LAYOUT: LayoutOf<TrackedConnection> = {
       },
     },
     oldIncarnation: { nullable: { object: { ackFrame: 'number', rstFrame: 'number', by: 'string' } } },
+    endedInStream: { nullable: { object: { stream: 'number', ackFrame: 'number' } } },
     supersededBy: { nullable: { object: { stream: 'number', time: 'number' } } },
     reportedBecause: 'string',
     reportedAt: 'number',

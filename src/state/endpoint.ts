@@ -138,6 +138,19 @@ export class Endpoint {
     if (this.state === 'TIME-WAIT') this.timeline.setState('CLOSED', time, frame, 'TIME-WAIT ended: a new SYN reused the ports', true);
   }
 
+  /** Still has the connection: a socket that could answer a segment of it. */
+  get holdsConnection(): boolean {
+    return this.state !== 'CLOSED' && this.state !== 'TIME-WAIT' && this.state !== 'LISTEN';
+  }
+
+  /**
+   * This side sent a SYN with a new ISN on the same ports while the connection was
+   * still open here: it had lost it (a restart), as the new SYN shows.
+   */
+  lostBy(frame: number, time: number): void {
+    if (this.holdsConnection) this.timeline.setState('CLOSED', time, frame, 'lost the connection: sent a new SYN on these ports', true);
+  }
+
   /** TIME-WAIT ends after 2MSL if the capture lasted that long. */
   expireTimeWait(captureEnd: number): void {
     const entered = this.timeline.lastTime;

@@ -200,6 +200,17 @@ export class Connection {
   /** The RST that answered the stale ACK (0: none). */
   oldIncarnationRstFrame = 0;
   /**
+   * The earlier connection on these ports, still open on the peer's side when this one's
+   * SYN came, held unreported until this SYN is answered: its socket may answer with a
+   * stale ACK, and the RST to that ends it (see Tracker.reuse). `predecessorSettled`: it
+   * can be reported now.
+   */
+  predecessor: Connection | null = null;
+  predecessorSettled = false;
+  /** This connection was reset by an RST captured in a later stream on its ports (its stream and the stale ACK's frame; -1: not). */
+  endedInStream = -1;
+  endedByAckFrame = 0;
+  /**
    * A later attempt from the same client host to the same server endpoint, begun after
    * this unanswered attempt's last SYN (stream, time; -1: none): the client gave up on
    * this one (docs/endings.md, "Other stacks' timers"). Kept by the tracker's attempt lists.
@@ -248,6 +259,10 @@ export class Connection {
     this.reopenedBy = null;
     this.staleAckSide = null;
     this.oldIncarnationRstFrame = 0;
+    this.predecessor = null;
+    this.predecessorSettled = false;
+    this.endedInStream = -1;
+    this.endedByAckFrame = 0;
     this.supersededBy = -1;
     this.supersededAt = 0;
     this.nextAttempt = null;
@@ -317,6 +332,7 @@ export class Connection {
       if (oldIncarnationRst) {
         this.flags.add('old-incarnation-rst');
         if (this.oldIncarnationRstFrame === 0) this.oldIncarnationRstFrame = frame;
+        this.predecessor?.resetFromLaterStream(this, side, t, at);
       }
       else {
         rstAccepted = this.acceptsRst(peer, t);
@@ -334,6 +350,9 @@ export class Connection {
     if (t.payloadLength > 0 && back.finFrame !== 0) this.flags.add('data-after-fin');
     this.lastFrame = frame;
     this.end = at.time;
+    // The held predecessor is settled once its socket can no longer answer this SYN: the
+    // RST to its stale ACK ended it, or the peer answered this connection itself.
+    if (this.predecessor !== null && (oldIncarnationRst || (!staleAck && side !== this.synSide))) this.predecessorSettled = true;
     // The stale ACK came from the old socket, the RST answering it from a host with no
     // socket for it: neither moves this connection's endpoints.
     if (staleAck || oldIncarnationRst) return;
@@ -439,6 +458,46 @@ export class Connection {
       answersFastClose: back.fastCloseFrame,
     };
     return injected;
+  }
+
+  /**
+   * The RST that `later` (the next connection on these ports) captured, answering the
+   * stale ACK this connection's socket sent to its SYN: it resets this connection
+   * (RFC 5961 4: the RST carries the sequence number that ACK asked for). `side` is the
+   * RST's sender as `later` numbers its endpoints.
+   */
+  resetFromLaterStream(later: Connection, side: 0 | 1, t: TcpHeader, at: Moment): void {
+    if (this.endingRst !== null || later.staleAckSide === null) return;
+    const by = this.sideOf(later.addr[side], later.port[side]);
+    const to = (1 - by) as 0 | 1;
+    const out = this.dirs[by];
+    const back = this.dirs[to];
+    this.endingRst = {
+      side: by,
+      frame: at.frame,
+      time: at.time,
+      withAck: (t.flags & TCP_ACK) !== 0,
+      senderHadClosed: out.finFrame !== 0,
+      peerWroteAfterClose: false,
+      answersFin: false,
+      senderSilence: out.lastFrame === 0 ? null : at.time - out.lastTime,
+      peerSilence: back.lastFrame === 0 ? Infinity : at.time - back.lastTime,
+      afterUnansweredKeepalives: false,
+      senderState: this.ends[by].state,
+      receiverState: this.ends[to].state,
+      unreadAtClose: false,
+      sinceSenderFin: out.finFrame === 0 ? null : at.time - out.finTime,
+      injected: null,
+      text: null,
+      answersFastClose: 0,
+    };
+    this.endedInStream = later.stream;
+    this.endedByAckFrame = later.staleAckFrame;
+    const receiver = this.ends[to];
+    receiver.settle();
+    if (receiver.state !== 'CLOSED' && receiver.state !== 'LISTEN') {
+      receiver.timeline.setState('CLOSED', at.time, at.frame, `received RST (answering its ACK to a new SYN, stream ${later.stream})`, true);
+    }
   }
 
   /** An ICMP error quoting a packet `about` sent. */

@@ -209,6 +209,7 @@ export class Tracker {
       }
     }
     conn.segment(conn.sideOf(ip.src, tcp.srcPort), tcp, at, ip, rec.data);
+    if (conn.predecessorSettled) this.reportPredecessor(conn);
     this.table.touch(conn, conn.closed ? CLOSED : LIVE);
     return conn.stream;
   }
@@ -291,11 +292,16 @@ export class Tracker {
     this.markSuperseded(c);
     if (old instanceof Connection) {
       this.forgetAttempt(old);
-      old.reopenedBy = old.sideOf(src, srcPort);
+      this.reportPredecessor(old);
+      const reopener = old.sideOf(src, srcPort);
+      old.reopenedBy = reopener;
       for (const end of old.ends) end.reusedBy(frame, time);
-      old.finalize(time);
-      this.report(old, 'port-reuse', time);
-      this.recycle(old);
+      // A side that opens anew on the same ports had lost the old connection.
+      old.ends[reopener].lostBy(frame, time);
+      // Its peer may still hold it, and answer this SYN with that connection's ACK; the
+      // RST to that ACK ends it. Reported once the SYN is answered (reportPredecessor).
+      if (old.ends[1 - reopener]!.holdsConnection) c.predecessor = old;
+      else this.reportReplaced(old, time);
     }
     return c;
   }
@@ -373,8 +379,25 @@ export class Tracker {
   }
 
   /** Reports `c` and leaves a tombstone in its place (or nothing, at capture end). */
+  /** The connection a new SYN replaced, reported as it stood at `time`. */
+  private reportReplaced(old: Connection, time: number): void {
+    old.finalize(time);
+    this.report(old, 'port-reuse', time);
+    this.recycle(old);
+  }
+
+  /** Reports the connection `c` replaced, if it still holds one (see Connection.predecessor). */
+  private reportPredecessor(c: Connection): void {
+    const old = c.predecessor;
+    if (old === null) return;
+    c.predecessor = null;
+    c.predecessorSettled = false;
+    this.reportReplaced(old, old.endingRst?.time ?? this.at.time);
+  }
+
   private retire(c: Connection, reason: ReportReason, now: number, tombstone: boolean): void {
     this.forgetAttempt(c);
+    this.reportPredecessor(c);
     c.finalize(now);
     if (reason === 'idle') c.flags.add('idle-evicted');
     if (tombstone) this.table.replace(c, new Tombstone(c, this.addresses), TOMBSTONES);

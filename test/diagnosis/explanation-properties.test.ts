@@ -39,7 +39,11 @@ describe('explanations, over every connection of every capture', () => {
       const { reports, frames } = await analysed(file);
       for (const c of reports) {
         const where = `${file} stream ${c.stream}: ${c.explanation}`;
-        const own = new Set([...(frames.get(c.stream) ?? []), ...c.icmp.map((e) => e.frame)]);
+        // An RST captured in the next stream on the ports (and the stale ACK it answered)
+        // can end this one: those frames are its evidence too, and the words say which stream.
+        const later = c.endedInStream !== null ? [...(frames.get(c.endedInStream.stream) ?? [])] : [];
+        if (c.endedInStream !== null) expect(c.explanation, `${file} ${c.stream}`).toContain(`stream ${c.endedInStream.stream}`);
+        const own = new Set([...(frames.get(c.stream) ?? []), ...c.icmp.map((e) => e.frame), ...later]);
         // Every evidence frame, and every frame the words cite, belongs to the connection.
         for (const f of c.evidence) expect(own.has(f), `${where} (evidence ${f})`).toBe(true);
         applied.evidence += c.evidence.length;

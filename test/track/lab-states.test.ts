@@ -1,7 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KNOWN_GAPS } from '../helpers/known-gaps.js';
 import { connectionsOf } from '../helpers/track.js';
 import { REPO } from '../helpers/paths.js';
 
@@ -41,8 +40,7 @@ describe('final states against ss', () => {
   });
 
   for (const truth of truths) {
-    // Scenarios the analyser does not reach yet (helpers/known-gaps.ts says why) must still fail.
-    (truth.scenario in KNOWN_GAPS ? it.fails : it)(truth.scenario, async () => {
+    it(truth.scenario, async () => {
       const { connections } = await connectionsOf(join(LAB, truth.capture));
       expect(connections.length).toBeGreaterThan(0);
       for (const c of connections) {
