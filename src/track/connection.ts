@@ -227,7 +227,7 @@ export class Connection {
   hash = 0;
   prev: Connection | null = null;
   next: Connection | null = null;
-  list: 0 | 1 | 2 = 0;
+  list: 0 | 1 | 2 | 3 = 0;
 
   stream = 0;
 

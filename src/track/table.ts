@@ -16,11 +16,15 @@ export interface TableEntry {
   list: ListId;
 }
 
-/** Live connections, closed ones waiting out a quiet period, tombstones. */
-export type ListId = 0 | 1 | 2;
+/**
+ * Live connections, closed ones waiting out a quiet period, tombstones, and closed
+ * connections whose roles are still guessed, held for a later SYN on their ports.
+ */
+export type ListId = 0 | 1 | 2 | 3;
 export const LIVE: ListId = 0;
 export const CLOSED: ListId = 1;
 export const TOMBSTONES: ListId = 2;
+export const HELD: ListId = 3;
 
 function mixEndpoint(words: ArrayLike<number>, port: number): number {
   let h = Math.imul(port ^ 0x9e3779b9, 0x85ebca6b);
@@ -57,9 +61,9 @@ export class ConnectionTable<E extends TableEntry> {
   private slots: (E | undefined)[] = new Array<E | undefined>(1024);
   private mask = 1023;
   size = 0;
-  private readonly heads: (E | null)[] = [null, null, null];
-  private readonly tails: (E | null)[] = [null, null, null];
-  readonly counts = [0, 0, 0];
+  private readonly heads: (E | null)[] = [null, null, null, null];
+  private readonly tails: (E | null)[] = [null, null, null, null];
+  readonly counts = [0, 0, 0, 0];
 
   find(hash: number, version: number, src: ArrayLike<number>, srcPort: number, dst: ArrayLike<number>, dstPort: number): E | undefined {
     for (let i = hash & this.mask; ; i = (i + 1) & this.mask) {

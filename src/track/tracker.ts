@@ -4,7 +4,7 @@ import type { PacketDecoder } from '../decode/packet.js';
 import { TCP_ACK, TCP_SYN } from '../decode/tcp.js';
 import type { PacketRecord } from '../capture/record.js';
 import { Connection, NO_SEGMENT, type Moment } from './connection.js';
-import { CLOSED, ConnectionTable, flowHash, LIVE, TOMBSTONES, type ListId, type TableEntry } from './table.js';
+import { CLOSED, ConnectionTable, flowHash, HELD, LIVE, TOMBSTONES, type ListId, type TableEntry } from './table.js';
 
 export interface TrackerOptions {
   /** A connection without packets for this long is reported as it stands (seconds). */
@@ -120,6 +120,11 @@ class SharedAddresses {
 }
 
 const MAX_SHARED_ADDRESSES = 65536;
+/**
+ * Closed connections with guessed roles held at once (see sweep): a capture that starts
+ * on a busy link begins with thousands mid-stream; past this they are reported at once.
+ */
+const MAX_HELD = 1024;
 /** Unanswered attempts followed per client host and server endpoint (a browser opens six at once). */
 const MAX_ATTEMPTS = 16;
 /**
@@ -443,6 +448,13 @@ export class Tracker {
     this.sweepAt = now + 1;
     const o = this.options;
     for (let e = this.table.oldest(CLOSED); e !== null && e.end < now - o.closedQuietSeconds; e = this.table.oldest(CLOSED)) {
+      const c = e as Connection;
+      // Roles still guessed (no SYN seen): held, for a later SYN on the same ports to name
+      // the client (roles() in report.ts), as long as a tombstone would have lasted.
+      if (c.synSide === null && c.synAckSide === null && this.table.counts[HELD]! < MAX_HELD) this.table.touch(c, HELD);
+      else this.retire(c, 'closed', now, true);
+    }
+    for (let e = this.table.oldest(HELD); e !== null && e.end < now - o.tombstoneSeconds; e = this.table.oldest(HELD)) {
       this.retire(e as Connection, 'closed', now, true);
     }
     for (let e = this.table.oldest(LIVE); e !== null && e.end < now - o.idleSeconds; e = this.table.oldest(LIVE)) {
