@@ -19,9 +19,9 @@ export const SEG_GAP = 128; // starts after bytes the tap never saw from this si
  * takes a new ID).
  */
 const DUPLICATE_SECONDS = 0.2;
-/** Segments of a side compared for duplicates, and the numbers kept of each. */
+/** Segments of a side compared for duplicates (a power of two), and the numbers kept of each. */
 const RECENT = 4;
-const RECENT_FIELDS = 7;
+const RECENT_FIELDS = 5;
 /** A segment that fills a gap this soon after the gap appeared was reordered, not resent. */
 const REORDER_WINDOW_SECONDS = 0.003;
 /** Longest retransmission series kept (Linux gives up after at most ~16). */
@@ -101,7 +101,7 @@ export class Direction {
   duplicates = 0;
   duplicateFins = 0;
   /**
-   * The last RECENT segments' datagrams (IPv4 ID, seq, ack, flags, length, window, time;
+   * The last RECENT segments' datagrams (IPv4 ID, seq, ack, flags with window and length, time;
    * RECENT_FIELDS each, a ring), for isDuplicate: a tap that captures twice may interleave
    * the copies with other frames. One array per direction, kept when the object is reused.
    */
@@ -266,19 +266,19 @@ export class Direction {
     // The time is read from the reused Moment: a double passed as an argument to a call
     // V8 does not inline is boxed (see Moment).
     const time = at.time;
+    // Flags (12 bits), window (16) and length (under 2^24) in one exact double.
+    const shape = t.flags + t.window * 4096 + t.payloadLength * 268435456;
     const r = this.recent;
     for (let i = 0; i < RECENT * RECENT_FIELDS; i += RECENT_FIELDS) {
-      if (r[i] === ipId && r[i + 1] === t.seq && r[i + 2] === t.ack && r[i + 3] === t.flags && r[i + 4] === t.payloadLength && r[i + 5] === t.window && time - r[i + 6]! < DUPLICATE_SECONDS) return true;
+      if (r[i] === ipId && r[i + 1] === t.seq && r[i + 2] === t.ack && r[i + 3] === shape && time - r[i + 4]! < DUPLICATE_SECONDS) return true;
     }
     const slot = this.recentNext * RECENT_FIELDS;
     r[slot] = ipId;
     r[slot + 1] = t.seq;
     r[slot + 2] = t.ack;
-    r[slot + 3] = t.flags;
-    r[slot + 4] = t.payloadLength;
-    r[slot + 5] = t.window;
-    r[slot + 6] = time;
-    this.recentNext = (this.recentNext + 1) % RECENT;
+    r[slot + 3] = shape;
+    r[slot + 4] = time;
+    this.recentNext = (this.recentNext + 1) & (RECENT - 1);
     return false;
   }
 
