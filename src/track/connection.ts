@@ -91,8 +91,8 @@ export interface EndingRst {
   sinceSenderFin: number | null;
   /**
    * Why the RST was made by a middlebox in the sender's name rather than by its host
-   * (docs/endings.md, reset kind injected), or null: its TTL or DF bit unlike the sender's
-   * other packets, or a reason text naming the device.
+   * (docs/endings.md, reset kind injected), or null: its TTL (hop limit) unlike the
+   * sender's other packets, or a reason text naming the device.
    */
   injected: string | null;
   /** The RST's payload when it is text (a device's reason, RFC 1122 4.2.2.12), else null. */
@@ -333,8 +333,7 @@ export class Connection {
         this.flags.add('old-incarnation-rst');
         if (this.oldIncarnationRstFrame === 0) this.oldIncarnationRstFrame = frame;
         this.predecessor?.resetFromLaterStream(this, side, t, at);
-      }
-      else {
+      } else {
         rstAccepted = this.acceptsRst(peer, t);
         if (rstAccepted && this.endingRst === null) injected = this.noteEndingRst(side, t, at, ip, data);
       }
@@ -565,8 +564,9 @@ export class Connection {
  * Why an RST in `sender`'s name was made by something else (docs/endings.md, reset kind
  * injected), or null. A host sends its RSTs with the TTL (hop limit) of its other
  * packets, and those reach the tap across the same hops; a device on the path forging
- * one starts its own count. (The DF bit is no evidence: Linux sends the RSTs of its
- * control socket without DF.) A reason text naming a device says so.
+ * one starts its own count. (The DF bit is no evidence: in the public corpus hosts send
+ * their own RSTs with DF unlike their data, and Linux's forged ones carry it.) A reason
+ * text naming a device says so.
  */
 function forgedBecause(sender: Direction, ip: IpFacts | null, text: string | null): string | null {
   if (text !== null && DEVICE_NAMES.test(text)) return `its payload names the device: "${text}"`;
