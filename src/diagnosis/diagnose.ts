@@ -95,7 +95,7 @@ function verdict(c: TrackedConnection, captureEnd: number): Verdict {
   if (!c.established) return beforeEstablished(c, captureEnd, unreachable);
 
   // An RST that the receiver acted on (in window, RFC 5961) ended it.
-  if (rst !== null) return reset(c, rst);
+  if (rst !== null && !rstAfterCompleteClose(c, rst)) return reset(c, rst);
 
   // Both FINs crossed: each was sent before its sender had the other's, so both
   // sides went through CLOSING (RFC 9293 3.6, simultaneous close).
@@ -115,7 +115,14 @@ function verdict(c: TrackedConnection, captureEnd: number): Verdict {
   }
 
   // Both sent FIN and the second one answers the first: a sequential close.
-  if (closedC && closedS) return graceful(c);
+  if (closedC && closedS) {
+    const v = graceful(c);
+    if (rst !== null) {
+      v.story += `; then the ${rst.by} also sent an RST (frame ${rst.frame}), which cut nothing short`;
+      v.evidence = [...v.evidence, rst.frame];
+    }
+    return v;
+  }
 
   // An ICMP unreachable about an established connection, and no close after it.
   if (unreachable.length > 0) return icmpUnreachable(c, unreachable, true);
@@ -218,6 +225,19 @@ function halfClosed(c: TrackedConnection, closer: Side, captureEnd: number): Ver
   };
 }
 
+/**
+ * The RST came from a side that had already received its peer's FIN (it acknowledged
+ * it) and then sent its own FIN: both closes were done, no data was cut (LAST-ACK's
+ * abortive close, as a Windows closesocket after shutdown sends). The close stands as
+ * graceful. An RST answering the peer's FIN (late-fin) or data (after-close) is not this.
+ */
+function rstAfterCompleteClose(c: TrackedConnection, rst: EndingRstRecord): boolean {
+  const sender = c.sides[rst.by];
+  const peer = c.sides[other(rst.by)];
+  return sender.finFrame !== null && sender.finFrame < rst.frame && peer.finFrame !== null && peer.finAckedFrame !== null &&
+    peer.finAckedFrame < sender.finFrame && !rst.unreadAtClose && !rst.peerWroteAfterClose;
+}
+
 /** The handshake never completed: refused, unreachable, timed out, reset, probed or pending. */
 function beforeEstablished(c: TrackedConnection, captureEnd: number, unreachable: IcmpRecord[]): Verdict {
   const C = c.sides.client;
@@ -288,6 +308,21 @@ function beforeEstablished(c: TrackedConnection, captureEnd: number, unreachable
       apps: { client: 'gave up (connect timed out or abandoned)', server: 'nothing (never saw the SYN, or was not there)' },
       story: `the client sent ${C.syns} SYN${C.syns === 1 ? '' : 's'} over ${span(lastSyn - synAt)} without an answer, then opened a new connection to the same server (stream ${c.supersededBy.stream}, ${when(c, c.supersededBy.time)}) instead of retrying this one: it had given up (a connect timeout; macOS gives up after 75 s)`,
       hint: 'the server host is down or a firewall drops SYNs silently (a REJECT would answer)',
+    };
+  }
+  // On a path the capture shows one direction of, a SYN never repeated was answered
+  // (its sender would have retried), and not by a SYN-ACK (it sent no ACK): by an RST,
+  // or an ICMP error, the tap did not see.
+  if (S.packets === 0 && C.syns === 1 && C.rstFrame === null && c.pathOneSided && captureEnd - synAt > 2 * LONGEST_FIRST_SYN_RTO) {
+    return {
+      ending: 'refused',
+      detail: null,
+      closer: 'server',
+      flags: ['one-sided'],
+      evidence: nonNull([C.synFrame]),
+      apps: { client: 'ECONNREFUSED (inferred)', server: 'nothing (no listener)' },
+      story: `the capture shows only the client's packets between these hosts (another of their connections is one-sided); its one SYN was not sent again in the ${span(captureEnd - synAt)} before the capture ended, and no ACK followed, so it was answered, not with a SYN-ACK: by an RST (or an ICMP error) the tap did not see`,
+      hint: 'check that the service runs and listens on that address and port',
     };
   }
   // One SYN, never repeated although every stack retries within seconds: abandoned.

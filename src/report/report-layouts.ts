@@ -102,6 +102,7 @@ export const TRACKED_LAYOUT: LayoutOf<TrackedConnection> = {
     },
     oldIncarnation: { nullable: { object: { ackFrame: 'number', rstFrame: 'number', by: 'string' } } },
     endedInStream: { nullable: { object: { stream: 'number', ackFrame: 'number' } } },
+    pathOneSided: 'boolean',
     supersededBy: { nullable: { object: { stream: 'number', time: 'number' } } },
     reportedBecause: 'string',
     reportedAt: 'number',

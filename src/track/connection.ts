@@ -207,6 +207,10 @@ export class Connection {
    */
   predecessor: Connection | null = null;
   predecessorSettled = false;
+  /** Set when a one-sided handshake was inferred, for the tracker to note the path (then cleared). */
+  oneSidedSeen = false;
+  /** Another connection between the same two hosts was captured one-sided (set by the tracker at report). */
+  pathOneSided = false;
   /** This connection was reset by an RST captured in a later stream on its ports (its stream and the stale ACK's frame; -1: not). */
   endedInStream = -1;
   endedByAckFrame = 0;
@@ -263,6 +267,8 @@ export class Connection {
     this.predecessorSettled = false;
     this.endedInStream = -1;
     this.endedByAckFrame = 0;
+    this.oneSidedSeen = false;
+    this.pathOneSided = false;
     this.supersededBy = -1;
     this.supersededAt = 0;
     this.nextAttempt = null;
@@ -425,6 +431,7 @@ export class Connection {
   private handshakeSeenFromOneSide(side: 0 | 1, at: Moment): void {
     const peer = (1 - side) as 0 | 1;
     this.flags.add('one-sided');
+    this.oneSidedSeen = true;
     this.ends[peer].sawUnseenSynAck(at.time, at.frame);
     this.ends[side].timeline.setState('ESTABLISHED', at.time, at.frame, 'received SYN-ACK (not captured: its ACK shows it)', true);
   }

@@ -113,6 +113,8 @@ export interface TrackedConnection {
   oldIncarnation: { ackFrame: number; rstFrame: number; by: 'client' | 'server' } | null;
   /** The RST that ended it was captured in this later stream on its ports, answering that stream's stale ACK (frame). */
   endedInStream: { stream: number; ackFrame: number } | null;
+  /** Another connection between the same two hosts was captured one direction only. */
+  pathOneSided: boolean;
   /** A later attempt from the client host to the same server endpoint, begun after this one's last packet (stream, time). */
   supersededBy: { stream: number; time: number } | null;
   /** Why it was reported at that point, and when (capture time: the end, for those open then). */
@@ -168,6 +170,7 @@ export function trackedConnection(c: Connection, reason: ReportReason, at: numbe
     endingRst: c.endingRst === null ? null : endingRst(c.endingRst, ci),
     oldIncarnation: c.oldIncarnationRstFrame === 0 || c.staleAckSide === null ? null : { ackFrame: c.staleAckFrame, rstFrame: c.oldIncarnationRstFrame, by: c.staleAckSide === ci ? 'server' : 'client' },
     endedInStream: c.endedInStream < 0 ? null : { stream: c.endedInStream, ackFrame: c.endedByAckFrame },
+    pathOneSided: c.pathOneSided,
     supersededBy: c.supersededBy < 0 ? null : { stream: c.supersededBy, time: c.supersededAt },
     reportedBecause: reason,
     reportedAt: at,

@@ -134,6 +134,14 @@ const MAX_ATTEMPTS = 16;
  */
 const RETRY_AFTER_SECONDS = 1;
 
+/** One-sided host pairs remembered at most (a key each; the set starts over past it). */
+const MAX_PATHS = 65536;
+
+/** The key of a host pair, either way round (a hash: a collision only costs a guess). */
+function pathKey(c: Connection): number {
+  return flowHash(c.version, c.addr[0], 0, c.addr[1], 0);
+}
+
 /** The key of a connection's attempt list: client address, server address and port. */
 function attemptKey(c: Connection): number {
   return flowHash(c.version, c.addr[0], 0, c.addr[1], c.port[1]);
@@ -173,6 +181,8 @@ export class Tracker {
    * its client had left behind (see markSuperseded).
    */
   private readonly attempts = new Map<number, Connection>();
+  /** Host pairs (pathKey) seen in a one-sided connection: see noteOneSidedPath. */
+  private readonly oneSidedPaths = new Set<number>();
 
   constructor(
     /**
@@ -215,6 +225,7 @@ export class Tracker {
     }
     conn.segment(conn.sideOf(ip.src, tcp.srcPort), tcp, at, ip, rec.data);
     if (conn.predecessorSettled) this.reportPredecessor(conn);
+    if (conn.oneSidedSeen) this.noteOneSidedPath(conn);
     this.table.touch(conn, conn.closed ? CLOSED : LIVE);
     return conn.stream;
   }
@@ -387,8 +398,25 @@ export class Tracker {
   /** The connection a new SYN replaced, reported as it stood at `time`. */
   private reportReplaced(old: Connection, time: number): void {
     old.finalize(time);
-    this.report(old, 'port-reuse', time);
+    this.emit(old, 'port-reuse', time);
     this.recycle(old);
+  }
+
+  /** Hands a finalised connection to the report callback, with what the capture showed of its path. */
+  private emit(c: Connection, reason: ReportReason, at: number): void {
+    c.pathOneSided = this.oneSidedPaths.size > 0 && this.oneSidedPaths.has(pathKey(c));
+    this.report(c, reason, at);
+  }
+
+  /**
+   * A connection between these two hosts was captured one direction only: so, very
+   * likely, is every other (an asymmetric route, a one-sided SPAN port). Kept for the
+   * diagnosis of those whose answers the capture lacks; forgotten past MAX_PATHS.
+   */
+  private noteOneSidedPath(c: Connection): void {
+    c.oneSidedSeen = false;
+    if (this.oneSidedPaths.size >= MAX_PATHS) this.oneSidedPaths.clear();
+    this.oneSidedPaths.add(pathKey(c));
   }
 
   /** Reports the connection `c` replaced, if it still holds one (see Connection.predecessor). */
@@ -407,7 +435,7 @@ export class Tracker {
     if (reason === 'idle') c.flags.add('idle-evicted');
     if (tombstone) this.table.replace(c, new Tombstone(c, this.addresses), TOMBSTONES);
     else this.table.remove(c);
-    this.report(c, reason, now);
+    this.emit(c, reason, now);
     this.recycle(c);
   }
 

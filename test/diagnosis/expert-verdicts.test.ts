@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { connectionReport, type ConnectionReport } from '../../src/report/connection-report.js';
 import { connectionsOf } from '../helpers/track.js';
-import { CORPUS, HAS_CORPUS } from '../helpers/paths.js';
+import { CORPUS, HAS_CORPUS, REPO } from '../helpers/paths.js';
 
 /**
  * The expert's blind reading of 138 corpus connections (expert-verdicts.tsv): on the rows
@@ -21,8 +21,8 @@ interface Row {
   errors: string;
 }
 
-function rows(): Row[] {
-  const lines = readFileSync(join(CORPUS, 'expert-verdicts.tsv'), 'utf8').split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+function rows(path = join(CORPUS, 'expert-verdicts.tsv')): Row[] {
+  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '' && !l.startsWith('#'));
   return lines.slice(1).map((line) => {
     const [file, stream, ending, detail, closer, confidence, , errors] = line.split('\t');
     return { file: file!, stream: Number(stream), ending: ending!, detail: detail!, closer: closer!, confidence: confidence!, errors: errors ?? '' };
@@ -139,6 +139,25 @@ describe.skipIf(!HAS_CORPUS)('the expert verdicts', () => {
       for (const p of FORBIDDEN[k] ?? []) expect(said, k).not.toMatch(p);
       for (const p of REQUIRED[k] ?? []) expect(said, k).toMatch(p);
       for (const f of FORBIDDEN_FLAGS[k] ?? []) expect(c.flags, k).not.toContain(f);
+    }
+  });
+});
+
+/**
+ * A second blind reading, made for this project (test/diagnosis/truth/blind-review.tsv):
+ * the connections whose verdict changed with the rules above for real captures, read
+ * from the packets without our output. Every one agrees.
+ */
+describe.skipIf(!HAS_CORPUS)('the blind review of changed verdicts', () => {
+  it('agrees on every connection', async () => {
+    const review = rows(join(REPO, 'test', 'diagnosis', 'truth', 'blind-review.tsv'));
+    expect(review.length).toBe(38);
+    const reports = new Map<string, ConnectionReport[]>();
+    for (const r of review) {
+      if (!reports.has(r.file)) reports.set(r.file, (await connectionsOf(join(CORPUS, r.file))).connections.map(connectionReport));
+      const c = reports.get(r.file)!.find((x) => x.stream === r.stream)!;
+      const agrees = c.ending === r.ending && (r.detail === '' || c.detail === r.detail) && (c.closer ?? '') === r.closer;
+      expect(agrees, `${key(r)}: reviewer ${r.ending}|${r.detail}|${r.closer}, ours ${verdictOf(c)}`).toBe(true);
     }
   });
 });
