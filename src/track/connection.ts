@@ -124,8 +124,6 @@ const isClosedState = (s: TcpState): boolean => s === 'CLOSED' || s === 'TIME-WA
 export interface IpFacts {
   version: 4 | 6;
   ttl: number;
-  /** IPv4 identification; -1 for IPv6. */
-  id: number;
 }
 
 /** Middleboxes known to put their name in the RSTs they send (the reason text F5 BIG-IP writes, ...). */
@@ -297,15 +295,16 @@ export class Connection {
 
   /**
    * A segment `side` sent, seen at `frame`. `ip` (its IP header) and `data` (the frame's
-   * bytes) are optional: without them duplicates and forged RSTs are not told apart.
+   * bytes) are optional: without them forged RSTs are not told apart. `duplicate`: the
+   * same datagram was just captured (the tracker's DuplicateWindow).
    */
-  segment(side: 0 | 1, t: TcpHeader, at: Moment, ip: IpFacts | null = null, data: Buffer | null = null): void {
+  segment(side: 0 | 1, t: TcpHeader, at: Moment, ip: IpFacts | null = null, data: Buffer | null = null, duplicate = false): void {
     const frame = at.frame;
     const peer = (1 - side) as 0 | 1;
     const out = this.dirs[side];
     const back = this.dirs[peer];
     const flags = t.flags;
-    if (ip !== null && out.isDuplicate(t, ip.id, at)) {
+    if (duplicate) {
       // One transmission captured twice: counted, and nothing else (docs/endings.md).
       out.countDuplicate(t);
       this.flags.add('hardware-duplicates');

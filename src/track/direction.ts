@@ -12,16 +12,6 @@ export const SEG_KEEPALIVE = 32; // seq one below the next byte, 0 or 1 byte, no
 export const SEG_SACK = 64; // carries SACK blocks
 export const SEG_GAP = 128; // starts after bytes the tap never saw from this side
 
-/**
- * The same IP datagram seen twice this soon is one transmission captured twice (a tap on
- * two interfaces or VLANs, a duplicating switch), not a retransmission: no stack resends
- * this fast with the same IP ID (Linux's minimum RTO is 200 ms, and a tail-loss probe
- * takes a new ID).
- */
-const DUPLICATE_SECONDS = 0.2;
-/** Segments of a side compared for duplicates (a power of two), and the numbers kept of each. */
-const RECENT = 4;
-const RECENT_FIELDS = 5;
 /** A segment that fills a gap this soon after the gap appeared was reordered, not resent. */
 const REORDER_WINDOW_SECONDS = 0.003;
 /** Longest retransmission series kept (Linux gives up after at most ~16). */
@@ -100,13 +90,6 @@ export class Direction {
   /** Segments that repeated the previous one's IP datagram (captured twice, sent once), and those of them with FIN. */
   duplicates = 0;
   duplicateFins = 0;
-  /**
-   * The last RECENT segments' datagrams (IPv4 ID, seq, ack, flags with window and length, time;
-   * RECENT_FIELDS each, a ring), for isDuplicate: a tap that captures twice may interleave
-   * the copies with other frames. One array per direction, kept when the object is reused.
-   */
-  private readonly recent = new Float64Array(RECENT * RECENT_FIELDS).fill(-1);
-  private recentNext = 0;
   /** First payload this side sent after the peer's FIN (a half-close, or a write to a closed peer). */
   dataAfterPeerFinFrame = 0;
   /** Keepalive probes: first and last, and whether the peer said anything after the last. */
@@ -143,7 +126,6 @@ export class Direction {
   /** Forgets everything, for a connection object used again (see Tracker). */
   reset(): void {
     resetDirection(this, FRESH_DIRECTION);
-    this.recent.fill(-1);
   }
 
   /** Sequence number (either form) relative to this side's base, as Wireshark shows it. */
@@ -256,34 +238,7 @@ export class Direction {
   }
 
   /**
-   * Whether this segment repeats one of this side's last RECENT in every field, IPv4
-   * identification included, within DUPLICATE_SECONDS (docs/endings.md, "Real captures are
-   * imperfect": one transmission, captured twice). Remembers it otherwise; IPv6 has no
-   * identification, so it is never judged a duplicate.
-   */
-  isDuplicate(t: TcpHeader, ipId: number, at: Moment): boolean {
-    if (ipId < 0) return false;
-    // The time is read from the reused Moment: a double passed as an argument to a call
-    // V8 does not inline is boxed (see Moment).
-    const time = at.time;
-    // Flags (12 bits), window (16) and length (under 2^24) in one exact double.
-    const shape = t.flags + t.window * 4096 + t.payloadLength * 268435456;
-    const r = this.recent;
-    for (let i = 0; i < RECENT * RECENT_FIELDS; i += RECENT_FIELDS) {
-      if (r[i] === ipId && r[i + 1] === t.seq && r[i + 2] === t.ack && r[i + 3] === shape && time - r[i + 4]! < DUPLICATE_SECONDS) return true;
-    }
-    const slot = this.recentNext * RECENT_FIELDS;
-    r[slot] = ipId;
-    r[slot + 1] = t.seq;
-    r[slot + 2] = t.ack;
-    r[slot + 3] = shape;
-    r[slot + 4] = time;
-    this.recentNext = (this.recentNext + 1) & (RECENT - 1);
-    return false;
-  }
-
-  /**
-   * A segment that repeated the previous one's datagram (see isDuplicate): it counts
+   * A segment that repeated a recent one's datagram (see DuplicateWindow): it counts
    * among the frames, as Wireshark counts it, flags included, and for nothing else.
    */
   countDuplicate(t: TcpHeader): void {
@@ -414,5 +369,4 @@ const FRESH_DIRECTION = new Direction();
  * bench's mixed capture (two resets per connection), the assignments a tenth of that.
  */
 // eslint-disable-next-line @typescript-eslint/no-implied-eval
-// `recent` is each direction's own array, cleared in place, never shared.
-const resetDirection = new Function('to', 'from', Object.keys(FRESH_DIRECTION).filter((k) => k !== 'recent').map((k) => `to.${k} = from.${k};`).join('\n')) as (to: Direction, from: Direction) => void;
+const resetDirection = new Function('to', 'from', Object.keys(FRESH_DIRECTION).map((k) => `to.${k} = from.${k};`).join('\n')) as (to: Direction, from: Direction) => void;

@@ -4,6 +4,7 @@ import type { PacketDecoder } from '../decode/packet.js';
 import { TCP_ACK, TCP_SYN } from '../decode/tcp.js';
 import type { PacketRecord } from '../capture/record.js';
 import { Connection, NO_SEGMENT, type Moment } from './connection.js';
+import { DuplicateWindow } from './duplicates.js';
 import { CLOSED, ConnectionTable, flowHash, HELD, LIVE, TOMBSTONES, type ListId, type TableEntry } from './table.js';
 
 export interface TrackerOptions {
@@ -175,6 +176,7 @@ export class Tracker {
   private readonly at: Moment = { frame: 0, time: 0 };
   private readonly spare: Connection[] = [];
   private readonly addresses = new SharedAddresses();
+  private readonly duplicates = new DuplicateWindow();
   /**
    * Connection attempts by client address and server endpoint, each key's newest first,
    * linked through Connection.nextAttempt, so a new SYN can mark the unanswered ones
@@ -223,7 +225,7 @@ export class Tracker {
         if (pureSyn && side === 0 && e.synSide === 0 && !e.attemptListed && e.dirs[1].segments === 0) this.listAttempt(e);
       }
     }
-    conn.segment(conn.sideOf(ip.src, tcp.srcPort), tcp, at, ip, rec.data);
+    conn.segment(conn.sideOf(ip.src, tcp.srcPort), tcp, at, ip, rec.data, this.duplicates.isDuplicate(conn.stream, ip.id, tcp, at));
     if (conn.predecessorSettled) this.reportPredecessor(conn);
     if (conn.oneSidedSeen) this.noteOneSidedPath(conn);
     this.table.touch(conn, conn.closed ? CLOSED : LIVE);
