@@ -1,8 +1,6 @@
-import type { Ending } from '../diagnosis/types.js';
+import { ENDINGS, type Ending } from '../diagnosis/types.js';
 import { keepSmallest } from '../keep-smallest.js';
 import { byStream, type ConnectionReport } from '../report/connection-report.js';
-
-const ENDINGS: readonly Ending[] = ['graceful', 'simultaneous-close', 'half-closed', 'reset', 'refused', 'unreachable', 'timeout', 'half-open', 'open', 'not-established'];
 
 /** An ending, optionally narrowed to a detail: `reset`, `reset:abort`, `timeout/connect`. */
 interface EndingSpec {
@@ -34,7 +32,7 @@ export class ExpectationError extends Error {}
 
 function endingSpec(text: string, whole: string): EndingSpec {
   const [ending, detail] = text.split(/[:/]/, 2);
-  if (!ENDINGS.includes(ending as Ending)) throw new ExpectationError(`"${whole}": unknown ending ${ending} (one of ${ENDINGS.join(', ')})`);
+  if (!(ENDINGS as readonly string[]).includes(ending!)) throw new ExpectationError(`"${whole}": unknown ending ${ending} (one of ${ENDINGS.join(', ')})`);
   return { ending: ending as Ending, detail: detail ?? null };
 }
 

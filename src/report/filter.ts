@@ -4,7 +4,7 @@ import type { ConnectionReport } from './connection-report.js';
 /** Which connections a report shows (analyze's --ending, --problems, --host, --port, --stream). */
 export interface ConnectionFilter {
   endings?: Ending[];
-  /** Everything but graceful and open. */
+  /** Everything but the endings in PROBLEM_FREE. */
   problems?: boolean;
   /** Either side's address. */
   hosts?: string[];
@@ -13,7 +13,12 @@ export interface ConnectionFilter {
   streams?: number[];
 }
 
-export const PROBLEM_FREE: readonly Ending[] = ['graceful', 'open'];
+/**
+ * Endings that are not problems: a normal close, whichever way the FINs went (a
+ * simultaneous close is RFC 9293 3.6's normal close with the FINs crossing), and a
+ * connection still open when the capture ended.
+ */
+export const PROBLEM_FREE: readonly Ending[] = ['graceful', 'simultaneous-close', 'open'];
 
 export function isProblem(c: Pick<ConnectionReport, 'ending'>): boolean {
   return !PROBLEM_FREE.includes(c.ending);

@@ -2,12 +2,10 @@ import type { CommandModule } from 'yargs';
 import { analyzeHandler, type AnalyzeArgs } from './handler.js';
 import { runHandler } from '../../run.js';
 import { restoreStdinAll } from '../../stdin-arg.js';
-import type { Ending } from '../../../diagnosis/types.js';
+import { ENDINGS, type Ending } from '../../../diagnosis/types.js';
 import { withTrackerOptions } from '../../tracker-options.js';
 import { withLimit } from '../../table-limit.js';
 import { withThreads } from '../../threads.js';
-
-const ENDINGS: Ending[] = ['graceful', 'simultaneous-close', 'half-closed', 'reset', 'refused', 'unreachable', 'timeout', 'half-open', 'open', 'not-established'];
 
 /**
  * Accepts "reset,timeout" as well as a repeated option. Not yargs' `array`: an array
@@ -24,14 +22,14 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
       .option('format', { choices: ['table', 'json', 'ndjson', 'csv'] as const, default: 'table' as const, describe: 'output format (json and ndjson: one object per connection, fields in the README)' })
       .option('sort', { choices: ['capture', 'problems', 'finish'] as const, default: 'capture' as const, describe: 'capture order, problems first, or (ndjson) as connections finish' })
       .option('ending', { type: 'string', coerce: (v: string | string[]) => list(v) as Ending[], describe: `only these endings (${ENDINGS.join(', ')})` })
-      .option('problems', { type: 'boolean', default: false, describe: 'only problems: every ending but graceful and open' })
+      .option('problems', { type: 'boolean', default: false, describe: 'only problems: every ending but graceful, simultaneous-close and open' })
       .option('host', { type: 'string', coerce: list, describe: 'only connections with this address on either side' })
       .option('port', { type: 'string', coerce: (v: string | string[]) => list(v).map(Number), describe: 'only connections with this port on either side' })
       .option('stream', { type: 'string', coerce: (v: string | string[]) => list(v).map(Number), describe: "only this Wireshark tcp.stream" })
       .option('quiet', { type: 'boolean', default: false, describe: 'no warnings or progress on stderr (errors still)' })
       .option('jobs', { type: 'number', default: 1, describe: 'analyse this many files at once on worker threads (output stays in input order)' })
       .check((a) => {
-        const bad = (a.ending ?? []).filter((e) => !ENDINGS.includes(e));
+        const bad = (a.ending ?? []).filter((e) => !(ENDINGS as readonly string[]).includes(e));
         if (bad.length > 0) throw new Error(`unknown ending ${bad.join(', ')} (one of ${ENDINGS.join(', ')})`);
         if ([...(a.port ?? []), ...(a.stream ?? [])].some((n) => !Number.isInteger(n) || n < 0)) throw new Error('--port and --stream take whole numbers');
         if (!Number.isInteger(a.jobs) || a.jobs < 1) throw new Error('--jobs takes a whole number of at least 1');
