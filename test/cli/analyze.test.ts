@@ -5,25 +5,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeFile } from '../../src/index.js';
 import { isProblem } from '../../src/report/filter.js';
+import type { ConnectionReport } from '../../src/report/connection-report.js';
 import { csvHeader, csvRow } from '../../src/report/csv.js';
 import { READER_FIXTURES, REPO } from '../helpers/paths.js';
 import { repeatCapture } from '../bench/repeat-capture.js';
+import { BIN, teardown } from '../helpers/cli.js';
 
-const BIN = join(REPO, 'dist', 'src', 'cli', 'main.js');
 const DEMO = join(REPO, 'fixtures', 'demo.pcap');
 const LAB = join(REPO, 'fixtures', 'lab');
-
-function teardown(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
-    let stdout = '';
-    let stderr = '';
-    // Decoded as a stream: a character split between two chunks stays whole.
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 /** The per-connection fields shared/spec/output.md promises. */
 const CONTRACT = ['stream', 'client', 'server', 'roleGuessed', 'firstFrame', 'lastFrame', 'start', 'end', 'packets', 'bytes',
@@ -47,7 +36,7 @@ describe('teardown analyze', () => {
     expect(limited.stdout).toContain(`... and ${summary.connections - 5} more connections (--limit 0 shows all;`);
     expect(limited.stdout).toContain(`${summary.connections} connections: `);
     const problems = await teardown(['--sort', 'problems', '--limit', '3', DEMO]);
-    const firstProblems = connections.filter((c) => !['graceful', 'open'].includes(c.ending)).slice(0, 3).map((c) => c.stream);
+    const firstProblems = connections.filter(isProblem).slice(0, 3).map((c) => c.stream);
     expect(rowsOf(problems.stdout)).toEqual(firstProblems);
     const all = await teardown(['--limit', '0', DEMO]);
     expect(rowsOf(all.stdout)).toEqual(connections.map((c) => c.stream));
@@ -69,7 +58,7 @@ describe('teardown analyze', () => {
     const doc = (r: Awaited<ReturnType<typeof analyzeFile>>, connections = r.connections) => ({ file: r.file, summary: r.summary, connections, warnings: r.warnings });
     const demo = await analyzeFile(DEMO);
     expect((await teardown(['--format', 'json', DEMO])).stdout).toBe(JSON.stringify(doc(demo), null, 2) + '\n');
-    const fine = (c: { ending: string }) => c.ending === 'graceful' || c.ending === 'open';
+    const fine = (c: { ending: string }) => !isProblem(c as ConnectionReport);
     const problemsFirst = [...demo.connections.filter((c) => !fine(c)), ...demo.connections.filter(fine)];
     expect((await teardown(['--format', 'json', '--sort', 'problems', DEMO])).stdout).toBe(JSON.stringify(doc(demo, problemsFirst), null, 2) + '\n');
     const files = [join(LAB, 'refused.pcap'), join(LAB, 'mixed.pcap')];
@@ -81,7 +70,7 @@ describe('teardown analyze', () => {
 
   it('still gives the same report without a writable temporary directory, and says it kept output in memory', async () => {
     const normal = await teardown(['--format', 'json', DEMO]);
-    const without = await teardown(['--format', 'json', DEMO], { ...process.env, TMPDIR: join(REPO, 'no-such-directory') });
+    const without = await teardown(['--format', 'json', DEMO], { env: { ...process.env, TMPDIR: join(REPO, 'no-such-directory') } });
     expect(without.code).toBe(0);
     expect(without.stdout).toBe(normal.stdout);
     expect(without.stderr).toMatch(/^teardown: warning: no temporary file in .*no-such-directory .*: output that waits was kept in memory\n$/);
@@ -128,12 +117,15 @@ describe('teardown analyze', () => {
   });
 
   it('filters by ending, problem, port and stream', async () => {
+    const { connections } = await analyzeFile(DEMO);
     const only = async (...args: string[]) => {
       const r = await teardown(['--format', 'ndjson', ...args, DEMO]);
       return r.stdout.trim().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { ending: string; stream: number; server: { port: number } });
     };
     expect(new Set((await only('--ending', 'reset,timeout')).map((c) => c.ending))).toEqual(new Set(['reset', 'timeout']));
-    expect((await only('--problems')).some((c) => c.ending === 'graceful' || c.ending === 'open')).toBe(false);
+    // A simultaneous close is a normal close, not a problem (the demo has one, stream 3).
+    expect((await only('--problems')).map((c) => c.ending)).toEqual(connections.filter(isProblem).map((c) => c.ending));
+    expect((await only('--problems')).some((c) => ['graceful', 'simultaneous-close', 'open'].includes(c.ending))).toBe(false);
     expect((await only('--port', '8084')).map((c) => c.server.port)).toEqual([8084]);
     expect((await only('--stream', '3')).map((c) => c.stream)).toEqual([3]);
   });
@@ -141,8 +133,10 @@ describe('teardown analyze', () => {
   it('--sort problems puts problems first', async () => {
     const r = await teardown(['--format', 'json', '--sort', 'problems', DEMO]);
     const endings = (JSON.parse(r.stdout) as { connections: { ending: string }[] }).connections.map((c) => c.ending);
-    const firstFine = endings.findIndex((e) => e === 'graceful' || e === 'open');
-    expect(endings.slice(firstFine).every((e) => e === 'graceful' || e === 'open')).toBe(true);
+    const fine = (ending: string): boolean => ['graceful', 'simultaneous-close', 'open'].includes(ending);
+    const firstFine = endings.findIndex(fine);
+    expect(firstFine).toBeGreaterThan(0);
+    expect(endings.slice(firstFine).every(fine)).toBe(true);
   });
 
   it('labels several files, and a bad one fails with exit 2 while the others are reported', async () => {

@@ -1,31 +1,10 @@
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { createReadStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { READER_FIXTURES, REPO } from '../helpers/paths.js';
 import { connectionsOf } from '../helpers/track.js';
-
-/** The built CLI as users run it (npm test builds it first). */
-const BIN = join(REPO, 'dist', 'src', 'cli', 'main.js');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function teardown(args: string[], stdinFile?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    if (stdinFile === undefined) child.stdin.end();
-    else createReadStream(stdinFile).pipe(child.stdin);
-  });
-}
+import { BIN, teardown } from '../helpers/cli.js';
 
 const fixture = (name: string): string => join(READER_FIXTURES, name);
 
@@ -92,7 +71,7 @@ describe('bad input', () => {
 describe('standard input', () => {
   it('reads a compressed capture piped in as -', async () => {
     const fromFile = await teardown(['segments', fixture('eth-us.pcap')]);
-    const fromPipe = await teardown(['segments', '-'], fixture('eth-us.pcap.gz'));
+    const fromPipe = await teardown(['segments', '-'], { stdinFile: fixture('eth-us.pcap.gz') });
     expect(fromPipe.code).toBe(0);
     expect(fromPipe.stdout).toBe(fromFile.stdout);
   });
@@ -174,10 +153,10 @@ describe('the teardown command', () => {
   // Standard input may be any size, so it is one of the inputs the command restarts
   // Node for (with heap flags, see main.ts): these go through that second process.
   it('passes the exit code of the Node it starts for a large input', async () => {
-    const good = await teardown(['analyze', '--format', 'ndjson', '-'], join(REPO, 'fixtures', 'demo.pcap'));
+    const good = await teardown(['analyze', '--format', 'ndjson', '-'], { stdinFile: join(REPO, 'fixtures', 'demo.pcap') });
     expect(good.code).toBe(0);
     expect(good.stdout.trim().split('\n').length).toBeGreaterThan(5);
-    const bad = await teardown(['analyze', '-'], fixture('broken-magic.pcap'));
+    const bad = await teardown(['analyze', '-'], { stdinFile: fixture('broken-magic.pcap') });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^teardown: -: .* at byte \d+\n$/);
   });
