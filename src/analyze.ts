@@ -37,6 +37,17 @@ export function captureWarnings(result: TrackResult): string[] {
   return notes;
 }
 
+/** What a read leaves besides the connections: its warnings, and when it began. */
+export interface CaptureOutcome {
+  warnings: string[];
+  /** The capture's first packet (seconds since the epoch): `--time relative` counts from it, as Wireshark's frame.time_relative does. */
+  firstPacket: number | null;
+}
+
+export function captureOutcome(result: TrackResult): CaptureOutcome {
+  return { warnings: captureWarnings(result), firstPacket: result.firstPacket };
+}
+
 /** What runAnalysis and reportConnections take besides the input. */
 export type RunOptions = AnalyzeOptions & { beforeRead?: () => Promise<void> | void; onProgress?: (bytesRead: number) => void };
 

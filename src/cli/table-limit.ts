@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { wrap } from './terminal.js';
 
 /**
  * Tables show at most this many connections by default. Laying out 36,000 rows
@@ -22,7 +23,8 @@ export function withLimit<T>(y: Argv<T>): Argv<T & LimitArgs> {
     });
 }
 
-/** The line under a table that left `omitted` connections out ('' when none). */
-export function omittedLine(omitted: number): string {
-  return omitted > 0 ? `... and ${omitted} more connection${omitted === 1 ? '' : 's'} (--limit 0 shows all; --format ndjson lists them for tools)\n` : '';
+/** The line under a table that left `omitted` connections out ('' when none), wrapped to `width`. */
+export function omittedLine(omitted: number, width: number | null): string {
+  if (omitted === 0) return '';
+  return wrap(`... and ${omitted} more connection${omitted === 1 ? '' : 's'} (--limit 0 shows all; --format ndjson lists them for tools)`, width, '    ').join('\n') + '\n';
 }

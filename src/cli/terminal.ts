@@ -15,6 +15,9 @@ export function useColour(): boolean {
   return process.env.NO_COLOR === undefined && process.stdout.isTTY === true;
 }
 
+/** Joins words that a wrap must keep on one line (shown as a space). */
+export const NO_BREAK = '\u00a0';
+
 /**
  * Columns a string takes in a terminal. Our text is ASCII plus box drawing, arrows and
  * block elements, one column each; counted by code point so none is split in two.
@@ -43,9 +46,11 @@ export function wrap(text: string, width: number | null, indent = ''): string[] 
   // The first line has the whole width; the others lose the indent.
   const cap = (): number => (lines.length === 0 ? width : Math.max(1, width - displayWidth(indent)));
   for (const paragraph of text.split('\n')) {
-    let line = '';
-    for (const word of paragraph.split(' ')) {
-      if (line === '') line = word;
+    // A paragraph's own leading spaces stay at the start of its first line.
+    const lead = /^ */.exec(paragraph)![0];
+    let line = lead;
+    for (const word of paragraph.slice(lead.length).split(' ')) {
+      if (line === lead) line += word;
       else if (displayWidth(line) + 1 + displayWidth(word) <= cap()) line += ` ${word}`;
       else {
         lines.push(line);

@@ -1,6 +1,6 @@
 import { on } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import { captureWarnings, reportConnections, type RunOptions } from '../analyze.js';
+import { captureOutcome, reportConnections, type CaptureOutcome, type RunOptions } from '../analyze.js';
 import { i32le } from '../byte-order.js';
 import { connectionReport, type ConnectionReport } from '../report/connection-report.js';
 import { trackedCodec } from '../report/packed-reports.js';
@@ -26,9 +26,9 @@ export interface TrackingJob {
 /**
  * What the tracking thread posts: batches, the bytes read after each read (only when
  * asked: a capture of a few long transfers may finish no connection for a gigabyte),
- * then its end (warnings, or the failure's message).
+ * then its end (warnings and first packet, or the failure's message).
  */
-export type FromTracking = { batch: ArrayBuffer; used: number; strings: string[] } | { progress: number } | { warnings: string[] } | { failed: string };
+export type FromTracking = { batch: ArrayBuffer; used: number; strings: string[] } | { progress: number } | { outcome: CaptureOutcome } | { failed: string };
 
 /** What this thread posts back: a batch buffer it is done with. */
 export interface ToTracking {
@@ -52,11 +52,11 @@ export interface PackedConnections {
 
 /**
  * reportConnections (analyze.ts) on one thread or two: each connection's report to
- * `visit` as the connection finishes; returns the capture's warnings, or throws after
+ * `visit` as the connection finishes; returns the capture's outcome, or throws after
  * reporting what came before the damage.
  */
-export async function reportConnectionsOn(threads: 1 | 2, file: string, visit: (c: ConnectionReport) => void, options: RunOptions = {}): Promise<string[]> {
-  if (threads === 1) return captureWarnings(await reportConnections(file, visit, options));
+export async function reportConnectionsOn(threads: 1 | 2, file: string, visit: (c: ConnectionReport) => void, options: RunOptions = {}): Promise<CaptureOutcome> {
+  if (threads === 1) return captureOutcome(await reportConnections(file, visit, options));
   const packed = trackedCodec();
   const to: PackedConnections = {
     learnStrings: (strings) => packed.learnStrings(strings),
@@ -70,10 +70,10 @@ export async function reportConnectionsOn(threads: 1 | 2, file: string, visit: (
 
 /**
  * Tracks `file` on a worker thread, handing each connection to `to` packed; returns the
- * capture's warnings, or throws (an Error with the one-line message the capture's
+ * capture's outcome, or throws (an Error with the one-line message the capture's
  * failure has) after every connection tracked before it was handed over.
  */
-export async function trackOnThread(file: string, tracker: Partial<TrackerOptions> | undefined, to: PackedConnections, onProgress?: (bytesRead: number) => void): Promise<string[]> {
+export async function trackOnThread(file: string, tracker: Partial<TrackerOptions> | undefined, to: PackedConnections, onProgress?: (bytesRead: number) => void): Promise<CaptureOutcome> {
   const job: TrackingJob = { file, tracker, progress: onProgress !== undefined };
   const worker = new Worker(new URL('./tracking-worker.js', import.meta.url), { workerData: job });
   const stopped = new AbortController();
@@ -85,7 +85,7 @@ export async function trackOnThread(file: string, tracker: Partial<TrackerOption
         onProgress?.(m.progress);
         continue;
       }
-      if ('warnings' in m) return m.warnings;
+      if ('outcome' in m) return m.outcome;
       to.learnStrings(m.strings);
       const bytes = Buffer.from(m.batch, 0, m.used);
       for (let at = 0; at < m.used; ) {

@@ -5,7 +5,7 @@
  * out (so for that thread, and for its stdout).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { captureWarnings } from '../analyze.js';
+import { captureOutcome } from '../analyze.js';
 import { putU32le } from '../byte-order.js';
 import { trackedCodec } from '../report/packed-reports.js';
 import { trackCapture } from '../track/track-capture.js';
@@ -68,7 +68,7 @@ async function run(): Promise<void> {
       tracker: job.tracker,
       read: { beforeRead, onProgress: job.progress ? (n) => port.postMessage({ progress: n } satisfies FromTracking) : undefined },
     });
-    end = { warnings: captureWarnings(result) };
+    end = { outcome: captureOutcome(result) };
   } catch (err) {
     end = { failed: err instanceof Error ? err.message : String(err) };
   }

@@ -1,4 +1,5 @@
 import type { ConnectionReport } from './connection-report.js';
+import { formatEndpoint } from '../track/report.js';
 
 /** RFC 4180: quote a field with commas, quotes or line breaks; double the quotes. */
 function field(value: string | number | null): string {
@@ -18,7 +19,7 @@ export function csvHeader(): string {
 
 export function csvRow(file: string, c: ConnectionReport): string {
   return [
-    file, c.stream, `${c.client.ip}:${c.client.port}`, `${c.server.ip}:${c.server.port}`, c.start.toFixed(6), c.end.toFixed(6),
+    file, c.stream, formatEndpoint(c.client), formatEndpoint(c.server), c.start.toFixed(6), c.end.toFixed(6),
     (c.end - c.start).toFixed(6), c.ending, c.detail, c.closer, c.packets.client, c.packets.server, c.bytes.client,
     c.bytes.server, c.flags.join(' '), c.zeek.connState, c.zeek.history, c.filter, c.explanation,
   ].map(field).join(',');

@@ -2,6 +2,7 @@ import type { Ending } from '../diagnosis/types.js';
 import type { ConnectionReport } from './connection-report.js';
 import { keepSmallest } from '../keep-smallest.js';
 import { isProblem } from './filter.js';
+import { formatEndpoint } from '../track/report.js';
 
 export interface ProblemGroup {
   ending: Ending;
@@ -42,7 +43,7 @@ export class SummaryBuilder {
       e.firstStream = Math.min(e.firstStream, c.stream);
     }
     if (!isProblem(c)) return;
-    const server = `${c.server.ip}:${c.server.port}`;
+    const server = formatEndpoint(c.server);
     const key = `${c.ending}|${c.detail ?? ''}|${server}`;
     const g = this.groups.get(key) ?? { ending: c.ending, detail: c.detail, server, connections: 0, streams: [] };
     g.connections++;

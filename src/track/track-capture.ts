@@ -13,6 +13,8 @@ export interface TrackResult {
   decoder: PacketDecoder;
   stats: TrackerStats;
   end: CaptureEnd | null;
+  /** The first packet's time (seconds since the epoch), or null: none had one. */
+  firstPacket: number | null;
 }
 
 /**
@@ -37,8 +39,10 @@ export async function trackCapture(
   let lastSec = 0;
   let lastNsec = 0;
   let any = false;
+  let firstPacket: number | null = null;
   const onPacket = (rec: PacketRecord): void => {
     if (rec.hasTimestamp) {
+      if (!any) firstPacket = rec.tsSec + rec.tsNsec / 1e9;
       lastSec = rec.tsSec;
       lastNsec = rec.tsNsec;
       any = true;
@@ -55,7 +59,7 @@ export async function trackCapture(
     const endTime = end === null ? 0 : end.tsSec + end.tsNsec / 1e9;
     // The same back-pressure as between reads: the consumer drains between batches.
     while (tracker.finish(endTime, FINISH_BATCH)) await options.read?.beforeRead?.();
-    return { summary, decoder, stats: tracker.stats, end };
+    return { summary, decoder, stats: tracker.stats, end, firstPacket };
   };
   try {
     return await finish(await readCapture(input, onPacket, options.read));

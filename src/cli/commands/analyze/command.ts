@@ -6,6 +6,7 @@ import { ENDINGS, type Ending } from '../../../diagnosis/types.js';
 import { withTrackerOptions } from '../../tracker-options.js';
 import { withLimit } from '../../table-limit.js';
 import { withThreads } from '../../threads.js';
+import { withTime } from '../../table-look.js';
 
 /**
  * Accepts "reset,timeout" as well as a repeated option. Not yargs' `array`: an array
@@ -17,7 +18,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   command: ['analyze <files..>', '$0 <files..>'],
   describe: 'How every TCP connection ended, and why (the default command)',
   builder: (y) =>
-    withThreads(withLimit(withTrackerOptions(y)))
+    withTime(withThreads(withLimit(withTrackerOptions(y))))
       .positional('files', { type: 'string', array: true, demandOption: true, coerce: restoreStdinAll, describe: 'capture files, or - for standard input' })
       .option('format', { choices: ['table', 'json', 'ndjson', 'csv'] as const, default: 'table' as const, describe: 'output format (json and ndjson: one object per connection, fields in the README)' })
       .option('sort', { choices: ['capture', 'problems', 'finish'] as const, default: 'capture' as const, describe: 'capture order, problems first, or (ndjson) as connections finish' })

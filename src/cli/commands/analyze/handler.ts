@@ -16,8 +16,9 @@ import { reportConnectionsOn } from '../../tracking-thread.js';
 import { threadsFor, type ThreadsArgs } from '../../threads.js';
 import { trackerOptions, type TrackerArgs } from '../../tracker-options.js';
 import type { LimitArgs } from '../../table-limit.js';
+import { tableLook, type TimeArgs } from '../../table-look.js';
 
-export interface AnalyzeArgs extends TrackerArgs, LimitArgs, ThreadsArgs {
+export interface AnalyzeArgs extends TrackerArgs, LimitArgs, ThreadsArgs, TimeArgs {
   files: string[];
   format: 'table' | 'json' | 'ndjson' | 'csv';
   sort: 'capture' | 'problems' | 'finish';
@@ -51,7 +52,7 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
   // directory, the files are analysed one at a time, below.
   const spool = args.jobs > 1 && args.files.length > 1 ? spoolDirectory() : null;
   if (spool !== null) {
-    const sink = args.format === 'ndjson' ? null : reportSink(args.format, sortOf(args), args.limit, args.files.length);
+    const sink = args.format === 'ndjson' ? null : reportSink(args.format, sortOf(args), args.limit, args.files.length, tableLook(args));
     // The sinks take connections in any order: only NDJSON copied out as it is needs stream order.
     const order = args.format === 'ndjson' && args.sort !== 'finish' ? 'capture' : 'finish';
     try {
@@ -63,8 +64,8 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
           process.stderr.write(o.error + '\n');
           exitCode = EXIT_BAD_INPUT;
         } else {
-          warn(o.file, o.warnings);
-          await sink?.fileDone(o.file, o.warnings);
+          warn(o.file, o.outcome.warnings);
+          await sink?.fileDone(o.file, o.outcome);
         }
       }
     } finally {
@@ -79,7 +80,7 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
       const progress = progressFor(file, args.quiet);
       try {
         const run = { order: args.sort === 'finish' ? ('finish' as const) : ('capture' as const), threads: threadsFor(file, args.threads), onProgress: progress.onProgress };
-        const warnings = await writeNdjson(file, options, process.stdout, run);
+        const { warnings } = await writeNdjson(file, options, process.stdout, run);
         progress.done();
         warn(file, warnings);
       } catch (err) {
@@ -92,15 +93,15 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
 
   // Table, CSV, JSON: each file streamed into the format's sink (see sinks.ts) in the
   // order connections finish; the sink puts back stream order where the format needs it.
-  const sink = reportSink(args.format, sortOf(args), args.limit, args.files.length);
+  const sink = reportSink(args.format, sortOf(args), args.limit, args.files.length, tableLook(args));
   const visit = (file: string, c: ConnectionReport): void => (matches(c, filter) ? sink.add(file, c) : sink.skip(c.stream));
   for (const file of args.files) {
     const progress = progressFor(file, args.quiet);
     try {
-      const warnings = await reportConnectionsOn(threadsFor(file, args.threads), file, (c) => visit(file, c), { ...options, onProgress: progress.onProgress, beforeRead: () => sink.flush() });
+      const outcome = await reportConnectionsOn(threadsFor(file, args.threads), file, (c) => visit(file, c), { ...options, onProgress: progress.onProgress, beforeRead: () => sink.flush() });
       progress.done();
-      warn(file, warnings);
-      await sink.fileDone(file, warnings);
+      warn(file, outcome.warnings);
+      await sink.fileDone(file, outcome);
     } catch (err) {
       progress.done();
       await sink.fileFailed();

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { captureWarnings, type AnalyzeOptions } from '../../../analyze.js';
+import { captureOutcome, type AnalyzeOptions, type CaptureOutcome } from '../../../analyze.js';
 import { connectionReport } from '../../../report/connection-report.js';
 import { matches, type ConnectionFilter } from '../../../report/filter.js';
 import { JsonBytes } from '../../../report/json-bytes.js';
@@ -102,17 +102,17 @@ export interface NdjsonRun {
 
 /**
  * `analyze --format ndjson` of one file to `out` (stdout, or a worker's file): returns
- * the capture's warnings, or throws its CaptureError after writing every connection
+ * the capture's outcome, or throws its CaptureError after writing every connection
  * seen before the damage. On two threads the file is tracked on a worker thread while
  * this one diagnoses and writes (tracking-thread.ts).
  */
-export async function writeNdjson(file: string, options: AnalyzeOptions, out: Writable, run: NdjsonRun = {}): Promise<string[]> {
+export async function writeNdjson(file: string, options: AnalyzeOptions, out: Writable, run: NdjsonRun = {}): Promise<CaptureOutcome> {
   const { order = 'capture', threads = 1, onProgress } = run;
   const lines = new NdjsonStream(file, options.filter, out, order);
   try {
     if (threads === 2) return await trackOnThread(file, options.tracker, lines, onProgress);
     const result = await trackCapture(file, (c) => lines.add(c), { tracker: options.tracker, read: { beforeRead: () => lines.drain(), onProgress } });
-    return captureWarnings(result);
+    return captureOutcome(result);
   } finally {
     await lines.end();
   }

@@ -1,3 +1,4 @@
+import type { CaptureOutcome } from '../../../analyze.js';
 import type { ConnectionReport } from '../../../report/connection-report.js';
 import { csvHeader, csvRow } from '../../../report/csv.js';
 import { isProblem } from '../../../report/filter.js';
@@ -7,6 +8,7 @@ import { RecordsInOrder, type Output } from '../../records-in-order.js';
 import { LineWriter } from '../../line-writer.js';
 import { Spool } from '../../spool.js';
 import { TableRows } from './table.js';
+import type { TableLook } from '../../table-look.js';
 
 /**
  * Where `analyze` puts its report in the table, CSV or JSON format: connections arrive
@@ -22,16 +24,16 @@ export interface ReportSink {
   /** Between two reads of the input: lets written output drain. */
   flush(): Promise<void>;
   /** The file was read to its end: its part of the report can be written. */
-  fileDone(file: string, warnings: string[]): Promise<void>;
+  fileDone(file: string, outcome: CaptureOutcome): Promise<void>;
   /** The file failed: rows in capture order before the damage are printed, the rest dropped. */
   fileFailed(): Promise<void>;
   end(): Promise<void>;
 }
 
-export function reportSink(format: 'table' | 'csv' | 'json', sort: 'capture' | 'problems', limit: number, files: number): ReportSink {
+export function reportSink(format: 'table' | 'csv' | 'json', sort: 'capture' | 'problems', limit: number, files: number, look: TableLook): ReportSink {
   switch (format) {
     case 'table':
-      return new TableSink(limit, sort);
+      return new TableSink(limit, sort, look);
     case 'csv':
       return new CsvSink(sort);
     case 'json':
@@ -41,11 +43,12 @@ export function reportSink(format: 'table' | 'csv' | 'json', sort: 'capture' | '
 
 class TableSink implements ReportSink {
   private rows: TableRows;
-  private readonly done: [string, TableRows][] = [];
+  private readonly done: [string, TableRows, number | null][] = [];
 
   constructor(
     private readonly limit: number,
     private readonly sort: 'capture' | 'problems',
+    private readonly look: TableLook,
   ) {
     this.rows = new TableRows(limit, sort);
   }
@@ -58,8 +61,8 @@ class TableSink implements ReportSink {
 
   async flush(): Promise<void> {}
 
-  async fileDone(file: string): Promise<void> {
-    this.done.push([file, this.rows]);
+  async fileDone(file: string, outcome: CaptureOutcome): Promise<void> {
+    this.done.push([file, this.rows, outcome.firstPacket]);
     this.rows = new TableRows(this.limit, this.sort);
   }
 
@@ -68,7 +71,7 @@ class TableSink implements ReportSink {
   }
 
   async end(): Promise<void> {
-    await writeOut(this.done.map(([file, rows]) => rows.render(file, this.done.length > 1)).join('\n'));
+    await writeOut(this.done.map(([file, rows, firstPacket]) => rows.render(file, this.done.length > 1, this.look, firstPacket)).join('\n'));
   }
 }
 
@@ -230,7 +233,7 @@ class JsonSink implements ReportSink {
     return this.connections.drain();
   }
 
-  async fileDone(file: string, warnings: string[]): Promise<void> {
+  async fileDone(file: string, { warnings }: CaptureOutcome): Promise<void> {
     await this.connections.end();
     this.connections = this.newConnections();
     const summary = this.summary.summary();

@@ -1,10 +1,12 @@
-import Table from 'cli-table3';
 import { byStream, type ConnectionReport } from '../../../report/connection-report.js';
 import { isProblem } from '../../../report/filter.js';
 import { keepSmallest } from '../../../keep-smallest.js';
 import { SummaryBuilder, type Summary } from '../../../report/summary.js';
-import { formatEndpoint } from '../../../track/report.js';
 import { omittedLine } from '../../table-limit.js';
+import { wrap } from '../../terminal.js';
+import { fitTable, type Column } from '../../fit-table.js';
+import { endpoints, type TableLook } from '../../table-look.js';
+import { startTime, type TimeFormat } from '../../../report/time.js';
 
 /**
  * What `analyze`'s table shows of one capture: the summary of every connection, and
@@ -18,7 +20,6 @@ export class TableRows {
   /** Rows kept, in stream order: problems apart when they come first. */
   private readonly problems: ConnectionReport[] = [];
   private readonly others: ConnectionReport[] = [];
-  private firstStart = Infinity;
   private seen = 0;
 
   constructor(
@@ -29,48 +30,54 @@ export class TableRows {
   /** The next connection, in any order (the rows kept are the first streams). */
   add(c: ConnectionReport): void {
     this.summary.add(c);
-    this.firstStart = Math.min(this.firstStart, c.start);
     this.seen++;
     const list = this.sort === 'problems' && isProblem(c) ? this.problems : this.others;
     keepSmallest(list, c, this.limit, byStream);
   }
 
   /** The table, a line for what it leaves out, and the summary; headed by the file name when `labelled`. */
-  render(file: string, labelled: boolean): string {
-    const colour = process.env.NO_COLOR === undefined && process.stdout.isTTY === true;
-    const table = new Table({
-      head: ['stream', 'client → server', 'start', 'duration', 'ending', 'closer', 'packets c/s', 'explanation'],
-      style: { head: colour ? ['cyan'] : [], border: colour ? ['grey'] : [] },
-      colWidths: [null, null, null, null, null, null, null, 72] as unknown as number[],
-      wordWrap: true,
-    });
+  render(file: string, labelled: boolean, look: TableLook, firstPacket: number | null): string {
     const rows = [...this.problems, ...this.others].slice(0, this.limit === 0 ? undefined : this.limit);
     const omitted = this.seen - rows.length;
-    for (const c of rows) {
-      table.push([
-        c.stream,
-        `${formatEndpoint(c.client)} → ${formatEndpoint(c.server)}`,
-        `+${(c.start - this.firstStart).toFixed(3)}s`,
-        `${(c.end - c.start).toFixed(3)}s`,
-        c.detail === null ? c.ending : `${c.ending} (${c.detail})`,
-        c.closer ?? '',
-        `${c.packets.client}/${c.packets.server}`,
-        c.explanation.replace(/^\S+ -> \S+: /, ''),
-      ]);
-    }
+    const cells = rows.map((c) => [
+      String(c.stream),
+      endpoints(c),
+      startTime(c.start, look.time, firstPacket),
+      `${(c.end - c.start).toFixed(3)}s`,
+      c.detail === null ? c.ending : `${c.ending} (${c.detail})`,
+      c.closer ?? '',
+      `${c.packets.client}/${c.packets.server}`,
+      c.explanation.replace(/^\S+ -> \S+: /, ''),
+    ]);
     const heading = labelled ? `${file}\n` : '';
-    const body = rows.length > 0 ? table.toString() + '\n' : '';
-    return `${heading}${body}${omittedLine(omitted)}${renderSummary(this.summary.summary())}`;
+    const body = rows.length > 0 ? fitTable(COLUMNS(look.time), cells, look.width, look.colour) + '\n' : '';
+    return `${heading}${body}${omittedLine(omitted, look.width)}${renderSummary(this.summary.summary(), look.width)}`;
   }
 }
 
-function renderSummary(s: Summary): string {
+/**
+ * analyze's columns. At 80 columns the explanation goes under its row and the counts
+ * go first: who talked to whom, when, and how it ended is what a row is read for; the
+ * explanation says who closed, and `show` has the rest.
+ */
+const COLUMNS = (time: TimeFormat): Column[] => [
+  { head: 'stream' },
+  { head: 'client → server' },
+  { head: time === 'absolute' ? 'start (UTC)' : 'start', drop: 4 },
+  { head: 'duration', drop: 2 },
+  { head: 'ending' },
+  { head: 'closer', drop: 3 },
+  { head: 'packets c/s', drop: 1 },
+  { head: 'explanation', under: { min: 40 } },
+];
+
+function renderSummary(s: Summary, width: number | null): string {
   const counts = Object.entries(s.byEnding).sort(([, a], [, b]) => b - a).map(([ending, n]) => `${n} ${ending}`).join(', ');
-  const lines = [`${s.connections} connection${s.connections === 1 ? '' : 's'}${counts === '' ? '' : `: ${counts}`}`];
+  const lines = wrap(`${s.connections} connection${s.connections === 1 ? '' : 's'}${counts === '' ? '' : `: ${counts}`}`, width, '  ');
   if (s.topProblems.length > 0) {
     lines.push('top problems:');
     for (const p of s.topProblems) {
-      lines.push(`  ${p.connections} × ${p.ending}${p.detail === null ? '' : ` (${p.detail})`} with ${p.server} (streams ${p.streams.join(', ')}${p.connections > p.streams.length ? ', ...' : ''})`);
+      lines.push(...wrap(`  ${p.connections} × ${p.ending}${p.detail === null ? '' : ` (${p.detail})`} with ${p.server} (streams ${p.streams.join(', ')}${p.connections > p.streams.length ? ', ...' : ''})`, width, '      '));
     }
   }
   return lines.join('\n') + '\n';

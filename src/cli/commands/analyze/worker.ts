@@ -2,11 +2,11 @@
  * Worker thread for `analyze --jobs N`: analyses the files it is sent, one at a time,
  * writing each file's NDJSON to the path it is given (the parent copies the files out,
  * or reads them back for the other formats, in input order, so nothing waits in
- * memory) and posting the warnings back; a failure is posted as its one-line message.
+ * memory) and posting the capture's outcome back; a failure is posted as its one-line message.
  */
 import { createWriteStream } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import type { AnalyzeOptions } from '../../../analyze.js';
+import type { AnalyzeOptions, CaptureOutcome } from '../../../analyze.js';
 import { failureLine } from '../../fail.js';
 import { writeNdjson, type NdjsonOrder } from './ndjson-stream.js';
 
@@ -19,7 +19,7 @@ export interface Job {
   order: NdjsonOrder;
 }
 
-async function run(job: Job): Promise<string[]> {
+async function run(job: Job): Promise<CaptureOutcome> {
   const out = createWriteStream(job.ndjsonTo);
   try {
     return await writeNdjson(job.file, job.options, out, { order: job.order });
@@ -31,7 +31,7 @@ async function run(job: Job): Promise<string[]> {
 
 parentPort?.on('message', (job: Job) => {
   run(job).then(
-    (warnings) => parentPort?.postMessage({ index: job.index, warnings }),
+    (outcome) => parentPort?.postMessage({ index: job.index, outcome }),
     (err: unknown) => parentPort?.postMessage({ index: job.index, error: failureLine(job.file, err) }),
   );
 });

@@ -5,12 +5,13 @@ import { restoreStdin } from '../../stdin-arg.js';
 import { withTrackerOptions } from '../../tracker-options.js';
 import { withLimit } from '../../table-limit.js';
 import { withThreads } from '../../threads.js';
+import { withTime } from '../../table-look.js';
 
 export const connectionsCommand: CommandModule<object, ConnectionsArgs> = {
   command: 'connections <file>',
   describe: "List TCP connections (Wireshark's tcp.stream numbers) with each side's final state",
   builder: (y) =>
-    withThreads(withLimit(withTrackerOptions(y)))
+    withTime(withThreads(withLimit(withTrackerOptions(y))))
       .positional('file', { type: 'string', demandOption: true, coerce: restoreStdin, describe: 'capture file, or - for standard input' })
       .option('format', { choices: ['table', 'ndjson'] as const, default: 'table' as const, describe: 'table, or one JSON object per connection with timelines' }),
   handler: (args) => runHandler(connectionsHandler, args),

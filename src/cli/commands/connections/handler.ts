@@ -1,5 +1,7 @@
-import Table from 'cli-table3';
-import { formatEndpoint } from '../../../track/report.js';
+import type { CaptureOutcome } from '../../../analyze.js';
+import { startTime, type TimeFormat } from '../../../report/time.js';
+import { fitTable, type Column } from '../../fit-table.js';
+import { endpoints, tableLook, type TableLook, type TimeArgs } from '../../table-look.js';
 import { byStream, type ConnectionReport } from '../../../report/connection-report.js';
 import { keepSmallest } from '../../../keep-smallest.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
@@ -9,7 +11,7 @@ import { reportConnectionsOn } from '../../tracking-thread.js';
 import { trackerOptions, type TrackerArgs } from '../../tracker-options.js';
 import { omittedLine, type LimitArgs } from '../../table-limit.js';
 
-export interface ConnectionsArgs extends TrackerArgs, LimitArgs, ThreadsArgs {
+export interface ConnectionsArgs extends TrackerArgs, LimitArgs, ThreadsArgs, TimeArgs {
   file: string;
   format: 'table' | 'ndjson';
 }
@@ -34,42 +36,51 @@ export async function connectionsHandler(args: ConnectionsArgs): Promise<number>
     keepSmallest(collected, c, args.limit, byStream);
   };
   let exitCode = EXIT_OK;
-  let warnings: string[] = [];
+  let outcome: CaptureOutcome = { warnings: [], firstPacket: null };
   try {
-    warnings = await reportConnectionsOn(threadsFor(args.file, args.threads), args.file, visit, { beforeRead: flush, tracker: trackerOptions(args) });
+    outcome = await reportConnectionsOn(threadsFor(args.file, args.threads), args.file, visit, { beforeRead: flush, tracker: trackerOptions(args) });
   } catch (err) {
     process.stderr.write(failureLine(args.file, err) + '\n');
     exitCode = EXIT_BAD_INPUT;
   }
   await flush();
-  if (args.format === 'table') await writeOut(renderTable(collected, seen - collected.length));
-  for (const n of warnings) process.stderr.write(`teardown: ${args.file}: warning: ${n}\n`);
+  if (args.format === 'table') await writeOut(renderTable(collected, seen - collected.length, tableLook(args), outcome.firstPacket));
+  for (const n of outcome.warnings) process.stderr.write(`teardown: ${args.file}: warning: ${n}\n`);
   return exitCode;
 }
 
+/**
+ * connections' columns. The final states say how each side ended; flags and counts
+ * go first when the terminal is narrow.
+ */
+const COLUMNS = (time: TimeFormat): Column[] => [
+  { head: 'stream' },
+  { head: 'client → server' },
+  { head: time === 'absolute' ? 'start (UTC)' : 'start', drop: 4 },
+  { head: 'duration', drop: 2 },
+  { head: 'packets c/s', drop: 1 },
+  { head: 'ending' },
+  { head: 'closer', drop: 3 },
+  { head: 'client ends' },
+  { head: 'server ends' },
+  { head: 'flags', drop: 0 },
+];
+
 /** `sorted`: in stream order; `omitted`: connections left out by --limit. */
-function renderTable(sorted: ConnectionReport[], omitted: number): string {
-  const t0 = sorted[0]?.start ?? 0;
-  // Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org).
-  const colour = process.env.NO_COLOR === undefined && process.stdout.isTTY === true;
-  const table = new Table({
-    head: ['stream', 'client → server', 'start', 'duration', 'packets c/s', 'ending', 'closer', 'client ends', 'server ends', 'flags'],
-    style: { head: colour ? ['cyan'] : [], border: colour ? ['grey'] : [] },
-  });
-  for (const c of sorted) {
-    table.push([
-      c.stream,
-      `${formatEndpoint(c.client)} → ${formatEndpoint(c.server)}${c.roleGuessed ? ' (roles guessed)' : ''}`,
-      `+${(c.start - t0).toFixed(3)}s`,
-      `${(c.end - c.start).toFixed(3)}s`,
-      `${c.packets.client}/${c.packets.server}`,
-      c.detail === null ? c.ending : `${c.ending} (${c.detail})`,
-      c.closer ?? '',
-      c.sides.client.finalState,
-      c.sides.server.finalState,
-      c.flags.join(' '),
-    ]);
-  }
+function renderTable(sorted: ConnectionReport[], omitted: number, look: TableLook, firstPacket: number | null): string {
+  const rows = sorted.map((c) => [
+    String(c.stream),
+    `${endpoints(c)}${c.roleGuessed ? ' (roles guessed)' : ''}`,
+    startTime(c.start, look.time, firstPacket),
+    `${(c.end - c.start).toFixed(3)}s`,
+    `${c.packets.client}/${c.packets.server}`,
+    c.detail === null ? c.ending : `${c.ending} (${c.detail})`,
+    c.closer ?? '',
+    c.sides.client.finalState,
+    c.sides.server.finalState,
+    c.flags.join(' '),
+  ]);
   const total = sorted.length + omitted;
-  return `${table.toString()}\n${omittedLine(omitted)}${total} connection${total === 1 ? '' : 's'}\n`;
+  const table = rows.length === 0 ? '' : `${fitTable(COLUMNS(look.time), rows, look.width, look.colour)}\n`;
+  return `${table}${omittedLine(omitted, look.width)}${total} connection${total === 1 ? '' : 's'}\n`;
 }
