@@ -3,6 +3,8 @@ import { seqDiff } from '../state/seq.js';
 import type { Step } from '../state/timeline.js';
 import type { ConnectionReport } from './connection-report.js';
 import { formatEndpoint } from '../track/report.js';
+import { cut, displayWidth, wrap } from '../cli/terminal.js';
+import type { NumberedSegment } from './segment-window.js';
 
 /** One segment of the connection, as the ladder draws it. */
 export interface LadderSegment {
@@ -19,8 +21,14 @@ export interface LadderSegment {
   window: number;
 }
 
-const STATE_WIDTH = 24;
-const ARROW_WIDTH = 46;
+/** A state column is at least this wide: the longest state and its inferred mark (SYN-RECEIVED*). */
+const STATE_MIN = 13;
+/** At most, when a change has several steps: the rest wraps. */
+const STATE_MAX = 24;
+/** Unconstrained, arrows are at least this long, so that short and long ones line up. */
+const ARROW_NATURAL = 46;
+/** Dashes, spaces and the head around an arrow's label. */
+const ARROW_FRAME = 6;
 
 function flagNames(flags: number): string {
   const names: string[] = [];
@@ -40,13 +48,22 @@ function changesAt(steps: readonly Step[], frame: number): string {
     .join(' → ');
 }
 
+/** A line of the ladder before it is laid out: a segment, a state change with no segment drawn, or a gap. */
+type Rung =
+  | { kind: 'segment'; time: number; segment: NumberedSegment }
+  | { kind: 'change'; time: number; side: 'client' | 'server'; step: Step }
+  | { kind: 'gap'; time: number; count: number; from: number | null; to: number | null };
+
 /**
  * The connection's story as a ladder: the client's column on the left, the server's on
- * the right, one arrow per segment (flags, relative seq/ack, length, time since the
- * first packet), and each side's state changes beside the frame that caused them.
+ * the right, one arrow per segment drawn (flags, relative seq/ack, length, time since
+ * the first packet), and each side's state changes beside the frame that caused them.
  * Relative numbers start from each side's first sequence number, as Wireshark's do.
+ * `segments` may be a window of the connection's `total` (segment-window.ts): what
+ * lies between is one line saying how much and which frames. Lines fit `width`
+ * (null: as long as they are).
  */
-export function renderLadder(c: ConnectionReport, segments: readonly LadderSegment[]): string {
+export function renderLadder(c: ConnectionReport, segments: readonly NumberedSegment[], total: number, width: number | null): string {
   const fromClient = (s: LadderSegment): boolean => s.srcPort === c.client.port && s.srcIp === c.client.ip;
   const base = (client: boolean): number | null => {
     const isn = client ? c.sides.client.isn : c.sides.server.isn;
@@ -57,30 +74,92 @@ export function renderLadder(c: ConnectionReport, segments: readonly LadderSegme
   const clientBase = base(true);
   const serverBase = base(false);
   const rel = (n: number, b: number | null): string => (b === null ? String(n >>> 0) : String(seqDiff(n, b) >>> 0));
+  const label = (s: LadderSegment): string => {
+    const out = fromClient(s);
+    return `${flagNames(s.flags)} seq=${rel(s.seq, out ? clientBase : serverBase)}${s.flags & TCP_ACK ? ` ack=${rel(s.ack, out ? serverBase : clientBase)}` : ''} len=${s.len}`;
+  };
+
+  const rungs = ladderRungs(c, segments, total);
   const t0 = c.start;
+  const time = (t: number): string => `+${(t - t0).toFixed(6)}`;
+  const frameOf = (r: Rung): string => (r.kind === 'segment' ? `#${r.segment.frame}` : r.kind === 'change' ? (r.step.frame === null ? '(timer)' : `#${r.step.frame}`) : '');
+  const changeText = (r: Rung, side: 'client' | 'server'): string =>
+    r.kind === 'segment' ? changesAt(c.timeline[side], r.segment.frame) : r.kind === 'change' && r.side === side ? `${r.step.state}${r.step.inferred || r.step.frame === null ? '*' : ''}` : '';
+
+  // Column widths: what the text needs, then the arrow gives way to fit `width`.
+  const T = Math.max(0, ...rungs.filter((r) => r.kind !== 'gap').map((r) => time(r.time).length));
+  const F = Math.max(7, ...rungs.map((r) => frameOf(r).length));
+  const stateWidth = (side: 'client' | 'server'): number => Math.min(STATE_MAX, Math.max(STATE_MIN, ...rungs.map((r) => changeText(r, side).length)));
+  const longest = Math.max(0, ...segments.map((s) => label(s).length));
+  const natural = Math.max(ARROW_NATURAL, longest + ARROW_FRAME);
+  // Short of room, a side's several changes at one frame wrap before the arrows do.
+  const roomy = width === null || T + F + 4 + stateWidth('client') + stateWidth('server') + natural <= width;
+  const SC = roomy ? stateWidth('client') : STATE_MIN;
+  const SS = roomy ? stateWidth('server') : STATE_MIN;
+  const fixed = T + 1 + F + 1 + SC + 1 + 1 + SS;
+  const A = width === null ? natural : Math.max(ARROW_FRAME + 8, Math.min(natural, width - fixed));
+  const labelRoom = A - ARROW_FRAME;
+
   const lines: string[] = [];
-  const pad = (s: string, n: number): string => (s.length >= n ? s.slice(0, n) : s + ' '.repeat(n - s.length));
+  const row = (t: string, frame: string, left: string, middle: string, right: string): string =>
+    `${t.padStart(T)} ${frame.padEnd(F)} ${left.padStart(SC)} ${pad(middle, A)} ${right}`.trimEnd();
   const left = `client ${formatEndpoint(c.client)}`;
   const right = `server ${formatEndpoint(c.server)}`;
-  lines.push(`${' '.repeat(20)}${pad(left, STATE_WIDTH + ARROW_WIDTH / 2)}${right}`);
-  for (const s of segments) {
-    const out = fromClient(s);
-    const label = `${flagNames(s.flags)} seq=${rel(s.seq, out ? clientBase : serverBase)}${s.flags & TCP_ACK ? ` ack=${rel(s.ack, out ? serverBase : clientBase)}` : ''} len=${s.len}`;
-    const body = ` ${label} `;
-    // Two dashes, the label, dashes to fill, and the arrowhead: ARROW_WIDTH in all.
-    const dashes = Math.max(1, ARROW_WIDTH - body.length - 3);
-    const arrow = out ? `──${body}${'─'.repeat(dashes)}▶` : `◀${'─'.repeat(dashes)}${body}──`;
-    const time = `+${(s.time - t0).toFixed(6)}`.padStart(11);
-    const frame = `#${s.frame}`.padEnd(7);
-    const clientChange = changesAt(c.timeline.client, s.frame);
-    const serverChange = changesAt(c.timeline.server, s.frame);
-    lines.push(`${time} ${frame} ${pad(clientChange, STATE_WIDTH).padStart(STATE_WIDTH)} ${pad(arrow, ARROW_WIDTH)} ${serverChange}`);
-  }
-  // Changes with no frame of their own (timers): TIME-WAIT expiry, giving up.
-  for (const side of ['client', 'server'] as const) {
-    for (const step of c.timeline[side].filter((x) => x.frame === null || !segments.some((s) => s.frame === x.frame))) {
-      lines.push(`${`+${(step.time - t0).toFixed(6)}`.padStart(11)} ${'(timer)'.padEnd(7)} ${side === 'client' ? `${step.state}*`.padStart(STATE_WIDTH) : ' '.repeat(STATE_WIDTH)} ${' '.repeat(ARROW_WIDTH)} ${side === 'server' ? `${step.state}*` : ''}   ${step.cause}`);
+  const heading = `${' '.repeat(T + F + 2)}${pad(left, SC + 1 + Math.floor(A / 2))}${right}`;
+  if (width === null || displayWidth(heading) <= width) lines.push(heading);
+  else lines.push(`${' '.repeat(T + F + 2)}${left}`, `${' '.repeat(T + F + 2)}${right}`);
+  for (const r of rungs) {
+    if (r.kind === 'gap') {
+      const frames = r.from === null || r.to === null ? '' : r.from === r.to ? ` (frame ${r.from}; --frames ${r.from}-${r.to} shows it)` : ` (frames ${r.from}-${r.to}; --frames ${r.from}-${r.to} shows them)`;
+      lines.push(...wrap(`${'⋮'.padStart(T)} ${r.count} segment${r.count === 1 ? '' : 's'} not shown${frames}`, width, ' '.repeat(T + 1)));
+      continue;
+    }
+    const clientText = wrap(changeText(r, 'client'), SC);
+    const serverText = wrap(changeText(r, 'server'), width === null ? null : Math.max(STATE_MIN, SS));
+    let middle: string[];
+    if (r.kind === 'segment') {
+      const out = fromClient(r.segment);
+      const words = wrap(label(r.segment), labelRoom);
+      const body = ` ${words[0]} `;
+      const dashes = Math.max(1, A - body.length - 3);
+      middle = [out ? `──${body}${'─'.repeat(dashes)}▶` : `◀${'─'.repeat(dashes)}${body}──`, ...words.slice(1).map((w) => `   ${w}`)];
+    } else {
+      // A change no drawn segment shows: a timer (TIME-WAIT expiry, giving up) or a frame outside the window.
+      middle = wrap(r.step.cause, A).map((w) => (r.side === 'client' ? w : w.padStart(A)));
+    }
+    const height = Math.max(clientText.length, serverText.length, middle.length);
+    for (let i = 0; i < height; i++) {
+      lines.push(row(i === 0 ? time(r.time) : '', i === 0 ? frameOf(r) : '', clientText[i] ?? '', middle[i] ?? '', serverText[i] ?? ''));
     }
   }
-  return lines.join('\n');
+  return (width === null ? lines : lines.map((l) => cut(l, width))).join('\n');
+}
+
+const pad = (s: string, n: number): string => (displayWidth(s) >= n ? s : s + ' '.repeat(n - displayWidth(s)));
+
+/**
+ * The ladder's lines in time order: the segments drawn, each state change no drawn
+ * segment caused, and a gap wherever segments were left out.
+ */
+function ladderRungs(c: ConnectionReport, segments: readonly NumberedSegment[], total: number): Rung[] {
+  const drawn = new Set(segments.map((s) => s.frame));
+  const rungs: Rung[] = segments.map((s) => ({ kind: 'segment', time: s.time, segment: s }));
+  for (const side of ['client', 'server'] as const) {
+    for (const step of c.timeline[side]) if (step.frame === null || !drawn.has(step.frame)) rungs.push({ kind: 'change', time: step.time, side, step });
+  }
+  // Stable: at one time, a segment before the changes it caused.
+  rungs.sort((a, b) => a.time - b.time);
+  const withGaps: Rung[] = [];
+  let previous: NumberedSegment | null = null;
+  for (const r of rungs) {
+    if (r.kind === 'segment') {
+      const missing = r.segment.index - (previous === null ? 0 : previous.index + 1);
+      if (missing > 0) withGaps.push({ kind: 'gap', time: r.time, count: missing, from: previous === null ? c.firstFrame : previous.frame + 1, to: r.segment.frame - 1 });
+      previous = r.segment;
+    }
+    withGaps.push(r);
+  }
+  const after = total - (previous === null ? 0 : previous.index + 1);
+  if (after > 0) withGaps.push({ kind: 'gap', time: c.end, count: after, from: previous === null ? c.firstFrame : previous.frame + 1, to: c.lastFrame });
+  return withGaps;
 }

@@ -206,7 +206,8 @@ describe('teardown show', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^stream 0: 198\.18\.1\.2:\d+ → 198\.18\.2\.2:8084$/);
-    expect(lines[1]).toBe('ending: simultaneous-close, closed by both sides');
+    expect(lines[1]).toMatch(/^started 2026-11-21 \d\d:\d\d:\d\d\.\d{3} UTC \(\+\d+\.\d{3} s into the capture\), lasted 0\.\d{3} s, 11 segments$/);
+    expect(lines[2]).toBe('ending: simultaneous-close, closed by both sides');
     expect(r.stdout).toMatch(/#\d+ +SYN-SENT +── SYN seq=0 len=0 ─+▶ SYN-RECEIVED\*/);
     // Whichever FIN the capture saw first, both sides pass through CLOSING.
     const closing = lines.filter((l) => l.includes('CLOSING*'));
@@ -218,7 +219,7 @@ describe('teardown show', () => {
     // Every arrow is drawn whole, the same width.
     const arrows = lines.filter((l) => l.includes('seq='));
     expect(new Set(arrows.map((l) => l.search(/[─◀]/)))).toEqual(new Set([arrows[0]!.search(/[─◀]/)]));
-    expect(new Set(arrows.map((l) => l.search(/[▶─] [^─▶]*$/) - l.search(/[─◀]/)))).toHaveProperty('size', 1);
+    expect(new Set(arrows.map((l) => l.search(/[▶─]( [^─▶]*)?$/) - l.search(/[─◀]/)))).toHaveProperty('size', 1);
     expect(arrows.every((l) => /▶|◀/.test(l))).toBe(true);
   });
 

@@ -35,3 +35,22 @@ export function teardown(args: string[], options: RunOptions = {}): Promise<Run>
     else createReadStream(options.stdinFile).pipe(child.stdin);
   });
 }
+
+/**
+ * Runs `teardown ARGS` in a real pseudo-terminal `columns` wide (python3's pty, on
+ * every machine the tests run on): what a person at a terminal sees, colour included,
+ * standard error mixed in as a terminal mixes it.
+ */
+export function teardownInTerminal(columns: number, args: string[], env?: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((resolve) => {
+    // Neither COLUMNS nor (unless asked) NO_COLOR from the test's own environment: the terminal decides.
+    const { COLUMNS: _columns, NO_COLOR: noColour, ...rest } = env ?? process.env;
+    if (env !== undefined && noColour !== undefined) rest.NO_COLOR = noColour;
+    const child = spawn('python3', [join(REPO, 'test', 'helpers', 'pty-run.py'), String(columns), process.execPath, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: rest });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}

@@ -1,21 +1,30 @@
 import { connectionReport, type ConnectionReport } from '../../../report/connection-report.js';
-import { renderLadder, type LadderSegment } from '../../../report/ladder.js';
+import { renderLadder } from '../../../report/ladder.js';
+import { SegmentWindow, type WindowChoice } from '../../../report/segment-window.js';
+import { utcTime } from '../../../report/time.js';
 import { trackCapture } from '../../../track/track-capture.js';
 import { formatEndpoint } from '../../../track/report.js';
 import { formatAddress } from '../../../decode/address.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
+import { outputWidth, wrap } from '../../terminal.js';
 
 export interface ShowArgs {
   file: string;
   stream: number;
+  /** --frames A-B, as parsed by the command. */
+  frames?: { from: number; to: number };
+  around?: number;
 }
 
 /** One connection's story: the ladder of both timelines, then the diagnosis in full. */
 export async function showHandler(args: ShowArgs): Promise<number> {
-  const segments: LadderSegment[] = [];
+  const choice: WindowChoice =
+    args.frames !== undefined ? { kind: 'frames', ...args.frames } : args.around !== undefined ? { kind: 'around', frame: args.around } : { kind: 'story' };
+  const window = new SegmentWindow(choice);
   let report: ConnectionReport | null = null;
+  let firstPacket: number | null = null;
   try {
-    await trackCapture(
+    ({ firstPacket } = await trackCapture(
       args.file,
       (tracked) => {
         if (tracked.stream === args.stream) report = connectionReport(tracked);
@@ -24,7 +33,7 @@ export async function showHandler(args: ShowArgs): Promise<number> {
         onSegment: (rec, d, stream) => {
           if (stream !== args.stream) return;
           const t = d.tcp;
-          segments.push({
+          window.add({
             frame: rec.frame,
             time: rec.tsSec + rec.tsNsec / 1e9,
             srcIp: formatAddress(d.ip.version, d.ip.src),
@@ -37,7 +46,7 @@ export async function showHandler(args: ShowArgs): Promise<number> {
           });
         },
       },
-    );
+    ));
   } catch (err) {
     process.stderr.write(failureLine(args.file, err) + '\n');
     return EXIT_BAD_INPUT;
@@ -47,21 +56,32 @@ export async function showHandler(args: ShowArgs): Promise<number> {
     process.stderr.write(`teardown: ${args.file}: no stream ${args.stream} in the capture\n`);
     return EXIT_BAD_INPUT;
   }
-  const apps = `client: ${c.apps.client}\n  server: ${c.apps.server}`;
+  const { segments, total } = window.result();
+  if (choice.kind !== 'story' && segments.length === 0) {
+    const asked = choice.kind === 'frames' ? `frames ${choice.from}-${Number.isFinite(choice.to) ? choice.to : ''}` : `frame ${choice.frame}`;
+    process.stderr.write(`teardown: ${args.file}: stream ${args.stream} has no segment in ${asked} (its frames are ${c.firstFrame}-${c.lastFrame})\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const width = outputWidth();
+  const para = (text: string, indent = ''): string => wrap(text, width, indent).join('\n');
+  const since = firstPacket === null ? '' : ` (+${(c.start - firstPacket).toFixed(3)} s into the capture)`;
   const text = [
-    `stream ${c.stream}: ${formatEndpoint(c.client)} → ${formatEndpoint(c.server)}${c.roleGuessed ? ' (roles guessed)' : ''}`,
-    `ending: ${c.ending}${c.detail === null ? '' : ` (${c.detail})`}${c.closer === null ? '' : `, closed by ${c.closer === 'both' ? 'both sides' : `the ${c.closer}`}`}`,
+    para(`stream ${c.stream}: ${formatEndpoint(c.client)} → ${formatEndpoint(c.server)}${c.roleGuessed ? ' (roles guessed)' : ''}`, '  '),
+    para(`started ${utcTime(c.start)} UTC${since}, lasted ${(c.end - c.start).toFixed(3)} s, ${total} segment${total === 1 ? '' : 's'}`, '  '),
+    para(`ending: ${c.ending}${c.detail === null ? '' : ` (${c.detail})`}${c.closer === null ? '' : `, closed by ${c.closer === 'both' ? 'both sides' : `the ${c.closer}`}`}`, '  '),
     '',
-    renderLadder(c, segments),
-    '  (* a change inferred from what the capture shows the other side sent)',
+    renderLadder(c, segments, total, width),
+    para('  (* a change inferred from what the capture shows the other side sent)', '    '),
     '',
-    c.explanation,
+    para(c.explanation),
     '',
-    `what the applications saw:\n  ${apps}`,
-    `evidence: frames ${c.evidence.join(', ')}`,
-    `flags: ${c.flags.length === 0 ? '-' : c.flags.join(' ')}`,
-    `Wireshark: ${c.filter}`,
-    `Zeek: conn_state ${c.zeek.connState}, history ${c.zeek.history}`,
+    'what the applications saw:',
+    para(`  client: ${c.apps.client}`, '    '),
+    para(`  server: ${c.apps.server}`, '    '),
+    para(`evidence: frames ${c.evidence.join(', ')}`, '  '),
+    para(`flags: ${c.flags.length === 0 ? '-' : c.flags.join(' ')}`, '  '),
+    para(`Wireshark: ${c.filter}`, '  '),
+    para(`Zeek: conn_state ${c.zeek.connState}, history ${c.zeek.history}`, '  '),
   ];
   await writeOut(text.join('\n') + '\n');
   return EXIT_OK;
