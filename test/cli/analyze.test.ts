@@ -130,6 +130,37 @@ describe('teardown analyze', () => {
     expect((await only('--stream', '3')).map((c) => c.stream)).toEqual([3]);
   });
 
+  it('--host takes IPv6 in any spelling and networks, and a filter that matches nothing says so', async () => {
+    const v6 = join(LAB, 'ipv6-abort.pcap');
+    const streams = async (file: string, ...args: string[]) => {
+      const r = await teardown(['--format', 'ndjson', ...args, file]);
+      return { streams: r.stdout.trim().split('\n').filter((l) => l !== '').map((l) => (JSON.parse(l) as { stream: number }).stream), stderr: r.stderr, code: r.code };
+    };
+    const { connections } = await analyzeFile(v6);
+    const client = connections[0]!.client.ip;
+    expect(client).toMatch(/^fd00:7d::/);
+    for (const spelling of [client.toUpperCase(), `[${client}]`, 'fd00:7d::/64', client.replace('::', ':0:0:0:0:')]) {
+      expect((await streams(v6, '--host', spelling)).streams, spelling).toEqual(connections.map((c) => c.stream));
+    }
+    const mixed = await analyzeFile(join(LAB, 'mixed.pcap'));
+    expect((await streams(join(LAB, 'mixed.pcap'), '--host', '198.18.2.0/24')).streams).toHaveLength(mixed.connections.length);
+    const none = await streams(join(LAB, 'mixed.pcap'), '--host', '198.18.9.0/24');
+    expect(none.streams).toEqual([]);
+    expect(none.stderr).toBe(`teardown: ${join(LAB, 'mixed.pcap')}: no connection matches --host 198.18.9.0/24 (of ${mixed.connections.length} connections)\n`);
+    const table = await teardown(['--port', '1', DEMO]);
+    expect(table.stderr).toMatch(/no connection matches --port 1 \(of \d+ connections\)\n$/);
+    const typo = await teardown(['--host', '198.18.1.', DEMO]);
+    expect([typo.code, typo.stderr]).toEqual([2, 'teardown: --host: "198.18.1." is not an IPv4 or IPv6 address or network (198.18.1.2, fd00:7d::1:2, 198.18.1.0/24, fd00:7d::/64)\n']);
+  });
+
+  it('writes IPv6 endpoints as [address]:port in CSV and the summary', async () => {
+    const v6 = join(LAB, 'ipv6-abort.pcap');
+    const csv = await teardown(['--format', 'csv', v6]);
+    expect(csv.stdout.split('\n')[1]).toMatch(/^[^,]+,0,\[fd00:7d::[0-9a-f:]+\]:\d+,\[fd00:7d::[0-9a-f:]+\]:\d+,/);
+    const table = await teardown([v6]);
+    expect(table.stdout).toMatch(/^ {2}1 × reset \(abort\) with \[fd00:7d::[0-9a-f:]+\]:\d+ \(streams 0\)$/m);
+  });
+
   it('--sort problems puts problems first', async () => {
     const r = await teardown(['--format', 'json', '--sort', 'problems', DEMO]);
     const endings = (JSON.parse(r.stdout) as { connections: { ending: string }[] }).connections.map((c) => c.ending);

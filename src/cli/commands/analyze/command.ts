@@ -7,12 +7,24 @@ import { withTrackerOptions } from '../../tracker-options.js';
 import { withLimit } from '../../table-limit.js';
 import { withThreads } from '../../threads.js';
 import { withTime } from '../../table-look.js';
+import { parseHostPattern } from '../../../report/host-pattern.js';
 
 /**
  * Accepts "reset,timeout" as well as a repeated option. Not yargs' `array`: an array
  * option swallows the file names that follow it as more values.
  */
 const list = (values: string | string[]): string[] => [values].flat().flatMap((v) => String(v).split(',')).filter((v) => v !== '');
+
+/** --host values, each checked to be an address or a network (a typo must not match nothing quietly). */
+function hosts(values: string | string[]): string[] {
+  const texts = list(values);
+  try {
+    for (const t of texts) parseHostPattern(t);
+  } catch (err) {
+    throw new Error(`--host: ${(err as Error).message}`);
+  }
+  return texts;
+}
 
 export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   command: ['analyze <files..>', '$0 <files..>'],
@@ -24,7 +36,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
       .option('sort', { choices: ['capture', 'problems', 'finish'] as const, default: 'capture' as const, describe: 'capture order, problems first, or (ndjson) as connections finish' })
       .option('ending', { type: 'string', coerce: (v: string | string[]) => list(v) as Ending[], describe: `only these endings (${ENDINGS.join(', ')})` })
       .option('problems', { type: 'boolean', default: false, describe: 'only problems: every ending but graceful, simultaneous-close and open' })
-      .option('host', { type: 'string', coerce: list, describe: 'only connections with this address on either side' })
+      .option('host', { type: 'string', coerce: hosts, describe: 'only connections with this address (IPv4 or IPv6, any spelling) or in this network (CIDR: 198.18.1.0/24) on either side' })
       .option('port', { type: 'string', coerce: (v: string | string[]) => list(v).map(Number), describe: 'only connections with this port on either side' })
       .option('stream', { type: 'string', coerce: (v: string | string[]) => list(v).map(Number), describe: "only this Wireshark tcp.stream" })
       .option('quiet', { type: 'boolean', default: false, describe: 'no warnings or progress on stderr (errors still)' })

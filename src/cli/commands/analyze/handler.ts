@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { AnalyzeOptions } from '../../../analyze.js';
 import type { Ending } from '../../../diagnosis/types.js';
 import type { ConnectionReport } from '../../../report/connection-report.js';
-import { matches, type ConnectionFilter } from '../../../report/filter.js';
+import { matches, type ConnectionFilter, type FilterCount } from '../../../report/filter.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine } from '../../fail.js';
 import { progressFor } from '../../progress.js';
 import { analyzeInParallel } from './parallel.js';
@@ -42,8 +42,14 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
     process.stderr.write(failureLine(file, err) + '\n');
     exitCode = EXIT_BAD_INPUT;
   };
-  const warn = (file: string, warnings: string[]): void => {
-    if (!args.quiet) for (const w of warnings) process.stderr.write(`teardown: ${file}: warning: ${w}\n`);
+  const warn = (file: string, warnings: string[], count: FilterCount): void => {
+    if (args.quiet) return;
+    for (const w of warnings) process.stderr.write(`teardown: ${file}: warning: ${w}\n`);
+    // An empty report must not pass for a capture without such connections when it is a typo in a filter.
+    const filtered = filterText(args);
+    if (filtered !== null && count.matched === 0 && count.connections > 0) {
+      process.stderr.write(`teardown: ${file}: no connection matches ${filtered} (of ${count.connections} connection${count.connections === 1 ? '' : 's'})\n`);
+    }
   };
 
   // Worker threads write each file's NDJSON to a private spool directory; the files
@@ -64,7 +70,7 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
           process.stderr.write(o.error + '\n');
           exitCode = EXIT_BAD_INPUT;
         } else {
-          warn(o.file, o.outcome.warnings);
+          warn(o.file, o.outcome.warnings, o.count);
           await sink?.fileDone(o.file, o.outcome);
         }
       }
@@ -80,9 +86,9 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
       const progress = progressFor(file, args.quiet);
       try {
         const run = { order: args.sort === 'finish' ? ('finish' as const) : ('capture' as const), threads: threadsFor(file, args.threads), onProgress: progress.onProgress };
-        const { warnings } = await writeNdjson(file, options, process.stdout, run);
+        const { warnings, count } = await writeNdjson(file, options, process.stdout, run);
         progress.done();
-        warn(file, warnings);
+        warn(file, warnings, count);
       } catch (err) {
         progress.done();
         fail(file, err);
@@ -94,13 +100,20 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
   // Table, CSV, JSON: each file streamed into the format's sink (see sinks.ts) in the
   // order connections finish; the sink puts back stream order where the format needs it.
   const sink = reportSink(args.format, sortOf(args), args.limit, args.files.length, tableLook(args));
-  const visit = (file: string, c: ConnectionReport): void => (matches(c, filter) ? sink.add(file, c) : sink.skip(c.stream));
+  let count: FilterCount = { connections: 0, matched: 0 };
+  const visit = (file: string, c: ConnectionReport): void => {
+    count.connections++;
+    if (!matches(c, filter)) return sink.skip(c.stream);
+    count.matched++;
+    sink.add(file, c);
+  };
   for (const file of args.files) {
     const progress = progressFor(file, args.quiet);
+    count = { connections: 0, matched: 0 };
     try {
       const outcome = await reportConnectionsOn(threadsFor(file, args.threads), file, (c) => visit(file, c), { ...options, onProgress: progress.onProgress, beforeRead: () => sink.flush() });
       progress.done();
-      warn(file, outcome.warnings);
+      warn(file, outcome.warnings, count);
       await sink.fileDone(file, outcome);
     } catch (err) {
       progress.done();
@@ -110,6 +123,17 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
   }
   await sink.end();
   return exitCode;
+}
+
+/** The filter as given (`--host 198.18.9.9 --port 80`), or null when there is none. */
+function filterText(args: AnalyzeArgs): string | null {
+  const parts: string[] = [];
+  if (args.ending !== undefined && args.ending.length > 0) parts.push(`--ending ${args.ending.join(',')}`);
+  if (args.problems) parts.push('--problems');
+  if (args.host !== undefined && args.host.length > 0) parts.push(`--host ${args.host.join(',')}`);
+  if (args.port !== undefined && args.port.length > 0) parts.push(`--port ${args.port.join(',')}`);
+  if (args.stream !== undefined && args.stream.length > 0) parts.push(`--stream ${args.stream.join(',')}`);
+  return parts.length === 0 ? null : parts.join(' ');
 }
 
 /** The table, CSV and JSON sort (`finish` is NDJSON's alone: the command's check refuses it for them). */

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { captureOutcome, type AnalyzeOptions, type CaptureOutcome } from '../../../analyze.js';
 import { connectionReport } from '../../../report/connection-report.js';
-import { matches, type ConnectionFilter } from '../../../report/filter.js';
+import { matches, type ConnectionFilter, type FilterCount } from '../../../report/filter.js';
 import { JsonBytes } from '../../../report/json-bytes.js';
 import type { PackedCodec } from '../../../report/packed.js';
 import { trackedCodec } from '../../../report/packed-reports.js';
@@ -34,6 +34,7 @@ class NdjsonStream implements PackedConnections {
    * of its opening brace (spliced at output, not copied into a new object or string).
    */
   private readonly prefix: string;
+  readonly count: FilterCount = { connections: 0, matched: 0 };
 
   constructor(
     file: string,
@@ -76,7 +77,9 @@ class NdjsonStream implements PackedConnections {
   /** Diagnoses a connection and writes its line, if the filter keeps it. */
   private write(c: TrackedConnection): void {
     const report = connectionReport(c);
+    this.count.connections++;
     if (this.filter !== undefined && !matches(report, this.filter)) return;
+    this.count.matched++;
     this.json.clear();
     writeReportJson(this.json, report);
     this.out.push(this.json.bytes.subarray(1), this.prefix);
@@ -102,18 +105,22 @@ export interface NdjsonRun {
 
 /**
  * `analyze --format ndjson` of one file to `out` (stdout, or a worker's file): returns
- * the capture's outcome, or throws its CaptureError after writing every connection
+ * the capture's outcome and what the filter kept, or throws its CaptureError after writing every connection
  * seen before the damage. On two threads the file is tracked on a worker thread while
  * this one diagnoses and writes (tracking-thread.ts).
  */
-export async function writeNdjson(file: string, options: AnalyzeOptions, out: Writable, run: NdjsonRun = {}): Promise<CaptureOutcome> {
+export async function writeNdjson(file: string, options: AnalyzeOptions, out: Writable, run: NdjsonRun = {}): Promise<CaptureOutcome & { count: FilterCount }> {
   const { order = 'capture', threads = 1, onProgress } = run;
   const lines = new NdjsonStream(file, options.filter, out, order);
+  let outcome: CaptureOutcome;
   try {
-    if (threads === 2) return await trackOnThread(file, options.tracker, lines, onProgress);
-    const result = await trackCapture(file, (c) => lines.add(c), { tracker: options.tracker, read: { beforeRead: () => lines.drain(), onProgress } });
-    return captureOutcome(result);
+    outcome =
+      threads === 2
+        ? await trackOnThread(file, options.tracker, lines, onProgress)
+        : captureOutcome(await trackCapture(file, (c) => lines.add(c), { tracker: options.tracker, read: { beforeRead: () => lines.drain(), onProgress } }));
   } finally {
     await lines.end();
   }
+  // Counted as lines were written, so only now, after the last of them.
+  return { ...outcome, count: lines.count };
 }

@@ -1,15 +1,17 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AnalyzeOptions, CaptureOutcome } from '../../../analyze.js';
+import type { FilterCount } from '../../../report/filter.js';
 import type { NdjsonOrder } from './ndjson-stream.js';
 import type { Job } from './worker.js';
 
 /** A file's outcome: the path its NDJSON was written to, and the capture's outcome or its failure's one-line message (after the lines written before it). */
-export type FileOutcome = { file: string; ndjson: string; outcome: CaptureOutcome } | { file: string; ndjson: string; error: string };
+export type FileOutcome = { file: string; ndjson: string; outcome: CaptureOutcome; count: FilterCount } | { file: string; ndjson: string; error: string };
 
 interface Reply {
   index: number;
   outcome?: CaptureOutcome;
+  count?: FilterCount;
   error?: string;
 }
 
@@ -34,7 +36,7 @@ export async function* analyzeInParallel(files: string[], jobs: number, options:
     w.on('message', (m: Reply) => {
       const file = files[m.index]!;
       const ndjson = spoolFile(ndjsonDir, m.index);
-      outcomes.set(m.index, m.error !== undefined ? { file, ndjson, error: m.error } : { file, ndjson, outcome: m.outcome ?? { warnings: [], firstPacket: null } });
+      outcomes.set(m.index, m.error !== undefined ? { file, ndjson, error: m.error } : { file, ndjson, outcome: m.outcome ?? { warnings: [], firstPacket: null }, count: m.count ?? { connections: 0, matched: 0 } });
       give(w);
       wake?.();
     });

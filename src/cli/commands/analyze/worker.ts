@@ -7,6 +7,7 @@
 import { createWriteStream } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { AnalyzeOptions, CaptureOutcome } from '../../../analyze.js';
+import type { FilterCount } from '../../../report/filter.js';
 import { failureLine } from '../../fail.js';
 import { writeNdjson, type NdjsonOrder } from './ndjson-stream.js';
 
@@ -19,7 +20,7 @@ export interface Job {
   order: NdjsonOrder;
 }
 
-async function run(job: Job): Promise<CaptureOutcome> {
+async function run(job: Job): Promise<CaptureOutcome & { count: FilterCount }> {
   const out = createWriteStream(job.ndjsonTo);
   try {
     return await writeNdjson(job.file, job.options, out, { order: job.order });
@@ -31,7 +32,7 @@ async function run(job: Job): Promise<CaptureOutcome> {
 
 parentPort?.on('message', (job: Job) => {
   run(job).then(
-    (outcome) => parentPort?.postMessage({ index: job.index, outcome }),
+    ({ count, ...outcome }) => parentPort?.postMessage({ index: job.index, outcome, count }),
     (err: unknown) => parentPort?.postMessage({ index: job.index, error: failureLine(job.file, err) }),
   );
 });
