@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyzeCommand } from './commands/analyze/command.js';
@@ -13,6 +14,17 @@ import { tempFileProblem } from '../temp-file.js';
 
 const commands = [analyzeCommand, assertCommand, connectionsCommand, infoCommand, segmentsCommand, showCommand, triageCommand];
 
+/**
+ * This package's version, from its own package.json (dist/src/cli/ is three levels
+ * below it, in the repository and in the published package alike). yargs would look
+ * from the working directory, and print the version of whatever project teardown was
+ * run in.
+ */
+function ownVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
 async function main(): Promise<void> {
   const cli = yargs(protectStdinArg(hideBin(process.argv)))
     .scriptName('teardown')
@@ -20,7 +32,7 @@ async function main(): Promise<void> {
     .demandCommand(1, 'name a command')
     .recommendCommands()
     .help()
-    .version()
+    .version(ownVersion())
     .fail((message, err, y) => {
       // Usage mistakes: one line and the usage, exit 2 (never a stack trace).
       if (err !== undefined && err !== null) process.stderr.write(`teardown: ${err.message}\n`);

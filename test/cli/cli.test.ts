@@ -1,5 +1,6 @@
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { READER_FIXTURES, REPO } from '../helpers/paths.js';
@@ -29,6 +30,29 @@ describe('teardown info', () => {
     const r = await teardown(['info', '--json', fixture('eth-us.pcap.gz')]);
     const [info] = JSON.parse(r.stdout) as { format: string; compression: string; decoded: { tcp: number } }[];
     expect([info!.format, info!.compression, info!.decoded.tcp > 0]).toEqual(['pcap', 'gzip', true]);
+  });
+});
+
+describe('teardown --version', () => {
+  it("prints this package's version when installed in another project (not that project's)", async () => {
+    const own = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
+    // npm's layout: the host project, its node_modules with our package and our
+    // dependencies side by side. Linked, not copied; --preserve-symlinks makes Node
+    // (and yargs, which looks for package.json above its own node_modules) see them
+    // where an install would put them.
+    const host = mkdtempSync(join(tmpdir(), 'teardown-host-project-'));
+    try {
+      writeFileSync(join(host, 'package.json'), JSON.stringify({ name: 'host-project', version: '9.9.9' }));
+      const modules = join(host, 'node_modules');
+      mkdirSync(join(modules, 'tcp-teardown'), { recursive: true });
+      for (const dependency of readdirSync(join(REPO, 'node_modules'))) symlinkSync(join(REPO, 'node_modules', dependency), join(modules, dependency));
+      copyFileSync(join(REPO, 'package.json'), join(modules, 'tcp-teardown', 'package.json'));
+      symlinkSync(join(REPO, 'dist'), join(modules, 'tcp-teardown', 'dist'));
+      const r = spawnSync(process.execPath, ['--preserve-symlinks', '--preserve-symlinks-main', join(modules, 'tcp-teardown', 'dist', 'src', 'cli', 'main.js'), '--version'], { cwd: host, encoding: 'utf8' });
+      expect([r.status, r.stdout, r.stderr]).toEqual([0, `${own}\n`, '']);
+    } finally {
+      rmSync(host, { recursive: true, force: true });
+    }
   });
 });
 
