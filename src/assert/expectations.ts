@@ -1,10 +1,12 @@
-import { ENDINGS, type Ending } from '../diagnosis/types.js';
+import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { DETAIL_PATTERNS, DETAILS, ENDINGS, type Ending } from '../diagnosis/types.js';
 import { keepSmallest } from '../keep-smallest.js';
 import { byStream, type ConnectionReport } from '../report/connection-report.js';
 
 /** An ending, optionally narrowed to a detail: `reset`, `reset:abort`, `timeout/connect`. */
 interface EndingSpec {
   ending: Ending;
+  /** In its written form, hyphens for spaces (`three-segment-close`), or null for any. */
   detail: string | null;
 }
 
@@ -19,21 +21,67 @@ export type Expectation = { text: string } & (
   | { kind: 'closer'; port: number; closer: 'client' | 'server' | 'both' }
 );
 
+/**
+ * `error`: the expectation cannot be judged against this capture (it names a stream the
+ * capture does not have, or ranges over connections of which there are none).
+ */
+export type Outcome = 'pass' | 'fail' | 'error';
+
 export interface Verdict {
   expectation: Expectation;
-  passed: boolean;
+  outcome: Outcome;
   /** One line: what was found. */
   message: string;
-  /** The connections that break it (at most 20 listed). */
-  offenders: ConnectionReport[];
+  /** The connections that break it, one line each by stream: the first MAX_OFFENDERS, or all. */
+  offenders: string[];
+  /** How many more break it than are listed. */
+  unlisted: number;
+}
+
+/** A capture's verdicts, or the one line saying why it could not be read. */
+export type Suite = { file: string; verdicts: Verdict[] } | { file: string; unreadable: string };
+
+/** What a set of suites adds up to: test cases (a capture that cannot be read is one), failed, in error. */
+export interface Tally {
+  tests: number;
+  failures: number;
+  errors: number;
+}
+
+export function tally(suites: readonly Suite[]): Tally {
+  const verdicts = suites.flatMap((s) => ('verdicts' in s ? s.verdicts : []));
+  const unreadable = suites.filter((s) => 'unreadable' in s).length;
+  const count = (o: Outcome): number => verdicts.filter((v) => v.outcome === o).length;
+  return { tests: verdicts.length + unreadable, failures: count('fail'), errors: count('error') + unreadable };
 }
 
 export class ExpectationError extends Error {}
 
+/**
+ * Details are written with hyphens for spaces, so that `graceful:three-segment-close`
+ * stays one word of an expectation while the diagnosis says `three-segment close`.
+ */
+const written = (detail: string): string => detail.replace(/ /g, '-');
+
+/** A detail family as users write it: `^code-\d+$` → `code-N`. */
+const patternWord = (pattern: RegExp): string => pattern.source.replace(/^\^|\$$/g, '').replace(/\\d\+/g, 'N');
+
 function endingSpec(text: string, whole: string): EndingSpec {
-  const [ending, detail] = text.split(/[:/]/, 2);
+  const [, ending, detail] = /^([^:/]*)(?:[:/](.*))?$/.exec(text)!;
   if (!(ENDINGS as readonly string[]).includes(ending!)) throw new ExpectationError(`"${whole}": unknown ending ${ending} (one of ${ENDINGS.join(', ')})`);
-  return { ending: ending as Ending, detail: detail ?? null };
+  const spec: EndingSpec = { ending: ending as Ending, detail: detail === undefined ? null : written(detail) };
+  // A detail the ending never carries would match nothing, and `no reset:aborted` pass
+  // on a capture full of aborts: refuse it, as an unknown ending is refused.
+  if (spec.detail !== null) {
+    const pattern = DETAIL_PATTERNS[spec.ending];
+    const known = DETAILS[spec.ending].map(written);
+    if (!known.includes(spec.detail) && pattern?.test(spec.detail) !== true) {
+      const valid = pattern === undefined ? known : [...known, patternWord(pattern)];
+      const what = valid.length === 0 ? `${spec.ending} carries no detail` : `one of ${valid.join(', ')}`;
+      throw new ExpectationError(`"${whole}": unknown detail ${detail} of ${spec.ending} (${what})`);
+    }
+  }
+  return spec;
 }
 
 /**
@@ -60,31 +108,49 @@ export function parseExpectation(raw: string): Expectation {
 }
 
 /**
- * Expectations from a rules file: JSON `{"expect": [...]}` or `[...]`, or the YAML
- * subset `expect:` followed by `- item` lines (no YAML library needed for a list).
+ * The expectations of a rules file: YAML 1.2, of which JSON is a subset, holding a list
+ * of expectations or a mapping with an `expect:` list (other keys may hold anchors).
+ * Errors are one line, `line L, column C: what`, for the caller to prefix with the file.
  */
-export function parseRulesFile(text: string): string[] {
-  const trimmed = text.trim();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    const doc = JSON.parse(trimmed) as unknown;
-    const list = Array.isArray(doc) ? doc : (doc as { expect?: unknown }).expect;
-    if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) throw new ExpectationError('rules file: expected {"expect": ["...", ...]}');
-    return list;
-  }
-  const items: string[] = [];
-  for (const line of trimmed.split('\n')) {
-    const l = line.replace(/#.*$/, '').trim();
-    if (l === '' || l === 'expect:') continue;
-    if (!l.startsWith('- ')) throw new ExpectationError(`rules file: "${l}" is not a "- expectation" line under expect:`);
-    items.push(l.slice(2).replace(/^["']|["']$/g, ''));
-  }
-  return items;
+export function parseRulesFile(text: string): Expectation[] {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const at = (offset: number, what: string): ExpectationError => {
+    const { line, col } = lines.linePos(offset);
+    return new ExpectationError(`line ${line}, column ${col}: ${what}`);
+  };
+  const start = (node: unknown): number => (isNode(node) ? node.range?.[0] : undefined) ?? 0;
+  /** An alias (`*name`) followed to its anchor. */
+  const follow = (node: unknown): unknown => {
+    if (!isAlias(node)) return node;
+    const target = node.resolve(doc);
+    if (target === undefined) throw at(start(node), `alias *${node.source} names no anchor before it`);
+    return target;
+  };
+  const [error] = doc.errors;
+  if (error !== undefined) throw at(error.pos[0], error.message);
+  const top = follow(doc.contents);
+  const given = isMap(top) ? (top.get('expect', true) ?? top) : top;
+  const list = follow(given);
+  if (!isSeq(list)) throw at(start(given), 'expected a list of expectations, or a mapping with an expect: list');
+  if (list.items.length === 0) throw at(start(list), 'the list of expectations is empty');
+  return list.items.map((item, i) => {
+    const node = follow(item);
+    if (!isScalar(node) || typeof node.value !== 'string') {
+      // `- reset: abort` is a mapping to YAML: the colon wants quotes.
+      const what = isMap(node) ? 'a mapping (quote an expectation holding ": ")' : isSeq(node) ? 'a list' : String(isScalar(node) ? node.value : node);
+      throw at(start(item), `expectation ${i + 1} of the list is not a string: ${what}`);
+    }
+    try {
+      return parseExpectation(node.value);
+    } catch (err) {
+      throw err instanceof ExpectationError ? at(start(item), err.message) : err;
+    }
+  });
 }
 
 function fits(c: ConnectionReport, spec: EndingSpec): boolean {
-  if (c.ending !== spec.ending) return false;
-  if (spec.detail === null) return true;
-  return (c.detail ?? '').replace(/ /g, '-') === spec.detail.replace(/ /g, '-');
+  return c.ending === spec.ending && (spec.detail === null || written(c.detail ?? '') === spec.detail);
 }
 
 /** How long a connection has been in its ending: a half-closed one since the FIN, others their duration. */
@@ -100,80 +166,126 @@ function lasting(c: ConnectionReport): number {
 const compare = (a: number, op: Comparison, b: number): boolean =>
   op === '<=' ? a <= b : op === '>=' ? a >= b : op === '<' ? a < b : op === '>' ? a > b : a === b;
 
-/** Offenders listed per failed expectation. */
-const MAX_OFFENDERS = 20;
+const connections = (n: number): string => `${n} connection${n === 1 ? '' : 's'}`;
+
+const ended = (c: ConnectionReport): string => `${c.ending}${c.detail === null ? '' : ` (${c.detail})`}`;
+
+/** Offenders listed per failed expectation, unless every one is asked for. */
+export const MAX_OFFENDERS = 20;
+
+/** An offending connection as listed: its stream (the order) and its line. */
+interface Offender {
+  stream: number;
+  line: string;
+}
+
+/** A verdict's list of offenders, one line each, then how many were left out. */
+export function offenderLines(v: Verdict): string[] {
+  if (v.unlisted === 0) return v.offenders;
+  return [...v.offenders, `... and ${v.unlisted} more ${v.unlisted === 1 ? 'connection' : 'connections'} (--all to list them)`];
+}
 
 /**
- * One expectation checked against a capture's connections as they come, in stream
- * order, keeping counts and the first offenders only: a CI job may assert on a capture
- * of any size.
+ * One expectation checked against a capture's connections as they come, in any order,
+ * keeping counts and the first offenders by stream as lines, not the connections: a CI
+ * job may assert on a capture of any size. `all` lists every offender instead.
  */
 export class Check {
-  /** Connections the expectation is about (all, or those on its port); those that break it; those a count counts. */
-  private considered = 0;
+  /** Connections seen, and their lowest and highest stream. */
+  private seen = 0;
+  private lowest = Infinity;
+  private highest = -Infinity;
+  /** Connections on the port of a `closer` expectation. */
+  private onPort = 0;
+  /** Connections that break the expectation; for a count, those it counts (they are listed if it fails). */
   private offending = 0;
-  private counted = 0;
-  private readonly offenders: ConnectionReport[] = [];
-  /** Connections matching a count's ending, kept in case the count fails. */
-  private readonly hits: ConnectionReport[] = [];
-  private stream: ConnectionReport | null = null;
+  private readonly offenders: Offender[] = [];
+  /** How the stream of a `stream` expectation ended, once seen. */
+  private streamEnded: string | null = null;
+  private readonly limit: number;
 
-  constructor(readonly expectation: Expectation) {}
+  constructor(
+    readonly expectation: Expectation,
+    all = false,
+  ) {
+    this.limit = all ? 0 : MAX_OFFENDERS;
+  }
 
   add(c: ConnectionReport): void {
     const e = this.expectation;
+    this.seen++;
+    this.lowest = Math.min(this.lowest, c.stream);
+    this.highest = Math.max(this.highest, c.stream);
     switch (e.kind) {
       case 'all':
-        this.considered++;
         if (!fits(c, e.spec)) this.offend(c);
         break;
       case 'none':
         if (fits(c, e.spec) && (e.longerThan === null || lasting(c) > e.longerThan)) this.offend(c);
         break;
       case 'count':
-        if (fits(c, e.spec)) {
-          this.counted++;
-          keepSmallest(this.hits, c, MAX_OFFENDERS, byStream);
-        }
+        if (fits(c, e.spec)) this.offend(c);
         break;
       case 'stream':
-        if (c.stream === e.stream) this.stream = c;
+        if (c.stream !== e.stream) break;
+        this.streamEnded = ended(c);
+        if (!fits(c, e.spec)) this.offend(c);
         break;
       case 'closer':
         if (c.client.port !== e.port && c.server.port !== e.port) break;
-        this.considered++;
+        this.onPort++;
         if (c.closer !== e.closer) this.offend(c);
         break;
     }
   }
 
+  /**
+   * An expectation about connections that are not there is an error, not a verdict
+   * (exit 2, a JUnit <error>): `stream 99 is graceful` cannot fail on a capture without
+   * stream 99, since nothing was checked, nor pass, since a rule that checks nothing
+   * must not keep a CI gate green. It is the rule or the capture that is wrong (a port
+   * renamed, a capture filter that dropped the traffic), so it is reported as bad input.
+   * `all E` and `closer of port N` say something of every connection (on port N): with
+   * none, they would hold vacuously. `no E` and counts stay verdicts: zero is an answer.
+   */
   verdict(): Verdict {
     const e = this.expectation;
     const off = this.offending;
-    const verdict = (offenders: ConnectionReport[], passed: boolean, message: string): Verdict => ({ expectation: e, passed, message, offenders });
+    const judged = (passed: boolean, message: string): Verdict => ({
+      expectation: e,
+      outcome: passed ? 'pass' : 'fail',
+      message,
+      offenders: passed ? [] : this.offenders.map((o) => o.line),
+      unlisted: passed ? 0 : off - this.offenders.length,
+    });
+    const error = (message: string): Verdict => ({ expectation: e, outcome: 'error', message, offenders: [], unlisted: 0 });
     switch (e.kind) {
       case 'all':
-        return verdict(this.offenders, off === 0, `${this.considered - off} of ${this.considered} connections are ${e.text.slice(4)}`);
+        if (this.seen === 0) return error('no TCP connections in the capture');
+        return judged(off === 0, `${this.seen - off} of ${this.seen} connections are ${e.text.slice(4)}`);
       case 'none':
-        return verdict(this.offenders, off === 0, `${off} connection${off === 1 ? '' : 's'} ${e.text.slice(3)}`);
-      case 'count': {
-        const ok = compare(this.counted, e.op, e.n);
-        return verdict(ok ? [] : this.hits, ok, `${this.counted} connection${this.counted === 1 ? '' : 's'} ${e.spec.ending}${e.spec.detail === null ? '' : `:${e.spec.detail}`}`);
-      }
-      case 'stream': {
-        const c = this.stream;
-        if (c === null) return verdict([], false, `no stream ${e.stream} in the capture`);
-        return verdict(fits(c, e.spec) ? [] : [c], fits(c, e.spec), `stream ${e.stream} is ${c.ending}${c.detail === null ? '' : ` (${c.detail})`}`);
-      }
+        return judged(off === 0, `${connections(off)} ${e.text.slice(3)}`);
+      case 'count':
+        return judged(compare(off, e.op, e.n), `${connections(off)} ${e.spec.ending}${e.spec.detail === null ? '' : `:${e.spec.detail}`}`);
+      case 'stream':
+        if (this.streamEnded === null) return error(`no stream ${e.stream} in the capture: ${this.streams()}`);
+        return judged(off === 0, `stream ${e.stream} is ${this.streamEnded}`);
       case 'closer':
-        return verdict(this.offenders, this.considered > 0 && off === 0, this.considered === 0 ? `no connection on port ${e.port}` : `${this.considered - off} of ${this.considered} connections on port ${e.port} closed by the ${e.closer}`);
+        if (this.onPort === 0) return error(`no connection used port ${e.port}`);
+        return judged(off === 0, `${this.onPort - off} of ${this.onPort} connections on port ${e.port} closed by the ${e.closer}`);
     }
   }
 
-  /** A connection that breaks the expectation: counted, and listed among the first few streams (connections may come in any order). */
+  /** The streams the capture has, in words. */
+  private streams(): string {
+    if (this.seen === 0) return 'it has no TCP connections';
+    const range = this.lowest === this.highest ? `${this.lowest}` : `${this.lowest}-${this.highest}`;
+    return this.highest - this.lowest + 1 === this.seen ? `it has stream${this.seen === 1 ? '' : 's'} ${range}` : `it has ${this.seen} streams in ${range}`;
+  }
+
+  /** A connection that breaks the expectation: counted, and listed if among the first streams (connections come in any order). */
   private offend(c: ConnectionReport): void {
     this.offending++;
-    keepSmallest(this.offenders, c, MAX_OFFENDERS, byStream);
+    keepSmallest(this.offenders, { stream: c.stream, line: `stream ${c.stream}: ${ended(c)}, frames ${c.evidence.join(', ')}: ${c.explanation}` }, this.limit, byStream);
   }
 }
-

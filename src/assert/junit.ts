@@ -1,21 +1,31 @@
-import type { Verdict } from './expectations.js';
+import { offenderLines, tally, type Suite, type Tally } from './expectations.js';
 
 const xml = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
-/** JUnit XML: one test suite per capture, one test case per expectation. */
-export function junitXml(suites: { file: string; verdicts: Verdict[] }[]): string {
-  const total = suites.reduce((n, s) => n + s.verdicts.length, 0);
-  const failed = suites.reduce((n, s) => n + s.verdicts.filter((v) => !v.passed).length, 0);
-  const body = suites.map(({ file, verdicts }) => {
-    const cases = verdicts.map((v) => {
-      const name = xml(v.expectation.text);
-      if (v.passed) return `    <testcase classname="${xml(file)}" name="${name}"/>`;
-      const details = v.offenders.map((c) => `stream ${c.stream}: ${c.ending}${c.detail === null ? '' : ` (${c.detail})`}; frames ${c.evidence.join(', ')}; ${c.explanation}`).join('\n');
-      return `    <testcase classname="${xml(file)}" name="${name}">\n      <failure message="${xml(v.message)}">${xml(details)}</failure>\n    </testcase>`;
-    });
-    const f = verdicts.filter((v) => !v.passed).length;
-    return `  <testsuite name="${xml(file)}" tests="${verdicts.length}" failures="${f}">\n${cases.join('\n')}\n  </testsuite>`;
+/** The counts as attributes, errors always: the JUnit schema has it on every suite, and some readers take none for unknown. */
+const counts = ({ tests, failures, errors }: Tally): string => `tests="${tests}" failures="${failures}" errors="${errors}"`;
+
+/**
+ * JUnit XML: one test suite per capture, one test case per expectation. A failed
+ * expectation is a <failure> listing its offenders; one that cannot be judged against
+ * the capture, or a capture that cannot be read (one test case), is an <error>, which
+ * dashboards show apart from failures and never as passed.
+ */
+export function junitXml(suites: readonly Suite[]): string {
+  const body = suites.map((suite) => {
+    const testcase = (name: string, inside = ''): string =>
+      `    <testcase classname="${xml(suite.file)}" name="${xml(name)}"${inside === '' ? '/>' : `>\n      ${inside}\n    </testcase>`}`;
+    const cases =
+      'unreadable' in suite
+        ? [testcase('read the capture', `<error message="${xml(suite.unreadable)}"/>`)]
+        : suite.verdicts.map((v) => {
+            const message = `message="${xml(v.message)}"`;
+            if (v.outcome === 'pass') return testcase(v.expectation.text);
+            if (v.outcome === 'error') return testcase(v.expectation.text, `<error ${message}/>`);
+            return testcase(v.expectation.text, `<failure ${message}>${xml(offenderLines(v).join('\n'))}</failure>`);
+          });
+    return `  <testsuite name="${xml(suite.file)}" ${counts(tally([suite]))}>\n${cases.join('\n')}\n  </testsuite>`;
   });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="teardown assert" tests="${total}" failures="${failed}">\n${body.join('\n')}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="teardown assert" ${counts(tally(suites))}>\n${body.join('\n')}\n</testsuites>\n`;
 }

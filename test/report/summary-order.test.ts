@@ -21,7 +21,7 @@ describe('table, summary, triage and assert in any arrival order', () => {
       const render = (reports: ConnectionReport[]): string => {
         const rows = new TableRows(limit, sort);
         for (const r of reports) rows.add(r);
-        return rows.render('mixed.pcap', false);
+        return rows.render('mixed.pcap', false, { width: null, colour: false, time: 'absolute' }, null);
       };
       const expected = render(inOrder);
       for (const order of orders) expect(render(order)).toBe(expected);

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { reportConnections } from '../../../analyze.js';
-import { Check, ExpectationError, parseExpectation, parseRulesFile, type Expectation, type Verdict } from '../../../assert/expectations.js';
+import { Check, offenderLines, parseExpectation, parseRulesFile, tally, type Expectation, type Suite } from '../../../assert/expectations.js';
 import { junitXml } from '../../../assert/junit.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
 
@@ -12,53 +12,65 @@ export interface AssertArgs {
   expect?: string | string[];
   rules?: string;
   junit?: string;
+  all?: boolean;
 }
 
-/** Checks expectations against each capture, for CI: 0 all hold, 1 one failed, 2 bad input. */
-export async function assertHandler(args: AssertArgs): Promise<number> {
-  let expectations: Expectation[];
+/** The expectations of --expect and --rules, or the one line saying what is wrong with them. */
+async function expectationsOf(args: AssertArgs): Promise<Expectation[] | string> {
+  const expectations: Expectation[] = [];
   try {
-    const texts = [args.expect ?? []].flat().map(String);
-    if (args.rules !== undefined) texts.push(...parseRulesFile(await readFile(args.rules, 'utf8')));
-    if (texts.length === 0) throw new ExpectationError('nothing to check: give --expect or --rules');
-    expectations = texts.map(parseExpectation);
+    expectations.push(...[args.expect ?? []].flat().map((e) => parseExpectation(String(e))));
   } catch (err) {
-    const what = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`teardown: ${args.rules !== undefined && !(err instanceof ExpectationError) ? `${args.rules}: ` : ''}${what}\n`);
+    return `teardown: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  if (args.rules !== undefined) {
+    try {
+      expectations.push(...parseRulesFile(await readFile(args.rules, 'utf8')));
+    } catch (err) {
+      return failureLine(args.rules, err);
+    }
+  }
+  return expectations.length === 0 ? 'teardown: nothing to check: give --expect or --rules' : expectations;
+}
+
+/**
+ * Checks expectations against each capture, for CI: 0 all hold, 1 one failed, 2 bad
+ * input (including a capture that cannot be read or an expectation that cannot be
+ * judged against it), which wins over a failure: the gate checked less than it says.
+ */
+export async function assertHandler(args: AssertArgs): Promise<number> {
+  const expectations = await expectationsOf(args);
+  if (typeof expectations === 'string') {
+    process.stderr.write(expectations + '\n');
     return EXIT_BAD_INPUT;
   }
 
-  let exitCode = EXIT_OK;
-  const suites: { file: string; verdicts: Verdict[] }[] = [];
+  const suites: Suite[] = [];
   const out: string[] = [];
   for (const file of args.files) {
-    let verdicts: Verdict[];
+    const checks = expectations.map((e) => new Check(e, args.all));
     try {
-      // Streamed as connections finish: each check keeps counts and its first
-      // offenders (by stream), not the connections.
-      const checks = expectations.map((e) => new Check(e));
+      // Streamed as connections finish: each check keeps counts and offender lines.
       await reportConnections(file, (c) => {
         for (const check of checks) check.add(c);
       });
-      verdicts = checks.map((check) => check.verdict());
     } catch (err) {
-      process.stderr.write(failureLine(file, err) + '\n');
-      exitCode = EXIT_BAD_INPUT;
+      const line = failureLine(file, err);
+      process.stderr.write(line + '\n');
+      suites.push({ file, unreadable: line });
       continue;
     }
+    const verdicts = checks.map((check) => check.verdict());
     suites.push({ file, verdicts });
     if (args.files.length > 1) out.push(file);
     for (const v of verdicts) {
-      out.push(`${v.passed ? 'PASS' : 'FAIL'}  ${v.expectation.text}  (${v.message})`);
-      for (const c of v.offenders) {
-        out.push(`      stream ${c.stream}: ${c.ending}${c.detail === null ? '' : ` (${c.detail})`}, frames ${c.evidence.join(', ')}: ${c.explanation}`);
-      }
-      if (!v.passed && exitCode === EXIT_OK) exitCode = EXIT_EXPECTATION_FAILED;
+      out.push(`${v.outcome.toUpperCase()}  ${v.expectation.text}  (${v.message})`);
+      for (const line of offenderLines(v)) out.push(`      ${line}`);
     }
   }
-  const verdicts = suites.flatMap((s) => s.verdicts);
-  out.push(`${verdicts.filter((v) => v.passed).length} passed, ${verdicts.filter((v) => !v.passed).length} failed`);
+  const { tests, failures, errors } = tally(suites);
+  out.push(`${tests - failures - errors} passed, ${failures} failed${errors === 0 ? '' : `, ${errors} error${errors === 1 ? '' : 's'}`}`);
   await writeOut(out.join('\n') + '\n');
   if (args.junit !== undefined) await writeFile(args.junit, junitXml(suites));
-  return exitCode;
+  return errors > 0 ? EXIT_BAD_INPUT : failures > 0 ? EXIT_EXPECTATION_FAILED : EXIT_OK;
 }
