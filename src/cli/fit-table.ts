@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { cut, displayWidth, NO_BREAK, wrap } from './terminal.js';
+import { cut, displayWidth, NO_BREAK, wrap } from '../report/text.js';
 
 /** One column of a table that fits the terminal. */
 export interface Column {

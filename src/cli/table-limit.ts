@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { wrap } from './terminal.js';
+import { wrap } from '../report/text.js';
 
 /**
  * Tables show at most this many connections by default. Laying out 36,000 rows

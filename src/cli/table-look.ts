@@ -2,7 +2,8 @@ import type { Argv } from 'yargs';
 import type { ConnectionReport } from '../report/connection-report.js';
 import type { TimeFormat } from '../report/time.js';
 import { formatEndpoint } from '../track/report.js';
-import { NO_BREAK, outputWidth, useColour } from './terminal.js';
+import { NO_BREAK } from '../report/text.js';
+import { outputWidth, useColour } from './terminal.js';
 
 /** How a command's table looks here: the width to fit, colour, and how times read. */
 export interface TableLook {

@@ -1,8 +1,8 @@
 /**
- * How wide the text output may be, and the wrapping that keeps it there. A person at a
- * terminal gets lines no wider than the terminal; a pipe gets lines unwrapped (grep and
- * awk see one row per line) unless COLUMNS asks for a width, as it does for `ls` and
- * `git` (POSIX lists COLUMNS as the user's preferred width).
+ * How wide the text output may be. A person at a terminal gets lines no wider than the
+ * terminal; a pipe gets lines unwrapped (grep and awk see one row per line) unless
+ * COLUMNS asks for a width, as it does for `ls` and `git` (POSIX lists COLUMNS as the
+ * user's preferred width).
  */
 export function outputWidth(stream: { isTTY?: boolean; columns?: number } = process.stdout, env: NodeJS.ProcessEnv = process.env): number | null {
   if (stream.isTTY === true && stream.columns !== undefined && stream.columns > 0) return stream.columns;
@@ -13,58 +13,4 @@ export function outputWidth(stream: { isTTY?: boolean; columns?: number } = proc
 /** Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org). */
 export function useColour(): boolean {
   return process.env.NO_COLOR === undefined && process.stdout.isTTY === true;
-}
-
-/** Joins words that a wrap must keep on one line (shown as a space). */
-export const NO_BREAK = '\u00a0';
-
-/**
- * Columns a string takes in a terminal. Our text is ASCII plus box drawing, arrows and
- * block elements, one column each; counted by code point so none is split in two.
- */
-export function displayWidth(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}
-
-/** `text` cut to `width` columns, ending in "…" when something was cut. */
-export function cut(text: string, width: number): string {
-  if (displayWidth(text) <= width) return text;
-  if (width <= 0) return '';
-  return [...text].slice(0, width - 1).join('') + '…';
-}
-
-/**
- * `text` broken into lines of at most `width` columns at spaces (a word longer than a
- * line is broken where it must), existing line breaks kept. `indent` starts every line
- * after the first. A width of null: the text as it is.
- */
-export function wrap(text: string, width: number | null, indent = ''): string[] {
-  if (width === null) return text.split('\n');
-  const lines: string[] = [];
-  // The first line has the whole width; the others lose the indent.
-  const cap = (): number => (lines.length === 0 ? width : Math.max(1, width - displayWidth(indent)));
-  for (const paragraph of text.split('\n')) {
-    // A paragraph's own leading spaces stay at the start of its first line.
-    const lead = /^ */.exec(paragraph)![0];
-    let line = lead;
-    for (const word of paragraph.slice(lead.length).split(' ')) {
-      if (line === lead) line += word;
-      else if (displayWidth(line) + 1 + displayWidth(word) <= cap()) line += ` ${word}`;
-      else {
-        lines.push(line);
-        line = word;
-      }
-      // A word wider than a whole line is broken where it must be.
-      while (displayWidth(line) > cap()) {
-        const chars = [...line];
-        const fit = cap();
-        lines.push(chars.slice(0, fit).join(''));
-        line = chars.slice(fit).join('');
-      }
-    }
-    lines.push(line);
-  }
-  return lines.map((l, i) => (i === 0 ? l : indent + l));
 }

@@ -3,7 +3,7 @@ import { seqDiff } from '../state/seq.js';
 import type { Step } from '../state/timeline.js';
 import type { ConnectionReport } from './connection-report.js';
 import { formatEndpoint } from '../track/report.js';
-import { cut, displayWidth, wrap } from '../cli/terminal.js';
+import { cut, displayWidth, wrap } from './text.js';
 import type { NumberedSegment } from './segment-window.js';
 
 /** One segment of the connection, as the ladder draws it. */

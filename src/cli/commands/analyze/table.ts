@@ -3,7 +3,7 @@ import { isProblem } from '../../../report/filter.js';
 import { keepSmallest } from '../../../keep-smallest.js';
 import { SummaryBuilder, type Summary } from '../../../report/summary.js';
 import { omittedLine } from '../../table-limit.js';
-import { wrap } from '../../terminal.js';
+import { wrap } from '../../../report/text.js';
 import { fitTable, type Column } from '../../fit-table.js';
 import { endpoints, type TableLook } from '../../table-look.js';
 import { startTime, type TimeFormat } from '../../../report/time.js';

@@ -6,7 +6,8 @@ import { trackCapture } from '../../../track/track-capture.js';
 import { formatEndpoint } from '../../../track/report.js';
 import { formatAddress } from '../../../decode/address.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
-import { outputWidth, wrap } from '../../terminal.js';
+import { outputWidth } from '../../terminal.js';
+import { wrap } from '../../../report/text.js';
 
 export interface ShowArgs {
   file: string;
