@@ -5,7 +5,7 @@ import { restoreStdin } from '../../stdin-arg.js';
 
 export const triageCommand: CommandModule<object, TriageArgs> = {
   command: 'triage <file>',
-  describe: 'For incidents: problems grouped by server and ending, over time, named in words',
+  describe: 'For incidents: problems grouped by scanner, client, service or server, over time, named in words',
   builder: (y) =>
     y
       .positional('file', { type: 'string', demandOption: true, coerce: restoreStdin, describe: 'capture file, or - for standard input' })
