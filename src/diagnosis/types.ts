@@ -21,7 +21,8 @@ export const DETAILS: { readonly [E in Ending]: readonly string[] } = {
   // RFC 792 / RFC 4443 destination-unreachable codes (diagnose.ts icmpReason).
   unreachable: ['net-unreachable', 'host-unreachable', 'protocol-unreachable', 'port-unreachable', 'fragmentation-needed', 'administratively-prohibited', 'no-route', 'address-unreachable'],
   timeout: ['connect', 'retransmission', 'keepalive'] satisfies TimeoutKind[],
-  'half-open': [],
+  // What the live side was still sending when the capture ended.
+  'half-open': ['retransmission', 'keepalive'],
   open: [],
   'not-established': [],
 };

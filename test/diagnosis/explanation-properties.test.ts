@@ -5,6 +5,7 @@ import { connectionReport, type ConnectionReport } from '../../src/report/connec
 import { trackCapture } from '../../src/track/track-capture.js';
 import type { TrackedConnection } from '../../src/track/report.js';
 import { CORPUS, HAS_CORPUS, corpusCaptures, labCaptures } from '../helpers/paths.js';
+import { DETAIL_PATTERNS, DETAILS } from '../../src/diagnosis/types.js';
 
 /**
  * What an explanation may claim (teardown.md), as properties of every connection of
@@ -39,6 +40,8 @@ describe('explanations, over every connection of every capture', () => {
       const { reports, frames } = await analysed(file);
       for (const c of reports) {
         const where = `${file} stream ${c.stream}: ${c.explanation}`;
+        // Every detail is one the contract lists (DETAILS, docs/endings.md), so that assert accepts it.
+        if (c.detail !== null) expect(DETAILS[c.ending].includes(c.detail) || DETAIL_PATTERNS[c.ending]?.test(c.detail) === true, `${where} (detail ${c.detail})`).toBe(true);
         // An RST captured in the next stream on the ports (and the stale ACK it answered)
         // can end this one: those frames are its evidence too, and the words say which stream.
         const later = c.endedInStream !== null ? [...(frames.get(c.endedInStream.stream) ?? [])] : [];
