@@ -32,7 +32,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   builder: (y) =>
     withTime(withThreads(withLimit(withTrackerOptions(y))))
       .positional('files', { type: 'string', array: true, demandOption: true, coerce: restoreStdinAll, describe: 'capture files, or - for standard input' })
-      .option('format', { choices: ['table', 'json', 'ndjson', 'csv'] as const, default: 'table' as const, describe: 'output format (json and ndjson: one object per connection, fields in the README)' })
+      .option('format', { choices: ['table', 'json', 'ndjson', 'csv'] as const, default: 'table' as const, describe: 'output format (json and ndjson: one object per connection, fields in docs/output.md of the package)' })
       .option('sort', { choices: ['capture', 'problems', 'finish'] as const, default: 'capture' as const, describe: 'capture order, problems first, or (ndjson) as connections finish' })
       .option('ending', { type: 'string', coerce: (v: string | string[]) => list(v) as Ending[], describe: `only these endings (${ENDINGS.join(', ')})` })
       .option('problems', { type: 'boolean', default: false, describe: 'only problems: every ending but graceful, simultaneous-close and open' })
