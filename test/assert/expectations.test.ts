@@ -79,6 +79,25 @@ describe('expectations', () => {
     expect(check(`graceful:three-segment-close == ${threeSegment}`).outcome).toBe('pass');
   });
 
+  it('compare counts exactly at, just under and just over the bound, with every operator', async () => {
+    const { connections } = await analyzeFile(MIXED);
+    const refused = connections.filter((c) => c.ending === 'refused').length;
+    expect(refused).toBeGreaterThan(1);
+    const holds = (op: string, n: number): boolean => {
+      const v = evaluate(parseExpectation(`refused ${op} ${n}`), connections);
+      expect(v.message).toBe(`${refused} connections refused`);
+      return v.outcome === 'pass';
+    };
+    const truth: Record<string, (a: number, b: number) => boolean> = {
+      '<=': (a, b) => a <= b, '<': (a, b) => a < b, '>=': (a, b) => a >= b, '>': (a, b) => a > b, '==': (a, b) => a === b, '=': (a, b) => a === b,
+    };
+    for (const [op, compare] of Object.entries(truth)) {
+      for (const n of [refused - 1, refused, refused + 1]) expect(holds(op, n), `${refused} ${op} ${n}`).toBe(compare(refused, n));
+    }
+    // A failed count lists the connections it counted, so the reader sees what to look at.
+    expect(evaluate(parseExpectation(`refused < ${refused}`), connections).offenders).toHaveLength(Math.min(refused, MAX_OFFENDERS));
+  });
+
   it('are errors, not verdicts, about a stream or port the capture lacks, or every connection of none', async () => {
     const { connections } = await analyzeFile(DEMO);
     const check = (text: string, among = connections) => evaluate(parseExpectation(text), among);
