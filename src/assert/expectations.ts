@@ -272,7 +272,7 @@ export class Check {
         return judged(off === 0, `stream ${e.stream} is ${this.streamEnded}`);
       case 'closer':
         if (this.onPort === 0) return error(`no connection used port ${e.port}`);
-        return judged(off === 0, `${this.onPort - off} of ${this.onPort} connections on port ${e.port} closed by the ${e.closer}`);
+        return judged(off === 0, `${this.onPort - off} of ${this.onPort} connections on port ${e.port} closed by ${e.closer === 'both' ? 'both sides' : `the ${e.closer}`}`);
     }
   }
 
