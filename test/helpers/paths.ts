@@ -4,8 +4,14 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const READER_FIXTURES = join(REPO, 'fixtures', 'reader');
-/** Public sample captures shared beside the repo (always present in CI). */
-export const CORPUS = resolve(REPO, '..', 'shared', 'corpus');
+/**
+ * The folder of public sample captures beside the repository (always present in CI).
+ * TEARDOWN_SHARED names it from elsewhere: mutation testing runs the tests in a copy of
+ * the repository, in another place.
+ */
+const SHARED = process.env.TEARDOWN_SHARED ?? resolve(REPO, '..', 'shared');
+/** Public sample captures with tshark's view of each and the expert's verdicts. */
+export const CORPUS = join(SHARED, 'corpus');
 export const HAS_CORPUS = existsSync(join(CORPUS, 'MANIFEST.tsv'));
 
 /** Capture files of the corpus (not its notes, truth or bad/ folders). */

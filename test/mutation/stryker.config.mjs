@@ -1,0 +1,32 @@
+// @ts-check
+/**
+ * Mutation testing (npm run mutate): StrykerJS makes small changes to the code (a `<`
+ * for a `<=`, a condition made true, a statement removed) and runs the tests that cover
+ * each; a change no test notices is a gap in the tests. Not in CI: it takes far longer
+ * than the test suite. Incremental: a re-run tests only the mutants in code, or covered
+ * by tests, that changed since the last run. Everything it writes goes to
+ * dist/mutation/ (the report: dist/mutation/mutation.html).
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+const config = {
+  testRunner: 'vitest',
+  vitest: { configFile: 'test/mutation/vitest.config.mjs', related: false },
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  // In the order the issue asked for: the diagnosis's inputs and rules first.
+  mutate: ['src/assert/**/*.ts', 'src/state/**/*.ts', 'src/diagnosis/**/*.ts', 'src/track/**/*.ts'],
+  coverageAnalysis: 'perTest',
+  ignoreStatic: true,
+  incremental: true,
+  incrementalFile: 'dist/mutation/incremental.json',
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'dist/mutation/mutation.html' },
+  jsonReporter: { fileName: 'dist/mutation/mutation.json' },
+  tempDirName: 'dist/stryker-tmp',
+  ignorePatterns: ['dist', '.git'],
+  concurrency: 2,
+  timeoutMS: 60000,
+  cleanTempDir: 'always',
+};
+export default config;
