@@ -33,6 +33,8 @@ interface Truth {
   /** client and server, and any further actors of the scenario by name. */
   apps: { client: Step[]; server: Step[] } & Record<string, Step[]>;
   streams?: StreamTruth[];
+  /** Flags the connection carries by design (each connection, where there are several). */
+  flags?: string[];
 }
 
 const LAB = join(REPO, 'fixtures', 'lab');
@@ -54,6 +56,8 @@ const CLOSER: Record<string, string | null> = {
   // The RST comes from the router, in the server's name (teardown.md: closer = in whose name).
   'firewall-reset-in-servers-name': 'server', 'one-direction-only': 'client', 'capture-drops-packets': 'client',
   'tap-on-client-host': 'server', 'tap-on-server-host': 'server', 'syn-cookies': 'client', 'tcp-fast-open': 'client',
+  // RFC 5961 3.2: the forged RST changed nothing in the first two; the third ended it, in the client's name.
+  'rst-out-of-window': 'client', 'rst-in-window-challenged': 'client', 'rst-exact-no-ack': 'client',
   // client-restart-stale-ack, accept-queue-overflow-abort: per stream, in their truth files.
 };
 
@@ -78,6 +82,10 @@ const ZEEK: Record<string, string | Record<number, string>> = {
   'tap-on-client-host': 'SF', 'tap-on-server-host': 'SF', 'syn-cookies': 'SF', 'tcp-fast-open': 'SF',
   // a and b are queued and open, c's handshake ACK meets the full queue: the server's RST.
   'accept-queue-overflow-abort': { 0: 'S1', 1: 'S1', 2: 'RSTR' },
+  // Zeek checks no RST's sequence number: the forged RST in the client's name puts the
+  // originator in RESET, which the FINs after it do not change (RSTO); in the third the
+  // server's own RST to the client's next data puts the responder there too (RSTR first).
+  'rst-out-of-window': 'RSTO', 'rst-in-window-challenged': 'RSTO', 'rst-exact-no-ack': 'RSTR',
 };
 
 /**
@@ -124,6 +132,7 @@ describe('lab endings', () => {
           if (built) expect(r.closer, `stream ${r.stream}`).toBe(built.closer);
           else if (design(truth.scenario) in CLOSER) expect(r.closer).toBe(CLOSER[design(truth.scenario)]);
           if (zeek !== undefined) expect(r.zeek.connState, `stream ${r.stream}`).toBe(typeof zeek === 'string' ? zeek : zeek[r.stream]);
+          for (const flag of truth.flags ?? []) expect(r.flags, `stream ${r.stream}`).toContain(flag);
           expect(r.filter).toBe(`tcp.stream eq ${r.stream}`);
           expect(r.evidence.length).toBeGreaterThan(0);
           expect(r.explanation).toContain(`${r.client.ip}`);
