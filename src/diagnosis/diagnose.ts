@@ -390,16 +390,21 @@ function reset(c: TrackedConnection, rst: EndingRstRecord): Verdict {
   }
   // Made by a device on the path in the sender's name: its host never sent it.
   if (rst.injected !== null) {
+    // The forgery closed the peer's socket only: the real host's next segment finds no
+    // connection there and is answered with RST (RFC 9293 3.10.7.1), which it acts on.
+    const answer = receiver.rstFrame !== null && receiver.rstFrame > rst.frame ? c.timeline[by].find((s) => s.frame === receiver.rstFrame && s.state === 'CLOSED') : undefined;
+    const after = answer === undefined ? '' : `; the ${by} host, its socket still open, sent again and the ${peer} host, which no longer knew the connection, answered with RST at ${when(c, answer.time)} (frame ${answer.frame})`;
     return {
       closer: by,
       ending: 'reset',
       detail: 'injected',
-      evidence: nonNull([receiver.lastDataFrame, rst.frame]),
-      apps: appsOf(by, 'nothing (its host did not send the RST; its socket may still be open)', receiverApp),
-      story: `${first}an RST in the ${by}'s name reached the ${peer} at ${at}, but a middlebox made it, not the ${by} host: ${rst.injected}`,
-      hint: `a firewall, load balancer or IPS on the path reset this flow; check its rules, idle timeouts and logs (the ${by} may still hold the connection open)`,
+      evidence: nonNull([receiver.lastDataFrame, rst.frame, answer?.frame ?? null]),
+      apps: appsOf(by, answer === undefined ? 'nothing (its host did not send the RST; its socket may still be open)' : `ECONNRESET (from the ${peer} host's RST, after the forged one)`, receiverApp),
+      story: `${first}an RST in the ${by}'s name reached the ${peer} at ${at}, but a middlebox made it, not the ${by} host: ${rst.injected}${after}`,
+      hint: `a firewall, load balancer or IPS on the path reset this flow; check its rules, idle timeouts and logs${answer === undefined ? ` (the ${by} may still hold the connection open)` : ''}`,
     };
   }
+
   // The listener answered the handshake's last ACK with RST at once, having sent nothing
   // but its SYN-ACK: the connection was established for the client only (Linux with
   // tcp_abort_on_overflow and a full accept queue; a listener refusing it).

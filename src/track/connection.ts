@@ -341,6 +341,9 @@ export class Connection {
       } else {
         rstAccepted = this.acceptsRst(peer, t);
         if (rstAccepted && this.endingRst === null) injected = this.noteEndingRst(side, t, at, ip, data);
+        // Ignored or challenged (RFC 5961 3.2), and made by another than the sender's host
+        // (a forger rarely knows the window): it changed nothing at either end.
+        else if (!rstAccepted) injected = forgedBecause(out, ip, rstText(data, t));
       }
     } else if (ip !== null) out.ttl = ip.ttl;
     // Judged before this segment moves the ACK: one more than the last means a FIN.
