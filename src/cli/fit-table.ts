@@ -1,5 +1,4 @@
-import Table from 'cli-table3';
-import { cut, displayWidth, NO_BREAK, wrap } from '../report/text.js';
+import { cut, displayWidth, largest, NO_BREAK, widest, wrap } from '../report/text.js';
 
 /** One column of a table that fits the terminal. */
 export interface Column {
@@ -29,9 +28,9 @@ const FRAME_PER_COLUMN = 3;
  */
 export function fitTable(columns: readonly Column[], rows: readonly string[][], width: number | null, colour: boolean): string {
   const texts = (i: number): string[] => [columns[i]!.head, ...rows.map((r) => r[i]!)];
-  const natural = columns.map((_, i) => Math.max(...texts(i).flatMap((t) => t.split('\n')).map(displayWidth)));
+  const natural = columns.map((_, i) => widest(texts(i)));
   // The narrowest a column gets without cutting: its longest word.
-  const narrowest = columns.map((_, i) => Math.max(...texts(i).flatMap((t) => t.split(/[\n ]/)).map(displayWidth)));
+  const narrowest = columns.map((_, i) => widest(texts(i), /[\n ]/));
   const frame = (shown: number[], w: number[]): number => shown.reduce((n, i) => n + w[i]! + FRAME_PER_COLUMN, 1);
 
   let shown = columns.map((_, i) => i);
@@ -69,19 +68,75 @@ export function fitTable(columns: readonly Column[], rows: readonly string[][], 
     }
   }
 
-  const table = new Table({
-    head: shown.map((i) => lay(columns[i]!.head, widths[i]!)),
-    style: { head: colour ? ['cyan'] : [], border: colour ? ['grey'] : [] },
-    colWidths: shown.map((i) => widths[i]! + 2),
-    wordWrap: false,
-  });
-  const across = frame(shown, widths) - 4;
+  const draw = new Box(shown.map((i) => widths[i]!), colour);
+  const lines = [draw.rule('top', 'open'), ...draw.row(shown.map((i) => lay(columns[i]!.head, widths[i]!)), true)];
+  let after: 'open' | 'span' = 'open';
   for (const row of rows) {
-    table.push(shown.map((i) => lay(row[i]!, widths[i]!)));
-    if (under !== null && row[under] !== '') table.push([{ colSpan: shown.length, content: lay(row[under]!, across) }]);
+    lines.push(draw.rule('middle', after), ...draw.row(shown.map((i) => lay(row[i]!, widths[i]!)), false));
+    after = 'open';
+    if (under !== null && row[under] !== '') {
+      lines.push(draw.rule('middle', 'closing'), ...draw.span(lay(row[under]!, draw.inside)));
+      after = 'span';
+    }
   }
-  return table.toString();
+  lines.push(draw.rule('bottom', after));
+  // A terminal too narrow for even one column per cell: each line is cut to it.
+  return (width === null ? lines : lines.map((l) => cut(l, width))).join('\n');
 }
+
+/**
+ * Box drawing for a table whose cells are laid out already (each line no wider than its
+ * column). Drawn here rather than by cli-table3, which measured every cell's whole text
+ * once per line it drew: a table of a thousand wrapped rows took half a minute.
+ */
+class Box {
+  /** Columns inside the borders, for a line across the whole table. */
+  readonly inside: number;
+
+  constructor(
+    private readonly widths: readonly number[],
+    private readonly colour: boolean,
+  ) {
+    this.inside = widths.reduce((n, w) => n + w + FRAME_PER_COLUMN, 1) - 4;
+  }
+
+  /**
+   * A horizontal rule. `joins` says how the columns meet it: 'open' below a row of
+   * columns or above one, 'closing' where the columns end above a full-width line,
+   * 'span' below such a line where columns start again.
+   */
+  rule(at: 'top' | 'middle' | 'bottom', joins: 'open' | 'closing' | 'span'): string {
+    const [left, right] = at === 'top' ? ['┌', '┐'] : at === 'bottom' ? ['└', '┘'] : ['├', '┤'];
+    const cross = at === 'top' ? '┬' : at === 'bottom' ? (joins === 'span' ? '─' : '┴') : joins === 'open' ? '┼' : joins === 'closing' ? '┴' : '┬';
+    return this.border(left + this.widths.map((w) => '─'.repeat(w + 2)).join(cross) + right);
+  }
+
+  /** A row of cells, as many lines as its tallest cell. */
+  row(cells: readonly string[], head: boolean): string[] {
+    const split = cells.map((c) => c.split('\n'));
+    const height = largest(split.map((l) => l.length), 1);
+    const lines: string[] = [];
+    for (let i = 0; i < height; i++) {
+      const parts = split.map((l, c) => {
+        const text = ` ${pad(l[i] ?? '', this.widths[c]!)} `;
+        return head && this.colour ? `\x1b[36m${text}\x1b[39m` : text;
+      });
+      lines.push(this.border('│') + parts.join(this.border('│')) + this.border('│'));
+    }
+    return lines;
+  }
+
+  /** A line of text across the whole table. */
+  span(text: string): string[] {
+    return text.split('\n').map((l) => `${this.border('│')} ${pad(l, this.inside)} ${this.border('│')}`);
+  }
+
+  private border(s: string): string {
+    return this.colour ? `\x1b[90m${s}\x1b[39m` : s;
+  }
+}
+
+const pad = (s: string, n: number): string => s + ' '.repeat(Math.max(0, n - displayWidth(s)));
 
 /**
  * Narrows the wrappable columns of `shown` (the widest first) until the table fits
@@ -93,9 +148,9 @@ function shrink(shown: readonly number[], widths: number[], narrowest: readonly 
   while (frame() > width) {
     const candidates = shown.filter((i) => widths[i]! > narrowest[i]!);
     if (candidates.length === 0) return;
-    const widest = candidates.reduce((a, b) => (widths[b]! > widths[a]! ? b : a));
-    const target = widths[widest]! - 1;
-    widths[widest] = Math.max(...texts(widest).flatMap((t) => wrap(t, target)).map(displayWidth));
+    const column = candidates.reduce((a, b) => (widths[b]! > widths[a]! ? b : a));
+    const target = widths[column]! - 1;
+    widths[column] = largest(texts(column).map((t) => widest(wrap(t, target))));
   }
 }
 

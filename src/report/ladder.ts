@@ -3,7 +3,7 @@ import { seqDiff } from '../state/seq.js';
 import type { Step } from '../state/timeline.js';
 import type { ConnectionReport } from './connection-report.js';
 import { formatEndpoint } from '../track/report.js';
-import { cut, displayWidth, wrap } from './text.js';
+import { cut, displayWidth, largest, wrap } from './text.js';
 import type { NumberedSegment } from './segment-window.js';
 
 /** One segment of the connection, as the ladder draws it. */
@@ -87,10 +87,10 @@ export function renderLadder(c: ConnectionReport, segments: readonly NumberedSeg
     r.kind === 'segment' ? changesAt(c.timeline[side], r.segment.frame) : r.kind === 'change' && r.side === side ? `${r.step.state}${r.step.inferred || r.step.frame === null ? '*' : ''}` : '';
 
   // Column widths: what the text needs, then the arrow gives way to fit `width`.
-  const T = Math.max(0, ...rungs.filter((r) => r.kind !== 'gap').map((r) => time(r.time).length));
-  const F = Math.max(7, ...rungs.map((r) => frameOf(r).length));
-  const stateWidth = (side: 'client' | 'server'): number => Math.min(STATE_MAX, Math.max(STATE_MIN, ...rungs.map((r) => changeText(r, side).length)));
-  const longest = Math.max(0, ...segments.map((s) => label(s).length));
+  const T = largest(rungs.filter((r) => r.kind !== 'gap').map((r) => time(r.time).length));
+  const F = largest(rungs.map((r) => frameOf(r).length), 7);
+  const stateWidth = (side: 'client' | 'server'): number => Math.min(STATE_MAX, largest(rungs.map((r) => changeText(r, side).length), STATE_MIN));
+  const longest = largest(segments.map((s) => label(s).length));
   const natural = Math.max(ARROW_NATURAL, longest + ARROW_FRAME);
   // Short of room, a side's several changes at one frame wrap before the arrows do.
   const roomy = width === null || T + F + 4 + stateWidth('client') + stateWidth('server') + natural <= width;

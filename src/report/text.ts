@@ -56,3 +56,21 @@ export function wrap(text: string, width: number | null, indent = ''): string[] 
   }
   return lines.map((l, i) => (i === 0 ? l : indent + l));
 }
+
+/**
+ * The largest of `values`, or `floor` when there are none or all are smaller. A loop,
+ * not Math.max(...values): spreading a long list (a table of every connection, a
+ * ladder of every segment) overflows the call stack.
+ */
+export function largest(values: Iterable<number>, floor = 0): number {
+  let most = floor;
+  for (const v of values) if (v > most) most = v;
+  return most;
+}
+
+/** Columns the widest piece of `texts` takes, split at `by` (lines, or words). */
+export function widest(texts: Iterable<string>, by: RegExp = /\n/): number {
+  let most = 0;
+  for (const text of texts) for (const piece of text.split(by)) most = Math.max(most, displayWidth(piece));
+  return most;
+}

@@ -3,6 +3,7 @@ import { formatEndpoint } from '../track/report.js';
 import type { ConnectionReport } from './connection-report.js';
 import { isProblem } from './filter.js';
 import { utcTime } from './time.js';
+import { largest } from './text.js';
 
 /**
  * What a group of problem connections is about (see `groupProblems` for how each is found):
@@ -332,12 +333,6 @@ function mostPortsOnOneHost(members: readonly number[], k: Kept): number {
 }
 
 /** The greatest of `values` (0 for none), without spreading them into arguments: a group may have hundreds of thousands. */
-function largest(values: Iterable<number>): number {
-  let most = -Infinity;
-  for (const v of values) if (v > most) most = v;
-  return most === -Infinity ? 0 : most;
-}
-
 /** How many members share each key, keys in the members' order. */
 function tally(members: readonly number[], key: (i: number) => number | string): Map<number | string, number> {
   const counts = new Map<number | string, number>();

@@ -1,3 +1,4 @@
+import { largest } from '../../../report/text.js';
 import { readCapture, type CaptureSummary } from '../../../capture/reader.js';
 import { formatWarning } from '../../../capture/errors.js';
 import { captureEnd, type CaptureEnd } from '../../../capture/capture-end.js';
@@ -104,7 +105,7 @@ function renderInfo(info: CaptureInfo): string {
   ];
   if (info.captureEnd !== null) rows.push(['capture end', `${info.captureEnd.time} (${END_SOURCES[info.captureEnd.source]})`]);
   if (info.writer !== null) rows.push(['written by', info.writer]);
-  const width = Math.max(...rows.map(([k]) => k.length));
+  const width = largest(rows.map(([k]) => k.length));
   return `${info.file}\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')}\n`;
 }
 
