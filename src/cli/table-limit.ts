@@ -3,7 +3,7 @@ import { wrap } from '../report/text.js';
 
 /**
  * Tables show at most this many connections by default. Laying out 36,000 rows
- * (a 1 GB capture) took cli-table3 minutes, and nobody reads them in a terminal: the
+ * (a 1 GB capture) took minutes, and nobody reads them in a terminal: the
  * summary counts every connection, and CSV or NDJSON list them all for tools.
  */
 export const DEFAULT_TABLE_ROWS = 100;

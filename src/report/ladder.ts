@@ -143,23 +143,22 @@ const pad = (s: string, n: number): string => (displayWidth(s) >= n ? s : s + ' 
  */
 function ladderRungs(c: ConnectionReport, segments: readonly NumberedSegment[], total: number): Rung[] {
   const drawn = new Set(segments.map((s) => s.frame));
-  const rungs: Rung[] = segments.map((s) => ({ kind: 'segment', time: s.time, segment: s }));
+  // A gap goes right after the segment before it (first, if none is): the changes made
+  // in frames it leaves out then follow it, in time order, before the next segment.
+  const rungs: Rung[] = [];
+  let previous: NumberedSegment | null = null;
+  const gap = (count: number, to: number): void => {
+    if (count > 0) rungs.push({ kind: 'gap', time: previous?.time ?? c.start, count, from: previous === null ? c.firstFrame : previous.frame + 1, to });
+  };
+  for (const s of segments) {
+    gap(s.index - (previous === null ? 0 : previous.index + 1), s.frame - 1);
+    rungs.push({ kind: 'segment', time: s.time, segment: s });
+    previous = s;
+  }
+  gap(total - (previous === null ? 0 : previous.index + 1), c.lastFrame);
   for (const side of ['client', 'server'] as const) {
     for (const step of c.timeline[side]) if (step.frame === null || !drawn.has(step.frame)) rungs.push({ kind: 'change', time: step.time, side, step });
   }
-  // Stable: at one time, a segment before the changes it caused.
-  rungs.sort((a, b) => a.time - b.time);
-  const withGaps: Rung[] = [];
-  let previous: NumberedSegment | null = null;
-  for (const r of rungs) {
-    if (r.kind === 'segment') {
-      const missing = r.segment.index - (previous === null ? 0 : previous.index + 1);
-      if (missing > 0) withGaps.push({ kind: 'gap', time: r.time, count: missing, from: previous === null ? c.firstFrame : previous.frame + 1, to: r.segment.frame - 1 });
-      previous = r.segment;
-    }
-    withGaps.push(r);
-  }
-  const after = total - (previous === null ? 0 : previous.index + 1);
-  if (after > 0) withGaps.push({ kind: 'gap', time: c.end, count: after, from: previous === null ? c.firstFrame : previous.frame + 1, to: c.lastFrame });
-  return withGaps;
+  // Stable: at one time, a segment, then the gap after it, then the changes.
+  return rungs.sort((a, b) => a.time - b.time);
 }

@@ -52,6 +52,20 @@ describe.runIf(HAS_CORPUS)('teardown show on a long connection', () => {
     expect(open.arrows[open.arrows.length - 1]).toBe(15712);
   });
 
+  it('puts each gap where its frames were: after the frames before it, before those after it', async () => {
+    for (const window of [['--frames', '100-102'], ['--around', '8000'], ['--frames', '-5'], []]) {
+      const out = (await teardown(['show', LONG, '--stream', '0', ...window])).stdout.split('\n');
+      const frames: number[] = [];
+      for (const l of out) {
+        const row = /^ *\+\d+\.\d{6} #(\d+) /.exec(l);
+        const gap = /⋮ \d+ segments? not shown \(frames? (\d+)(?:-(\d+))?/.exec(l);
+        if (row !== null) frames.push(Number(row[1]));
+        if (gap !== null) frames.push(Number(gap[1]));
+      }
+      expect(frames, window.join(' ')).toEqual([...frames].sort((a, b) => a - b));
+    }
+  });
+
   it('refuses a range with no segment of the stream, or an inverted one, naming what there is', async () => {
     const outside = await teardown(['show', LONG, '--stream', '0', '--frames', '20000-20010']);
     expect([outside.code, outside.stderr]).toEqual([2, `teardown: ${LONG}: stream 0 has no segment in frames 20000-20010 (its frames are 3-15712)\n`]);
