@@ -39,7 +39,7 @@ export interface Verdict {
 }
 
 /** A capture's verdicts, or the one line saying why it could not be read. */
-export type Suite = { file: string; verdicts: Verdict[] } | { file: string; unreadable: string };
+export type Suite = { file: string; verdicts: Verdict[]; warnings?: string[] } | { file: string; unreadable: string };
 
 /** What a set of suites adds up to: test cases (a capture that cannot be read is one), failed, in error. */
 export interface Tally {
@@ -130,6 +130,16 @@ export function parseRulesFile(text: string): Expectation[] {
   const [error] = doc.errors;
   if (error !== undefined) throw at(error.pos[0], error.message);
   const top = follow(doc.contents);
+  // Besides expect:, a key may only hold anchors for it: a misspelt `expcet:` must not
+  // drop its rules quietly.
+  if (isMap(top)) {
+    for (const pair of top.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      if (key !== 'expect' && !holdsAnchor(pair.value)) {
+        throw at(start(pair.key), `unknown key ${key}: the expectations go under expect: (another key may only hold an &anchor)`);
+      }
+    }
+  }
   const given = isMap(top) ? (top.get('expect', true) ?? top) : top;
   const list = follow(given);
   if (!isSeq(list)) throw at(start(given), 'expected a list of expectations, or a mapping with an expect: list');
@@ -147,6 +157,15 @@ export function parseRulesFile(text: string): Expectation[] {
       throw err instanceof ExpectationError ? at(start(item), err.message) : err;
     }
   });
+}
+
+/** Whether a YAML node, or any node inside it, carries an &anchor. */
+function holdsAnchor(node: unknown): boolean {
+  if (!isNode(node)) return false;
+  if (node.anchor !== undefined) return true;
+  if (isSeq(node)) return node.items.some(holdsAnchor);
+  if (isMap(node)) return node.items.some((pair) => holdsAnchor(pair.value));
+  return false;
 }
 
 function fits(c: ConnectionReport, spec: EndingSpec): boolean {
@@ -246,7 +265,9 @@ export class Check {
    * must not keep a CI gate green. It is the rule or the capture that is wrong (a port
    * renamed, a capture filter that dropped the traffic), so it is reported as bad input.
    * `all E` and `closer of port N` say something of every connection (on port N): with
-   * none, they would hold vacuously. `no E` and counts stay verdicts: zero is an answer.
+   * none, they would hold vacuously. `no E` and counts are verdicts on a capture with
+   * connections (zero resets is an answer), but not on one without any: a capture that
+   * recorded no TCP (an empty file, a wrong interface or filter) checked nothing.
    */
   verdict(): Verdict {
     const e = this.expectation;
@@ -259,13 +280,16 @@ export class Check {
       unlisted: passed ? 0 : off - this.offenders.length,
     });
     const error = (message: string): Verdict => ({ expectation: e, outcome: 'error', message, offenders: [], unlisted: 0 });
+    const none = 'no TCP connections in the capture: nothing was checked';
     switch (e.kind) {
       case 'all':
-        if (this.seen === 0) return error('no TCP connections in the capture');
+        if (this.seen === 0) return error(none);
         return judged(off === 0, `${this.seen - off} of ${this.seen} connections are ${e.text.slice(4)}`);
       case 'none':
+        if (this.seen === 0) return error(none);
         return judged(off === 0, `${connections(off)} ${e.text.slice(3)}`);
       case 'count':
+        if (this.seen === 0) return error(none);
         return judged(compare(off, e.op, e.n), `${connections(off)} ${e.spec.ending}${e.spec.detail === null ? '' : `:${e.spec.detail}`}`);
       case 'stream':
         if (this.streamEnded === null) return error(`no stream ${e.stream} in the capture: ${this.streams()}`);

@@ -25,7 +25,8 @@ export function junitXml(suites: readonly Suite[]): string {
             if (v.outcome === 'error') return testcase(v.expectation.text, `<error ${message}/>`);
             return testcase(v.expectation.text, `<failure ${message}>${xml(offenderLines(v).join('\n'))}</failure>`);
           });
-    return `  <testsuite name="${xml(suite.file)}" ${counts(tally([suite]))}>\n${cases.join('\n')}\n  </testsuite>`;
+    const warnings = 'warnings' in suite && suite.warnings !== undefined && suite.warnings.length > 0 ? `\n    <system-err>${xml(suite.warnings.map((w) => `warning: ${w}`).join('\n'))}</system-err>` : '';
+    return `  <testsuite name="${xml(suite.file)}" ${counts(tally([suite]))}>\n${cases.join('\n')}${warnings}\n  </testsuite>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="teardown assert" ${counts(tally(suites))}>\n${body.join('\n')}\n</testsuites>\n`;
 }

@@ -74,9 +74,10 @@ describe('teardown assert: a stream or port the capture does not have', () => {
     expect([there.code, there.stdout]).toEqual([0, 'PASS  stream 0 is refused  (stream 0 is refused)\nPASS  closer of port 8089 is server  (1 of 1 connections on port 8089 closed by the server)\nPASS  all refused  (1 of 1 connections are refused)\n3 passed, 0 failed\n']);
   });
 
-  it.skipIf(!HAS_CORPUS)('is an error for "all E" on a capture without TCP connections, where it would hold of none', async () => {
+  it.skipIf(!HAS_CORPUS)('is an error on a capture without TCP connections, where every expectation would hold of none', async () => {
     const r = await teardown(['assert', join(CORPUS, 'scapy__pfcp.pcap'), '--expect', 'all graceful', '--expect', 'no reset']);
-    expect([r.code, r.stdout]).toEqual([2, 'ERROR  all graceful  (no TCP connections in the capture)\nPASS  no reset  (0 connections reset)\n1 passed, 0 failed, 1 error\n']);
+    const none = 'no TCP connections in the capture: nothing was checked';
+    expect([r.code, r.stdout]).toEqual([2, `ERROR  all graceful  (${none})\nERROR  no reset  (${none})\n0 passed, 0 failed, 2 errors\n`]);
   });
 });
 
@@ -206,5 +207,27 @@ describe('teardown assert', () => {
     const b = await teardown(['assert', join(READER_FIXTURES, 'broken-magic.pcap'), '--expect', 'all graceful']);
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/at byte 0\n$/);
+  });
+});
+
+describe('teardown assert on a capture that holds less than it seems', () => {
+  it('is an ERROR on a capture without packets, with the reader\'s warnings on stderr and in the JUnit suite', async () => {
+    const header = file('header-only.pcap', '');
+    writeFileSync(header, readFileSync(DEMO).subarray(0, 24));
+    const junit = join(dir, 'empty.junit.xml');
+    const r = await teardown(['assert', header, '--expect', 'no reset', '--expect', 'refused == 0', '--junit', junit]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('ERROR  no reset  (no TCP connections in the capture: nothing was checked)\nERROR  refused == 0  (no TCP connections in the capture: nothing was checked)\n0 passed, 0 failed, 2 errors\n');
+    expect(r.stderr).toBe(`teardown: ${header}: warning: the capture holds no packets at byte 24\n`);
+    const xml = readFileSync(junit, 'utf8');
+    expect(wellFormed(xml)).toBe(true);
+    expect(xml).toContain('<system-err>warning: the capture holds no packets at byte 24</system-err>');
+  });
+
+  it('refuses a rules file whose key is not expect: (a misspelling would drop its rules)', async () => {
+    const rules = file('misspelt.yml', 'expect:\n  - refused <= 2\nexpcet:\n  - no reset\n');
+    const r = await teardown(['assert', DEMO, '--rules', rules]);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toBe(`teardown: ${rules}: line 3, column 1: unknown key expcet: the expectations go under expect: (another key may only hold an &anchor)\n`);
   });
 });

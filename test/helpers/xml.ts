@@ -2,7 +2,7 @@
 export function wellFormed(doc: string): boolean {
   const body = doc.replace(/^<\?xml[^>]*\?>\s*/, '');
   const stack: string[] = [];
-  for (const m of body.matchAll(/<(\/?)([A-Za-z]+)((?:\s+[A-Za-z]+="[^"<]*")*)\s*(\/?)>|([^<]+)/g)) {
+  for (const m of body.matchAll(/<(\/?)([A-Za-z-]+)((?:\s+[A-Za-z-]+="[^"<]*")*)\s*(\/?)>|([^<]+)/g)) {
     if (m[5] !== undefined) {
       if (/&(?!amp;|lt;|gt;|quot;)/.test(m[5])) return false;
       continue;
@@ -11,5 +11,5 @@ export function wellFormed(doc: string): boolean {
       if (stack.pop() !== m[2]) return false;
     } else if (m[4] !== '/') stack.push(m[2]!);
   }
-  return stack.length === 0 && body.replace(/<(\/?)([A-Za-z]+)((?:\s+[A-Za-z]+="[^"<]*")*)\s*(\/?)>|[^<]+/g, '') === '';
+  return stack.length === 0 && body.replace(/<(\/?)([A-Za-z-]+)((?:\s+[A-Za-z-]+="[^"<]*")*)\s*(\/?)>|[^<]+/g, '') === '';
 }
