@@ -3,7 +3,7 @@ import type { CaptureEnd } from './capture/capture-end.js';
 import type { CaptureInput } from './capture/reader.js';
 import { decodeNotices } from './decode/notices.js';
 import { connectionReport, type ConnectionReport } from './report/connection-report.js';
-import { matches, type ConnectionFilter } from './report/filter.js';
+import { checkFilter, matches, type ConnectionFilter } from './report/filter.js';
 import { HeldReports } from './report/held-reports.js';
 import { HeldInMemory, StreamOrder, type HeldItems } from './report/stream-order.js';
 import { summarize, type Summary } from './report/summary.js';
@@ -77,6 +77,7 @@ export async function runAnalysis(
   options: RunOptions = {},
   held: HeldItems<ConnectionReport> = new HeldReports(),
 ): Promise<TrackResult> {
+  checkFilter(options.filter);
   const order = new StreamOrder<ConnectionReport>(held);
   const emit = (reports: Iterable<ConnectionReport>): void => {
     for (const c of reports) if (options.filter === undefined || matches(c, options.filter)) visit(c);
@@ -97,6 +98,7 @@ export async function runAnalysis(
 
 /** As reportConnections (finish order), but only the reports that pass the filter. */
 function reportMatching(input: CaptureInput, visit: (c: ConnectionReport) => void, options: RunOptions = {}): Promise<TrackResult> {
+  checkFilter(options.filter);
   const filter = options.filter;
   return reportConnections(input, (c) => {
     if (filter === undefined || matches(c, filter)) visit(c);

@@ -13,4 +13,5 @@ export type { Step } from './state/timeline.js';
 export type { TcpState } from './state/tcp-state.js';
 export type { TrackerOptions } from './track/tracker.js';
 export { CaptureError, type CaptureErrorKind } from './capture/errors.js';
+export { HostPatternError } from './report/host-pattern.js';
 export type { CaptureInput } from './capture/reader.js';

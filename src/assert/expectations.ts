@@ -78,7 +78,7 @@ function endingSpec(text: string, whole: string): EndingSpec {
     if (!known.includes(spec.detail) && pattern?.test(spec.detail) !== true) {
       const valid = pattern === undefined ? known : [...known, patternWord(pattern)];
       const what = valid.length === 0 ? `${spec.ending} carries no detail` : `one of ${valid.join(', ')}`;
-      throw new ExpectationError(`"${whole}": unknown detail ${detail} of ${spec.ending} (${what})`);
+      throw new ExpectationError(`"${whole}": unknown detail ${detail === '' ? '(empty)' : detail} of ${spec.ending} (${what})`);
     }
   }
   return spec;

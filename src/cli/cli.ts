@@ -16,9 +16,9 @@ const commands = [analyzeCommand, assertCommand, connectionsCommand, infoCommand
 
 /**
  * This package's version, from its own package.json (dist/src/cli/ is three levels
- * below it, in the repository and in the published package alike). yargs would look
- * from the working directory, and print the version of whatever project teardown was
- * run in.
+ * below it, in the repository and in the published package alike). yargs looks for
+ * package.json above the node_modules that holds yargs, which, once teardown is
+ * installed in a project, is that project's.
  */
 function ownVersion(): string {
   const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };

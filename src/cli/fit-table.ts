@@ -21,10 +21,11 @@ const FRAME_PER_COLUMN = 3;
 /**
  * Lays `rows` out as a boxed table no wider than `width` (null: as wide as the text).
  * In this order, until it fits: the `under` column wraps in its place down to its
- * minimum, then moves under its row; cells wrap at spaces (never inside a word: cells
- * join what must stay together with NO_BREAK); columns are dropped by rank; at last,
- * what still does not fit is cut with "…". Each step keeps more of what a person
- * reads a row for than the next.
+ * minimum, then moves under its row; cells wrap at spaces (cells join what must stay
+ * together with NO_BREAK) down to their longest word; columns are dropped by rank; at
+ * last, in a terminal too narrow for that, the widest columns narrow further and break
+ * words, and any line still too long is cut with "…". Each step keeps more of what a
+ * person reads a row for than the next.
  */
 export function fitTable(columns: readonly Column[], rows: readonly string[][], width: number | null, colour: boolean): string {
   const texts = (i: number): string[] => [columns[i]!.head, ...rows.map((r) => r[i]!)];
@@ -154,7 +155,7 @@ function shrink(shown: readonly number[], widths: number[], narrowest: readonly 
   }
 }
 
-/** A cell's text in `width` columns: wrapped at spaces, words wider than that cut. */
+/** A cell's text in `width` columns: wrapped at spaces, words wider than that broken. */
 function lay(text: string, width: number): string {
   return wrap(text, width)
     .map((line) => cut(line, width).replaceAll(NO_BREAK, ' '))

@@ -14,17 +14,17 @@ export interface ConnectionFilter {
   streams?: number[];
 }
 
-/**
- * Endings that are not problems: a normal close, whichever way the FINs went (a
- * simultaneous close is RFC 9293 3.6's normal close with the FINs crossing), and a
- * connection still open when the capture ended.
- */
 /** How many connections a file had, and how many of them the filter kept. */
 export interface FilterCount {
   connections: number;
   matched: number;
 }
 
+/**
+ * Endings that are not problems: a normal close, whichever way the FINs went (a
+ * simultaneous close is RFC 9293 3.6's normal close with the FINs crossing), and a
+ * connection still open when the capture ended.
+ */
 export const PROBLEM_FREE: readonly Ending[] = ['graceful', 'simultaneous-close', 'open'];
 
 export function isProblem(c: Pick<ConnectionReport, 'ending'>): boolean {
@@ -33,6 +33,11 @@ export function isProblem(c: Pick<ConnectionReport, 'ending'>): boolean {
 
 /** Patterns parsed once each (a filter is matched against every connection). */
 const parsed = new Map<string, HostPattern>();
+
+/** Throws HostPatternError for a host that is not an address or network: before any connection is read, not at the first one. */
+export function checkFilter(f: ConnectionFilter | undefined): void {
+  for (const h of f?.hosts ?? []) patternOf(h);
+}
 
 /** `text` parsed; throws HostPatternError for what is not an address or network. */
 function patternOf(text: string): HostPattern {

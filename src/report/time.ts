@@ -11,8 +11,22 @@ export function utcTime(seconds: number): string {
 /** How table rows give a connection's start: the date and time, or seconds since the capture's first packet. */
 export type TimeFormat = 'absolute' | 'relative';
 
+/**
+ * How a table gives start times: relative needs the capture's first packet, which a
+ * capture that failed to read does not report; its times are then absolute, and the
+ * column says so.
+ */
+export function timeFormat(asked: TimeFormat, firstPacket: number | null): TimeFormat {
+  return firstPacket === null ? 'absolute' : asked;
+}
+
+/** The start column's heading. */
+export function startHeading(format: TimeFormat): string {
+  return format === 'absolute' ? 'start (UTC)' : 'start';
+}
+
 /** A connection's start in `format`; relative to `firstPacket` (the first packet of the capture). */
 export function startTime(start: number, format: TimeFormat, firstPacket: number | null): string {
-  if (format === 'absolute' || firstPacket === null) return utcTime(start);
-  return `+${(start - firstPacket).toFixed(3)}s`;
+  if (timeFormat(format, firstPacket) === 'absolute') return utcTime(start);
+  return `+${(start - firstPacket!).toFixed(3)}s`;
 }

@@ -58,3 +58,18 @@ describe('library API', () => {
     await expect(analyzeFile(join(READER_FIXTURES, 'broken-magic.pcap'))).rejects.toThrow(/at byte 0$/);
   });
 });
+
+describe('a filter the library cannot read', () => {
+  it('is refused before any connection is reported, as a HostPatternError', async () => {
+    const { analyze, analyzeFile, HostPatternError } = await import('../../src/index.js');
+    const demo = join(REPO, 'fixtures', 'demo.pcap');
+    await expect(analyzeFile(demo, { filter: { hosts: ['example.com'] } })).rejects.toThrow(HostPatternError);
+    const seen: number[] = [];
+    await expect(
+      (async () => {
+        for await (const c of analyze(demo, { filter: { hosts: ['198.18.1.2', 'not-an-address'] }, order: 'finish' })) seen.push(c.stream);
+      })(),
+    ).rejects.toThrow(/"not-an-address" is not an IPv4 or IPv6 address or network/);
+    expect(seen).toEqual([]);
+  });
+});

@@ -108,3 +108,16 @@ describe('start times', () => {
     expect(startOf((await teardown([DEMO, '--time', 'relative', '--stream', '3'])).stdout, 3)).not.toBe('+0.000s');
   });
 });
+
+describe.runIf(HAS_CORPUS)('a table of every connection of a scan', () => {
+  it('is drawn whole at 80 columns (its widths overflowed the call stack)', async () => {
+    const scan = join(CORPUS, 'ppa__synscan.pcapng');
+    const { connections } = await analyzeFile(scan);
+    expect(connections.length).toBeGreaterThan(1500);
+    const r = await teardown([scan, '--limit', '0'], { env: { ...process.env, NO_COLOR: '1', COLUMNS: '80' } });
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const rows = [...r.stdout.matchAll(/^│ (\d+) +│/gm)].map((m) => Number(m[1]));
+    expect(rows).toEqual(connections.map((c) => c.stream));
+    expect(Math.max(...r.stdout.split('\n').map(columnsOf))).toBeLessThanOrEqual(80);
+  });
+});

@@ -45,6 +45,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
         const bad = (a.ending ?? []).filter((e) => !(ENDINGS as readonly string[]).includes(e));
         if (bad.length > 0) throw new Error(`unknown ending ${bad.join(', ')} (one of ${ENDINGS.join(', ')})`);
         if ([...(a.port ?? []), ...(a.stream ?? [])].some((n) => !Number.isInteger(n) || n < 0)) throw new Error('--port and --stream take whole numbers');
+        if ((a.port ?? []).some((n) => n > 65535)) throw new Error('--port takes a port number, 0 to 65535');
         if (!Number.isInteger(a.jobs) || a.jobs < 1) throw new Error('--jobs takes a whole number of at least 1');
         if (a.sort === 'finish' && a.format !== 'ndjson') throw new Error('--sort finish is for --format ndjson');
         return true;

@@ -6,7 +6,7 @@ import { omittedLine } from '../../table-limit.js';
 import { wrap } from '../../../report/text.js';
 import { fitTable, type Column } from '../../fit-table.js';
 import { endpoints, type TableLook } from '../../table-look.js';
-import { startTime, type TimeFormat } from '../../../report/time.js';
+import { startHeading, startTime, timeFormat, type TimeFormat } from '../../../report/time.js';
 
 /**
  * What `analyze`'s table shows of one capture: the summary of every connection, and
@@ -50,7 +50,7 @@ export class TableRows {
       c.explanation.replace(/^\S+ -> \S+: /, ''),
     ]);
     const heading = labelled ? `${file}\n` : '';
-    const body = rows.length > 0 ? fitTable(COLUMNS(look.time), cells, look.width, look.colour) + '\n' : '';
+    const body = rows.length > 0 ? fitTable(COLUMNS(timeFormat(look.time, firstPacket)), cells, look.width, look.colour) + '\n' : '';
     return `${heading}${body}${omittedLine(omitted, look.width)}${renderSummary(this.summary.summary(), look.width)}`;
   }
 }
@@ -63,7 +63,7 @@ export class TableRows {
 const COLUMNS = (time: TimeFormat): Column[] => [
   { head: 'stream' },
   { head: 'client → server' },
-  { head: time === 'absolute' ? 'start (UTC)' : 'start', drop: 4 },
+  { head: startHeading(time), drop: 4 },
   { head: 'duration', drop: 2 },
   { head: 'ending' },
   { head: 'closer', drop: 3 },

@@ -1,5 +1,5 @@
 import type { CaptureOutcome } from '../../../analyze.js';
-import { startTime, type TimeFormat } from '../../../report/time.js';
+import { startHeading, startTime, timeFormat, type TimeFormat } from '../../../report/time.js';
 import { fitTable, type Column } from '../../fit-table.js';
 import { endpoints, tableLook, type TableLook, type TimeArgs } from '../../table-look.js';
 import { byStream, type ConnectionReport } from '../../../report/connection-report.js';
@@ -56,7 +56,7 @@ export async function connectionsHandler(args: ConnectionsArgs): Promise<number>
 const COLUMNS = (time: TimeFormat): Column[] => [
   { head: 'stream' },
   { head: 'client → server' },
-  { head: time === 'absolute' ? 'start (UTC)' : 'start', drop: 4 },
+  { head: startHeading(time), drop: 4 },
   { head: 'duration', drop: 2 },
   { head: 'packets c/s', drop: 1 },
   { head: 'ending' },
@@ -81,6 +81,6 @@ function renderTable(sorted: ConnectionReport[], omitted: number, look: TableLoo
     c.flags.join(' '),
   ]);
   const total = sorted.length + omitted;
-  const table = rows.length === 0 ? '' : `${fitTable(COLUMNS(look.time), rows, look.width, look.colour)}\n`;
+  const table = rows.length === 0 ? '' : `${fitTable(COLUMNS(timeFormat(look.time, firstPacket)), rows, look.width, look.colour)}\n`;
   return `${table}${omittedLine(omitted, look.width)}${total} connection${total === 1 ? '' : 's'}\n`;
 }

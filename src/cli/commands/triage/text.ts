@@ -21,9 +21,14 @@ function paragraph(text: string, width: number | null, indent: string, hanging =
 
 /** The triage as people read it: a heading, the sparklines' scale, then each group. */
 export function triageText(file: string, t: Triage, width: number | null): string[] {
-  const groups = `${t.groups.length} group${t.groups.length === 1 ? '' : 's'}`;
+  // The collapsed line is not a group of one kind: counted apart, so that the heading
+  // does not promise a group the line below calls none.
+  const named = t.groups.filter((g) => g.kind !== 'others').length;
+  const others = t.groups.filter((g) => g.kind === 'others').reduce((n, g) => n + g.connections, 0);
+  const rest = others === 0 ? '' : `${named === 0 ? '' : ' and'} ${others} other${others === 1 ? '' : 's'}`;
+  const groups = named === 0 ? `none in a group of its kind` : `in ${named} group${named === 1 ? '' : 's'}${rest}`;
   const span = t.start === null || t.end === null ? '' : `, ${timeRange(t.start, t.end, ['from', 'to'])}`;
-  const lines = paragraph(`${file}: ${t.problems} problem connection${t.problems === 1 ? '' : 's'} of ${t.connections}, in ${groups}${span}`, width, '');
+  const lines = paragraph(`${file}: ${t.problems} problem connection${t.problems === 1 ? '' : 's'} of ${t.connections}, ${groups}${span}`, width, '');
   if (t.columns !== null && t.groups.length > 0) {
     lines.push(...paragraph(`each sparkline column = ${columnWidth(t.columns.width)}, from ${utcTime(t.columns.from)} UTC`, width, ''));
   }
