@@ -81,8 +81,9 @@ export function fitTable(columns: readonly Column[], rows: readonly string[][], 
     }
   }
   lines.push(draw.rule('bottom', after));
-  // A terminal too narrow for even one column per cell: each line is cut to it.
-  return (width === null ? lines : lines.map((l) => cut(l, width))).join('\n');
+  // A terminal too narrow for even one column per cell: each line is cut to it (and
+  // loses its colour, whose codes take no columns but would be cut as text).
+  return (width === null ? lines : lines.map((l) => fitLine(l, width))).join('\n');
 }
 
 /**
@@ -135,6 +136,12 @@ class Box {
   private border(s: string): string {
     return this.colour ? `\x1b[90m${s}\x1b[39m` : s;
   }
+}
+
+/** A coloured line as it is, if it fits; else its text cut to `width`. */
+function fitLine(line: string, width: number): string {
+  const text = line.replace(/\x1b\[[0-9;]*m/g, '');
+  return displayWidth(text) <= width ? line : cut(text, width);
 }
 
 const pad = (s: string, n: number): string => s + ' '.repeat(Math.max(0, n - displayWidth(s)));
