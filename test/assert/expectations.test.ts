@@ -139,6 +139,10 @@ describe('rules files', () => {
     expect(rules('- all graceful\n- no reset\n')).toEqual(['all graceful', 'no reset']);
   });
 
+  it('take a key besides expect: when something in it is an anchor, even one item of a list', () => {
+    expect(rules('shared:\n  - plain text\n  - &a no reset\nexpect:\n  - *a\n')).toEqual(['no reset']);
+  });
+
   it('read comments, quotes of both kinds, flow lists, anchors and aliases', () => {
     const yaml = [
       '# CI rules',

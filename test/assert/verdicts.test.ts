@@ -171,3 +171,29 @@ describe('JUnit', () => {
     expect(all.match(/(^|>)stream \d+: /gm)).toHaveLength(twice.filter((c) => c.ending !== 'graceful').length);
   });
 });
+
+describe('the edges mutation testing found untested', () => {
+  it('lists the first offenders unless all are asked for, by default', () => {
+    const twice = [...demo, ...demo.map((c) => ({ ...c, stream: c.stream + 100 }))];
+    const check = new Check(parseExpectation('all graceful'));
+    for (const c of twice) check.add(c);
+    expect(check.verdict().offenders).toHaveLength(MAX_OFFENDERS);
+  });
+
+  it('reads an expectation with spaces around it', () => {
+    expect(parseExpectation('   all graceful   ')).toMatchObject({ kind: 'all', text: 'all graceful' });
+  });
+
+  it('times an ending other than half-closed by its duration, even when it had a FIN', () => {
+    const c = demo[12]!;
+    expect(c.sides.server.finFrame).not.toBeNull();
+    const lasted = c.end - c.start;
+    expect(judge(`no reset:after-close longer than ${(lasted - 0.01).toFixed(3)}s`, [c]).outcome).toBe('fail');
+    expect(judge(`no reset:after-close longer than ${(lasted + 0.01).toFixed(3)}s`, [c]).outcome).toBe('pass');
+  });
+
+  it('drops control characters JUnit XML cannot hold', () => {
+    const xml = junitXml([{ file: 'x', unreadable: 'teardown: x: odd \u0001byte\u001f at byte 3' }]);
+    expect(xml).toContain('<error message="teardown: x: odd byte at byte 3"/>');
+  });
+});
