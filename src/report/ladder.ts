@@ -4,22 +4,8 @@ import type { Step } from '../state/timeline.js';
 import type { ConnectionReport } from './connection-report.js';
 import { formatEndpoint } from '../track/report.js';
 import { cut, displayWidth, largest, wrap } from './text.js';
-import type { NumberedSegment } from './segment-window.js';
+import type { LadderSegment } from './segment-window.js';
 
-/** One segment of the connection, as the ladder draws it. */
-export interface LadderSegment {
-  frame: number;
-  time: number;
-  /** Sender, to tell the direction once the roles are known. */
-  srcIp: string;
-  srcPort: number;
-  flags: number;
-  /** int32 form (state/seq.ts). */
-  seq: number;
-  ack: number;
-  len: number;
-  window: number;
-}
 
 /** A state column is at least this wide: the longest state and its inferred mark (SYN-RECEIVED*). */
 const STATE_MIN = 13;
@@ -50,7 +36,7 @@ function changesAt(steps: readonly Step[], frame: number): string {
 
 /** A line of the ladder before it is laid out: a segment, a state change with no segment drawn, or a gap. */
 type Rung =
-  | { kind: 'segment'; time: number; segment: NumberedSegment }
+  | { kind: 'segment'; time: number; segment: LadderSegment }
   | { kind: 'change'; time: number; side: 'client' | 'server'; step: Step }
   | { kind: 'gap'; time: number; count: number; from: number | null; to: number | null };
 
@@ -63,7 +49,7 @@ type Rung =
  * lies between is one line saying how much and which frames. Lines fit `width`
  * (null: as long as they are).
  */
-export function renderLadder(c: ConnectionReport, segments: readonly NumberedSegment[], total: number, width: number | null): string {
+export function renderLadder(c: ConnectionReport, segments: readonly LadderSegment[], total: number, width: number | null): string {
   const fromClient = (s: LadderSegment): boolean => s.srcPort === c.client.port && s.srcIp === c.client.ip;
   const base = (client: boolean): number | null => {
     const isn = client ? c.sides.client.isn : c.sides.server.isn;
@@ -141,12 +127,12 @@ const pad = (s: string, n: number): string => (displayWidth(s) >= n ? s : s + ' 
  * The ladder's lines in time order: the segments drawn, each state change no drawn
  * segment caused, and a gap wherever segments were left out.
  */
-function ladderRungs(c: ConnectionReport, segments: readonly NumberedSegment[], total: number): Rung[] {
+function ladderRungs(c: ConnectionReport, segments: readonly LadderSegment[], total: number): Rung[] {
   const drawn = new Set(segments.map((s) => s.frame));
   // A gap goes right after the segment before it (first, if none is): the changes made
   // in frames it leaves out then follow it, in time order, before the next segment.
   const rungs: Rung[] = [];
-  let previous: NumberedSegment | null = null;
+  let previous: LadderSegment | null = null;
   const gap = (count: number, to: number): void => {
     if (count > 0) rungs.push({ kind: 'gap', time: previous?.time ?? c.start, count, from: previous === null ? c.firstFrame : previous.frame + 1, to });
   };

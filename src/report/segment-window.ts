@@ -1,5 +1,4 @@
 import { TCP_FIN, TCP_RST, TCP_SYN } from '../decode/tcp.js';
-import type { LadderSegment } from './ladder.js';
 
 /** Which segments of a connection `show` draws. */
 export type WindowChoice =
@@ -23,8 +22,22 @@ const AROUND = 20;
 /** The story keeps at most this many flagged segments (an RST storm must not fill memory). */
 const MAX_FLAGGED = 1000;
 
-/** A segment with its place among the connection's segments (0, 1, ...), to count what a gap leaves out. */
-export type NumberedSegment = LadderSegment & { index: number };
+/** One segment of the connection, as the ladder draws it. */
+export interface LadderSegment {
+  frame: number;
+  time: number;
+  /** Sender, to tell the direction once the roles are known. */
+  srcIp: string;
+  srcPort: number;
+  flags: number;
+  /** int32 form (state/seq.ts). */
+  seq: number;
+  ack: number;
+  len: number;
+  window: number;
+  /** Its place among the connection's segments (0, 1, ...), set by SegmentWindow: what a gap leaves out is counted with it. */
+  index: number;
+}
 
 /**
  * The segments of one connection that `show` will draw, chosen while the capture
@@ -32,11 +45,11 @@ export type NumberedSegment = LadderSegment & { index: number };
  * A short connection is kept whole: its whole ladder is the story.
  */
 export class SegmentWindow {
-  private readonly kept: NumberedSegment[] = [];
+  private readonly kept: LadderSegment[] = [];
   /** Every segment while the connection is short enough to draw whole. */
-  private readonly whole: NumberedSegment[] = [];
+  private readonly whole: LadderSegment[] = [];
   /** The story's last segments, and --around's segments before its frame. */
-  private readonly ring: NumberedSegment[] = [];
+  private readonly ring: LadderSegment[] = [];
   private total = 0;
   private flagged = 0;
   /** Segments still to keep after a SYN/FIN/RST, or after --around's frame. */
@@ -45,8 +58,9 @@ export class SegmentWindow {
 
   constructor(private readonly choice: WindowChoice) {}
 
-  add(segment: LadderSegment): void {
-    const s: NumberedSegment = { ...segment, index: this.total++ };
+  /** The connection's next segment (a fresh object: its index is set here, and it may be kept). */
+  add(s: LadderSegment): void {
+    s.index = this.total++;
     const choice = this.choice;
     switch (choice.kind) {
       case 'frames':
@@ -79,7 +93,7 @@ export class SegmentWindow {
   }
 
   /** The segments to draw, in capture order, and how many the connection had. */
-  result(): { segments: NumberedSegment[]; total: number } {
+  result(): { segments: LadderSegment[]; total: number } {
     if (this.choice.kind !== 'story') return { segments: this.kept, total: this.total };
     if (this.total <= WHOLE) return { segments: this.whole, total: this.total };
     // The ring holds the last segments not kept otherwise: with the kept ones, at least the last LAST.
@@ -87,7 +101,7 @@ export class SegmentWindow {
   }
 
   /** Keeps `s` among the last `n` segments not otherwise kept. */
-  private remember(s: NumberedSegment, n: number): void {
+  private remember(s: LadderSegment, n: number): void {
     this.ring.push(s);
     if (this.ring.length > n) this.ring.shift();
   }

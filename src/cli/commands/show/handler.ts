@@ -44,6 +44,7 @@ export async function showHandler(args: ShowArgs): Promise<number> {
             ack: t.ack,
             len: t.payloadLength,
             window: t.window,
+            index: 0,
           });
         },
       },
