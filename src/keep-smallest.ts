@@ -9,10 +9,15 @@ const itself = <T>(x: T): T => x;
  */
 export function keepSmallest<T, K extends number | string = T & (number | string)>(list: T[], item: T, limit: number, key: (x: T) => K = itself as (x: T) => K): void {
   const k = key(item);
-  if (limit > 0 && list.length >= limit && key(list[list.length - 1]!) <= k) return;
+  if (!wouldKeep(list, k, limit, key)) return;
   let i = list.length;
   list.push(item);
   for (; i > 0 && key(list[i - 1]!) > k; i--) list[i] = list[i - 1]!;
   list[i] = item;
   if (limit > 0 && list.length > limit) list.pop();
+}
+
+/** Whether keepSmallest would keep an item of key `k`: so that one costly to make is made only then. */
+export function wouldKeep<T, K extends number | string>(list: readonly T[], k: K, limit: number, key: (x: T) => K): boolean {
+  return limit === 0 || list.length < limit || key(list[list.length - 1]!) > k;
 }

@@ -1,7 +1,7 @@
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { DETAIL_PATTERNS, DETAILS, ENDINGS, type Ending } from '../diagnosis/types.js';
-import { keepSmallest } from '../keep-smallest.js';
-import { byStream, type ConnectionReport } from '../report/connection-report.js';
+import { keepSmallest, wouldKeep } from '../keep-smallest.js';
+import { byStream, halfClosedFor, type ConnectionReport } from '../report/connection-report.js';
 
 /** An ending, optionally narrowed to a detail: `reset`, `reset:abort`, `timeout/connect`. */
 interface EndingSpec {
@@ -174,12 +174,7 @@ function fits(c: ConnectionReport, spec: EndingSpec): boolean {
 
 /** How long a connection has been in its ending: a half-closed one since the FIN, others their duration. */
 function lasting(c: ConnectionReport): number {
-  if (c.ending === 'half-closed' && c.closer !== null && c.closer !== 'both') {
-    const fin = c.sides[c.closer].finFrame;
-    const step = c.timeline[c.closer].find((s) => s.frame === fin);
-    if (step !== undefined) return c.reportedAt - step.time;
-  }
-  return c.end - c.start;
+  return halfClosedFor(c) ?? c.end - c.start;
 }
 
 const compare = (a: number, op: Comparison, b: number): boolean =>
@@ -310,6 +305,8 @@ export class Check {
   /** A connection that breaks the expectation: counted, and listed if among the first streams (connections come in any order). */
   private offend(c: ConnectionReport): void {
     this.offending++;
+    // The line quotes the explanation: made only for the connections that will be listed.
+    if (!wouldKeep(this.offenders, c.stream, this.limit, byStream)) return;
     keepSmallest(this.offenders, { stream: c.stream, line: `stream ${c.stream}: ${ended(c)}, frames ${c.evidence.join(', ')}: ${c.explanation}` }, this.limit, byStream);
   }
 }

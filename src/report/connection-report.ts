@@ -21,5 +21,15 @@ export function connectionReport(c: TrackedConnection): ConnectionReport {
   return Object.assign(c, d, { flags }) as ConnectionReport;
 }
 
+/**
+ * How long a half-closed connection sat after its closer's FIN, to when it was
+ * reported: the age of the peer's CLOSE-WAIT (null for other endings).
+ */
+export function halfClosedFor(c: ConnectionReport): number | null {
+  if (c.ending !== 'half-closed' || (c.closer !== 'client' && c.closer !== 'server')) return null;
+  const fin = c.sides[c.closer].finTime;
+  return fin === null ? null : c.reportedAt - fin;
+}
+
 /** A report's stream number: the key that keeps the first streams (see keepSmallest). */
 export const byStream = (c: { stream: number }): number => c.stream;

@@ -1,6 +1,6 @@
 import type { Ending, Side } from '../diagnosis/types.js';
 import { formatEndpoint } from '../track/report.js';
-import type { ConnectionReport } from './connection-report.js';
+import { halfClosedFor, type ConnectionReport } from './connection-report.js';
 import { isProblem } from './filter.js';
 import { utcTime } from './time.js';
 import { largest } from './text.js';
@@ -166,12 +166,7 @@ export class TriageBuilder {
     k.server.push(this.addresses.id(c.server.ip, () => c.server.ip));
     k.port.push(c.server.port);
     k.kind.push(this.kinds.id(`${c.ending}|${c.detail ?? ''}|${c.closer ?? ''}`, () => ({ ending: c.ending, detail: c.detail, closer: c.closer })));
-    let linger = 0;
-    if (c.ending === 'half-closed') {
-      const fin = c.timeline[c.closer === 'server' ? 'server' : 'client'].find((x) => x.state === 'FIN-WAIT-1')?.time ?? c.start;
-      linger = c.reportedAt - fin;
-    }
-    k.linger.push(linger);
+    k.linger.push(halfClosedFor(c) ?? 0);
     const failed = !c.established || (c.ending === 'reset' && c.detail === 'handshake');
     const serverSilent = c.sides.client.unackedSeries !== null || c.sides.client.lastKeepaliveFrame !== null;
     k.bits.push((failed ? FAILED_ATTEMPT : 0) | (serverSilent ? SERVER_SILENT : 0) | (c.sides.server.synAcks > 0 ? SYN_ACK : 0));
@@ -311,7 +306,7 @@ function groupKind(kind: CandidateKind, members: readonly number[], k: Kept): Gr
     case 'server':
       return members.length >= 2 ? 'server' : null;
     case 'service': {
-      const perHost = tally(members, (i) => k.server[i]!);
+      const perHost = countBy(members, (i) => k.server[i]!);
       const busiest = largest(perHost.values());
       return perHost.size >= 2 && members.length - busiest >= 2 ? 'service' : null;
     }
@@ -334,7 +329,7 @@ function mostPortsOnOneHost(members: readonly number[], k: Kept): number {
 
 /** The greatest of `values` (0 for none), without spreading them into arguments: a group may have hundreds of thousands. */
 /** How many members share each key, keys in the members' order. */
-function tally(members: readonly number[], key: (i: number) => number | string): Map<number | string, number> {
+function countBy(members: readonly number[], key: (i: number) => number | string): Map<number | string, number> {
   const counts = new Map<number | string, number>();
   for (const i of members) counts.set(key(i), (counts.get(key(i)) ?? 0) + 1);
   return counts;
@@ -474,7 +469,7 @@ class Describe {
       }
       case 'service': {
         const where = `port ${port} on ${counts.hosts} servers`;
-        const busiest = [...tally(members, (i) => k.server[i]!)].filter(([, m]) => m > 1).sort((a, b) => b[1] - a[1]).slice(0, 3);
+        const busiest = [...countBy(members, (i) => k.server[i]!)].filter(([, m]) => m > 1).sort((a, b) => b[1] - a[1]).slice(0, 3);
         const spread = busiest.length === 0 ? 'one connection per server' : `busiest: ${busiest.map(([h, m]) => `${addresses[h as number]} (${m})`).join(', ')}`;
         const pattern = `${this.pattern(where, members, from, to)}; ${spread}`;
         return { ...base, port, title: `${n} × ${problems[0]!.problem} — ${where} ${fromClients}`, pattern };
@@ -486,7 +481,7 @@ class Describe {
         return { ...base, source, title: `${n} × ${what} — ${source} → ${target}`, pattern: this.attempts(g.kind, source, members, from, to) };
       }
       case 'others': {
-        const most = largest(tally(members, (i) => endpoint(k, i)).values());
+        const most = largest(countBy(members, (i) => endpoint(k, i)).values());
         const which = several ? `${n} other problem connection${n === 1 ? '' : 's'}` : `${plural(n, 'problem connection')} forming no group`;
         const servers = counts.endpoints === 1 ? formatEndpoint({ ip: host, port }) : `${counts.endpoints} servers on ${plural(counts.hosts, 'host')}`;
         const spread = counts.endpoints === 1 ? `all with ${servers}` : most === 1 ? `one each with ${servers}` : `with ${servers} (at most ${most} with one)`;
