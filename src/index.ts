@@ -3,15 +3,16 @@
  * it ended and why. `analyzeFile` returns the whole report; `analyze` streams reports
  * (in first-packet order, or as connections finish) for captures too large to hold.
  */
-export { analyze, analyzeFile, captureWarnings, type AnalysisResult, type AnalyzeOptions } from './analyze.js';
-export type { ConnectionReport } from './report/connection-report.js';
-export type { ConnectionFilter } from './report/filter.js';
-export type { Summary, ProblemGroup } from './report/summary.js';
+export { analyze, analyzeFile, type AnalysisResult, type AnalyzeOptions } from './library.js';
+export { captureWarnings } from './pipeline/warnings.js';
+export type { ConnectionReport } from './diagnosis/report.js';
+export type { ConnectionFilter } from './pipeline/filter.js';
+export type { Summary, ProblemGroup } from './sinks/summary.js';
 export type { Diagnosis, Ending, ResetKind, TimeoutKind, Side } from './diagnosis/types.js';
 export type { TrackedConnection, SideRecord, EndpointAddress, IcmpRecord } from './track/report.js';
 export type { Step } from './state/timeline.js';
 export type { TcpState } from './state/tcp-state.js';
 export type { TrackerOptions } from './track/tracker.js';
 export { CaptureError, type CaptureErrorKind } from './capture/errors.js';
-export { HostPatternError } from './report/host-pattern.js';
+export { HostPatternError } from './pipeline/host-pattern.js';
 export type { CaptureInput } from './capture/reader.js';

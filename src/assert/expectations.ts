@@ -1,7 +1,7 @@
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { DETAIL_PATTERNS, DETAILS, ENDINGS, type Ending } from '../diagnosis/types.js';
-import { keepSmallest, wouldKeep } from '../keep-smallest.js';
-import { byStream, halfClosedFor, type ConnectionReport } from '../report/connection-report.js';
+import { keepSmallest, wouldKeep } from '../sinks/keep-smallest.js';
+import { byStream, halfClosedFor, type ConnectionReport } from '../diagnosis/report.js';
 
 /** An ending, optionally narrowed to a detail: `reset`, `reset:abort`, `timeout/connect`. */
 interface EndingSpec {

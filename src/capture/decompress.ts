@@ -1,7 +1,7 @@
 import { constants, createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { Decompress } from 'fzstd';
-import { i32le } from '../byte-order.js';
+import { i32le } from './byte-order.js';
 import type { ByteSource } from './source.js';
 import { chunkSource } from './source.js';
 

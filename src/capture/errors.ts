@@ -32,7 +32,6 @@ export class CaptureError extends Error {
 
 export type CaptureWarningKind =
   | 'truncated' // the input ends inside a record or block: everything before it was read
-  | 'compression-truncated' // the compressed stream ends early
   | 'timestamp' // a timestamp field out of range, normalised
   | 'no-packets'; // a well-formed capture with no packet records in it
 

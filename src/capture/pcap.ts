@@ -1,4 +1,4 @@
-import { BIG_ENDIAN, LITTLE_ENDIAN, type ByteOrder } from '../byte-order.js';
+import { BIG_ENDIAN, LITTLE_ENDIAN, type ByteOrder } from './byte-order.js';
 import type { ReadContext } from './context.js';
 
 /**

@@ -1,4 +1,4 @@
-import { BIG_ENDIAN, LITTLE_ENDIAN, i64, type ByteOrder } from '../byte-order.js';
+import { BIG_ENDIAN, LITTLE_ENDIAN, i64, type ByteOrder } from './byte-order.js';
 import type { ReadContext } from './context.js';
 import { MAX_CAPTURED_LENGTH } from './pcap.js';
 import { MICROSECONDS, parseTsResolution, unitsToTime, type TsResolution } from './timestamp.js';

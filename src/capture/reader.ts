@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { i32le } from '../byte-order.js';
+import { i32le } from './byte-order.js';
 import { ReadContext, type PacketVisitor, type StatisticsEnd } from './context.js';
 import { compressionOf, CompressionFault, decompressingSource, type Compression, type DecompressedSource } from './decompress.js';
 import { CaptureError, type CaptureWarning } from './errors.js';

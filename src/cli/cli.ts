@@ -8,9 +8,9 @@ import { infoCommand } from './commands/info/command.js';
 import { segmentsCommand } from './commands/segments/command.js';
 import { showCommand } from './commands/show/command.js';
 import { triageCommand } from './commands/triage/command.js';
-import { EXIT_BAD_INPUT } from './fail.js';
+import { EXIT_BAD_INPUT, EXIT_OK } from './fail.js';
 import { protectStdinArg } from './stdin-arg.js';
-import { tempFileProblem } from '../temp-file.js';
+import { tempFileProblem } from '../pipeline/run.js';
 
 const commands = [analyzeCommand, assertCommand, connectionsCommand, infoCommand, segmentsCommand, showCommand, triageCommand];
 
@@ -26,6 +26,11 @@ function ownVersion(): string {
 }
 
 async function main(): Promise<void> {
+  // A closed pipe (`teardown segments x | head`) is not an error: whoever reads has what they wanted.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT_OK);
+    throw err;
+  });
   const cli = yargs(protectStdinArg(hideBin(process.argv)))
     .scriptName('teardown')
     .strict()

@@ -1,6 +1,4 @@
 import { CaptureError } from '../capture/errors.js';
-import type { CaptureWarning } from '../capture/errors.js';
-import { formatWarning } from '../capture/errors.js';
 
 /** Exit codes shared by every command (README "Exit codes"). */
 export const EXIT_OK = 0;
@@ -13,22 +11,7 @@ export function failureLine(file: string, err: unknown): string {
   return `teardown: ${file}: ${what}`;
 }
 
-export function warningLine(file: string, warning: CaptureWarning): string {
-  return `teardown: ${file}: warning: ${formatWarning(warning)}`;
+/** The one line a warning prints: `teardown: FILE: warning: <what>`. */
+export function warningLine(file: string, warning: string): string {
+  return `teardown: ${file}: warning: ${warning}`;
 }
-
-/**
- * Writes to stdout and resolves when the data is handed off, so large outputs respect
- * back-pressure. A closed pipe (`teardown segments x | head`) is not an error.
- */
-export function writeOut(text: string): Promise<void> {
-  return new Promise((resolve) => {
-    if (process.stdout.write(text)) resolve();
-    else process.stdout.once('drain', resolve);
-  });
-}
-
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(EXIT_OK);
-  throw err;
-});

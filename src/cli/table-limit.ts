@@ -1,9 +1,8 @@
 import type { Argv } from 'yargs';
-import { wrap } from '../report/text.js';
 
 /**
- * Tables show at most this many connections by default. Laying out 36,000 rows
- * (a 1 GB capture) took minutes, and nobody reads them in a terminal: the
+ * Tables show at most this many connections by default. Nobody reads tens of
+ * thousands of rows in a terminal, and laying them out takes long: the
  * summary counts every connection, and CSV or NDJSON list them all for tools.
  */
 export const DEFAULT_TABLE_ROWS = 100;
@@ -21,10 +20,4 @@ export function withLimit<T>(y: Argv<T>): Argv<T & LimitArgs> {
       if (!Number.isInteger(a.limit) || a.limit < 0) throw new Error('--limit takes a whole number (0: no limit)');
       return true;
     });
-}
-
-/** The line under a table that left `omitted` connections out ('' when none), wrapped to `width`. */
-export function omittedLine(omitted: number, width: number | null): string {
-  if (omitted === 0) return '';
-  return wrap(`... and ${omitted} more connection${omitted === 1 ? '' : 's'} (--limit 0 shows all; --format ndjson lists them for tools)`, width, '    ').join('\n') + '\n';
 }

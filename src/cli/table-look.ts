@@ -1,16 +1,7 @@
 import type { Argv } from 'yargs';
-import type { ConnectionReport } from '../report/connection-report.js';
-import type { TimeFormat } from '../report/time.js';
-import { formatEndpoint } from '../track/report.js';
-import { NO_BREAK } from '../report/text.js';
+import type { TimeFormat } from '../sinks/time.js';
+import type { TableLook } from '../sinks/table-look.js';
 import { outputWidth, useColour } from './terminal.js';
-
-/** How a command's table looks here: the width to fit, colour, and how times read. */
-export interface TableLook {
-  width: number | null;
-  colour: boolean;
-  time: TimeFormat;
-}
 
 export interface TimeArgs {
   time: TimeFormat;
@@ -25,11 +16,7 @@ export function withTime<T>(y: Argv<T>): Argv<T & TimeArgs> {
   });
 }
 
+/** How tables look on this terminal. */
 export function tableLook(args: TimeArgs): TableLook {
   return { width: outputWidth(), colour: useColour(), time: args.time };
-}
-
-/** "client → server", breaking (when it must) before the arrow, so the server starts the second line. */
-export function endpoints(c: Pick<ConnectionReport, 'client' | 'server'>): string {
-  return `${formatEndpoint(c.client)} →${NO_BREAK}${formatEndpoint(c.server)}`;
 }

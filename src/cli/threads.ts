@@ -5,9 +5,8 @@ import { isLargeInput } from './large-input.js';
 /**
  * `--threads` of `analyze` and `connections`, whose main thread has enough to do
  * (formatting every connection) for a second one to pay. `assert` and `triage` keep one:
- * on the bench's 1 GB capture two threads took 2.08-2.18 s against 1.88-2.02 (assert)
- * and 2.10-2.17 against 1.90-1.94 (triage), packing and unpacking costing more than a
- * main thread that only diagnoses and counts gives back.
+ * their main thread only diagnoses and counts, and packing and unpacking each
+ * connection to cross threads cost more than that gives back (README "Benchmark").
  */
 export interface ThreadsArgs {
   /** 2: track on a worker thread (see tracking-thread.ts); undefined: by file size. */
@@ -29,8 +28,7 @@ export function withThreads<T>(y: Argv<T>): Argv<T & ThreadsArgs> {
 
 /**
  * Two threads for a capture file when asked, or by default for a large one when there
- * are two cores for them (12-18% faster on the bench's 1 GB mixed capture, for ~17 MB
- * more memory: README "Benchmark"). Standard input is read on one: its rate is set by
+ * are two cores for them (what it gains and costs: README "Benchmark"). Standard input is read on one: its rate is set by
  * whatever writes it (a live capture), and only this thread can read it.
  */
 export function threadsFor(file: string, asked: 1 | 2 | undefined): 1 | 2 {

@@ -1,4 +1,4 @@
-import { i32be } from '../byte-order.js';
+import { i32be } from '../capture/byte-order.js';
 
 /**
  * IP addresses are held as four 32-bit words so IPv4 and IPv6 share one allocation-free

@@ -1,4 +1,4 @@
-import { i32be, u16be } from '../byte-order.js';
+import { i32be, u16be } from '../capture/byte-order.js';
 import { ETHERTYPE_IPV4, ETHERTYPE_IPV6 } from './link.js';
 import { IpHeader, parseIp, PROTO_TCP } from './ip.js';
 

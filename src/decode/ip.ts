@@ -1,4 +1,4 @@
-import { u16be } from '../byte-order.js';
+import { u16be } from '../capture/byte-order.js';
 import { newAddress, setIpv4, setIpv6, type AddressWords } from './address.js';
 import { ETHERTYPE_IPV4 } from './link.js';
 

@@ -1,4 +1,4 @@
-import { i32be, i32le, u16be, u16le } from '../byte-order.js';
+import { i32be, i32le, u16be, u16le } from '../capture/byte-order.js';
 
 /**
  * Link layers down to the network header. `locateNetwork` finds where the IP header

@@ -1,4 +1,4 @@
-import { i32be, u16be } from '../byte-order.js';
+import { i32be, u16be } from '../capture/byte-order.js';
 
 /** TCP flag bits as they sit in the 9 low bits of header bytes 12-13 (RFC 9293, RFC 3168). */
 export const TCP_FIN = 0x001;

@@ -1,11 +1,11 @@
 import type { EndingRstRecord, IcmpRecord, SideRecord, TrackedConnection } from '../track/report.js';
 import { formatEndpoint } from '../track/report.js';
 import { gaveUp } from '../state/backoff.js';
-import type { Diagnosis, Side } from './types.js';
+import type { DETAILS, Diagnosis, DiagnosisFlag, IcmpCode, Side } from './types.js';
 import { zeekConnState } from './zeek.js';
-import { sortedUnique } from '../sorted-unique.js';
+import { sortedUnique } from './sorted-unique.js';
 
-type Verdict = Pick<Diagnosis, 'ending' | 'detail' | 'closer' | 'evidence' | 'apps'> & { flags?: string[]; story: string; hint?: string };
+type Verdict = Pick<Diagnosis, 'ending' | 'detail' | 'closer' | 'evidence' | 'apps'> & { flags?: DiagnosisFlag[]; story: string; hint?: string };
 
 const other = (s: Side): Side => (s === 'client' ? 'server' : 'client');
 
@@ -499,7 +499,7 @@ function graceful(c: TrackedConnection): Verdict {
   const threeSegments = p.finInferred
     ? (p.finTime ?? 0) - (a.finTime ?? 0) <= DELAYED_ACK_MAX_SECONDS
     : a.finAckedFrame !== null && a.finAckedFrame === p.finFrame;
-  const flags: string[] = [];
+  const flags: DiagnosisFlag[] = [];
   // A FIN captured twice was sent once (hardware duplicates): not a retransmission.
   if (p.fins - p.duplicateFins > 1) flags.push('lost-last-ack');
   if (a.fins - a.duplicateFins > 1) flags.push('fin-retransmitted');
@@ -520,7 +520,7 @@ function isUnreachable(e: IcmpRecord): boolean {
 }
 
 /** ICMP reasons as Linux reports them to the application (net/ipv4/icmp.c icmp_err_convert). */
-function icmpReason(e: IcmpRecord): { detail: string; errno: string } {
+function icmpReason(e: IcmpRecord): { detail: (typeof DETAILS)['unreachable'][number] | IcmpCode; errno: string } {
   if (e.version === 4) {
     switch (e.code) {
       case 0: return { detail: 'net-unreachable', errno: 'ENETUNREACH' };
@@ -575,7 +575,7 @@ function icmpUnreachable(c: TrackedConnection, events: IcmpRecord[], established
 /** The plain-words explanation: what happened, what each application saw, the evidence, a hint. */
 function explanation(c: TrackedConnection, v: Verdict): string {
   // ASCII, so machine output stays one-byte strings: a '→' made V8 build every NDJSON
-  // line as UTF-16 and re-encode it, measured 15% of `analyze --format ndjson`.
+  // line as UTF-16 and encode it again.
   const who = `${formatEndpoint(c.client)} -> ${formatEndpoint(c.server)}`;
   const apps = `client saw ${v.apps.client}; server saw ${v.apps.server}`;
   const evidence = v.evidence.length > 0 ? ` Evidence: frame${v.evidence.length === 1 ? '' : 's'} ${v.evidence.join(', ')}.` : '';

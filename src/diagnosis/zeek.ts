@@ -1,4 +1,5 @@
 import type { SideRecord, TrackedConnection } from '../track/report.js';
+import type { ZeekConnState } from './types.js';
 
 /** Zeek's per-endpoint TCP states (analyzer/protocol/tcp), derived from what each side sent. */
 type ZeekEndpoint = 'INACTIVE' | 'SYN_SENT' | 'SYN_ACK_SENT' | 'PARTIAL' | 'ESTABLISHED' | 'CLOSED' | 'RESET';
@@ -24,7 +25,7 @@ function endpointState(side: SideRecord, originator: boolean, established: boole
  * reproduced packet for packet; "established" here means both sides reached
  * ESTABLISHED in our timelines (or the capture began mid-stream with both talking).
  */
-export function zeekConnState(c: TrackedConnection): string {
+export function zeekConnState(c: TrackedConnection): ZeekConnState {
   const bothTalked = c.packets.client > 0 && c.packets.server > 0;
   const established = c.established && (!c.flags.includes('midstream') || bothTalked);
   const os = endpointState(c.sides.client, true, established);

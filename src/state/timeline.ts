@@ -22,11 +22,10 @@ export interface Step {
  * arrays the endpoint keeps when it is used again (see Tracker), and made into Step
  * objects only when asked (a report): a step object per state change, kept for the
  * connection's lifetime, outlived young-generation collections and was copied out to
- * the old generation (~10 objects and their boxed times per connection; tracking of
- * the bench's mixed capture 1.47 -> 1.30 s). The arrays are made at the first step,
- * room for STEPS_AT_FIRST steps, so a SYN flood's connections (one step, a listener
- * with none) cost no more than step objects did (measured per connection: see
- * test/bench/connection-heap.ts).
+ * the old generation (some ten objects and their boxed times per connection). The
+ * arrays are made at the first step, room for STEPS_AT_FIRST steps, so a SYN flood's
+ * connections (one step, a listener with none) cost no more than step objects did
+ * (measured per connection: see test/bench/connection-heap.ts).
  */
 export class Timeline {
   /** Steps recorded; the arrays beyond it hold an earlier connection's leftovers. */

@@ -30,8 +30,8 @@ export interface TrackerOptions {
  * keepalives start after 2 h by default, so a longer-idle connection may still be
  * alive; it is then reported as it stood and flagged idle-evicted. A closed one waits
  * 5 s, Zeek's tcp_close_delay: long enough for a lost last ACK's FIN retransmissions
- * (200 ms, then doubling), and half the 10 s used before, which held twice as many
- * connections at once on the benchmark's mixed capture and changed no ending there.
+ * (Linux's 200 ms minimum RTO, then doubling), and short enough that closed
+ * connections do not crowd the table of a busy capture.
  */
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   idleSeconds: 3600,
@@ -99,8 +99,8 @@ class Tombstone implements TableEntry {
 /**
  * Address arrays shared by tombstones (never written after they are made). Tombstones
  * stay an hour, so a busy capture holds tens of thousands, nearly all between a few
- * hosts: arrays of their own cost 8.3 MB more live heap (115 bytes a tombstone) with the
- * 72,000 of the benchmark's mixed capture (measured under --expose-gc). Forgotten wholesale
+ * hosts, and arrays of their own per tombstone were most of a tombstone's heap
+ * (test/bench/connection-heap.ts measures it). Forgotten wholesale
  * past MAX_SHARED_ADDRESSES (a scan or a flood from random sources), which costs only
  * sharing.
  */

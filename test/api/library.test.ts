@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { analyze, analyzeFile, CaptureError } from '../../src/index.js';
 import { READER_FIXTURES, REPO } from '../helpers/paths.js';
@@ -39,12 +41,24 @@ describe('library API', () => {
   });
 
   it('stops reading when the consumer stops', async () => {
+    // The demo 2,000 times over, each copy two hours after the last (past the
+    // tracker's memory of closed connections), made only as the reader asks for it.
+    const demo = readFileSync(DEMO);
+    let copies = 0;
+    const endless = Readable.from(
+      (function* () {
+        yield demo.subarray(0, 24);
+        for (; copies < 2000; copies++) yield shifted(demo, copies * 7200);
+      })(),
+    );
     const seen: number[] = [];
-    for await (const c of analyze(DEMO, { buffered: 1 })) {
+    for await (const c of analyze(endless, { buffered: 1 })) {
       seen.push(c.stream);
       if (seen.length === 2) break;
     }
     expect(seen).toEqual([0, 1]);
+    // Reading went on only as far as the reader's own read-ahead.
+    expect(copies).toBeLessThan(50);
   });
 
   it('filters', async () => {
@@ -73,3 +87,10 @@ describe('a filter the library cannot read', () => {
     expect(seen).toEqual([]);
   });
 });
+
+/** A little-endian classic pcap's records (after its 24-byte header), each `seconds` later. */
+function shifted(pcap: Buffer, seconds: number): Buffer {
+  const records = Buffer.from(pcap.subarray(24));
+  for (let at = 0; at + 16 <= records.length; at += 16 + records.readUInt32LE(at + 8)) records.writeUInt32LE(records.readUInt32LE(at) + seconds, at);
+  return records;
+}

@@ -44,7 +44,7 @@ describe('docs/endings.md', () => {
 
 describe('docs/output.md', () => {
   it('lists the CSV columns in the order they are written', async () => {
-    const { CSV_COLUMNS } = await import('../../src/report/csv.js');
+    const { CSV_COLUMNS } = await import('../../src/sinks/csv-row.js');
     const csv = readFileSync(join(REPO, 'docs', 'output.md'), 'utf8').split('## CSV')[1]!.split('##')[0]!;
     const named = [...csv.matchAll(/`([a-z_]+)`/g)].map((m) => m[1]).filter((n) => (CSV_COLUMNS as readonly string[]).includes(n!));
     expect(named).toEqual([...CSV_COLUMNS]);

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeFile } from '../../src/analyze.js';
+import { analyzeFile } from '../../src/library.js';
 import { Check, ExpectationError, MAX_OFFENDERS, offenderLines, parseExpectation, parseRulesFile, type Expectation, type Verdict } from '../../src/assert/expectations.js';
 import { DETAILS, ENDINGS } from '../../src/diagnosis/types.js';
-import type { ConnectionReport } from '../../src/report/connection-report.js';
+import type { ConnectionReport } from '../../src/diagnosis/report.js';
 import { REPO } from '../helpers/paths.js';
 
 /** Feeds every connection to one builder, as the command does. */

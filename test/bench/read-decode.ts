@@ -20,10 +20,10 @@ import { GCProfiler } from 'node:v8';
 import Table from 'cli-table3';
 import { readCapture } from '../../src/capture/reader.js';
 import { PacketDecoder } from '../../src/decode/packet.js';
-import { connectionReport } from '../../src/report/connection-report.js';
-import { JsonBytes } from '../../src/report/json-bytes.js';
-import { trackedCodec } from '../../src/report/packed-reports.js';
-import { writeReportJson } from '../../src/report/report-json.js';
+import { connectionReport } from '../../src/diagnosis/report.js';
+import { JsonBytes } from '../../src/pipeline/internal/json-bytes.js';
+import { trackedCodec } from '../../src/pipeline/internal/packed-reports.js';
+import { writeReportJson } from '../../src/pipeline/internal/report-json.js';
 import { trackCapture } from '../../src/track/track-capture.js';
 import { bareLoop, type Outcome } from './bare-loop.js';
 

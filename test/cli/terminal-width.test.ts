@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeFile } from '../../src/analyze.js';
+import { analyzeFile } from '../../src/library.js';
 import { CORPUS, HAS_CORPUS, REPO } from '../helpers/paths.js';
 import { teardown, teardownInTerminal } from '../helpers/cli.js';
 

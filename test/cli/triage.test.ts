@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { teardown } from '../helpers/cli.js';
 import { CORPUS, HAS_CORPUS, REPO } from '../helpers/paths.js';
-import type { Triage } from '../../src/report/triage.js';
+import type { Triage } from '../../src/sinks/triage.js';
 
 const MIXED = join(REPO, 'fixtures', 'lab', 'mixed.pcap');
 const captures = [MIXED, ...(HAS_CORPUS ? ['ppa__synscan.pcapng', 'ndpi__gnutella.pcap'].map((f) => join(CORPUS, f)) : [])];

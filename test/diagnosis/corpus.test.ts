@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { connectionReport } from '../../src/report/connection-report.js';
+import { connectionReport } from '../../src/diagnosis/report.js';
 import { connectionsOf } from '../helpers/track.js';
 import { CORPUS, HAS_CORPUS, corpusCaptures } from '../helpers/paths.js';
 

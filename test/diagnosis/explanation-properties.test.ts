@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CaptureError } from '../../src/capture/errors.js';
-import { connectionReport, type ConnectionReport } from '../../src/report/connection-report.js';
+import { connectionReport, type ConnectionReport } from '../../src/diagnosis/report.js';
 import { trackCapture } from '../../src/track/track-capture.js';
 import type { TrackedConnection } from '../../src/track/report.js';
 import { CORPUS, HAS_CORPUS, corpusCaptures, labCaptures } from '../helpers/paths.js';

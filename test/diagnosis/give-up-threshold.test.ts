@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { analyzeFile } from '../../src/analyze.js';
+import { analyzeFile } from '../../src/library.js';
 import { REPO } from '../helpers/paths.js';
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { connectionReport } from '../../src/report/connection-report.js';
+import { connectionReport } from '../../src/diagnosis/report.js';
 import { connectionsOf } from '../helpers/track.js';
 import { REPO } from '../helpers/paths.js';
 

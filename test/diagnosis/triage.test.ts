@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeFile } from '../../src/analyze.js';
-import type { ConnectionReport } from '../../src/report/connection-report.js';
-import { isProblem } from '../../src/report/filter.js';
-import { TriageBuilder, type Triage, type TriageGroup, type TriageOptions } from '../../src/report/triage.js';
+import { analyzeFile } from '../../src/library.js';
+import type { ConnectionReport } from '../../src/diagnosis/report.js';
+import { isProblem } from '../../src/pipeline/filter.js';
+import { TriageBuilder, type Triage, type TriageGroup, type TriageOptions } from '../../src/sinks/triage.js';
 import { CORPUS, HAS_CORPUS, REPO } from '../helpers/paths.js';
 
 /** Feeds every connection to one builder, as the command does. */

@@ -1,12 +1,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { runAnalysis } from '../../src/analyze.js';
+import { connectionReport } from '../../src/diagnosis/report.js';
+import { trackCapture } from '../../src/track/track-capture.js';
+import type { TrackedConnection } from '../../src/track/report.js';
 import { CaptureError } from '../../src/capture/errors.js';
-import type { ConnectionReport } from '../../src/report/connection-report.js';
-import { JsonBytes } from '../../src/report/json-bytes.js';
-import { reportCodec } from '../../src/report/packed-reports.js';
-import { writeReportJson } from '../../src/report/report-json.js';
+import { JsonBytes } from '../../src/pipeline/internal/json-bytes.js';
+import { trackedCodec } from '../../src/pipeline/internal/packed-reports.js';
+import { writeReportJson } from '../../src/pipeline/internal/report-json.js';
 import { mutate, prng } from './mutate.js';
 
 /** Every capture fixture (and the shared corpus when present), as seed inputs. */
@@ -30,18 +31,20 @@ export function seedInputs(repo: string): { name: string; bytes: Buffer }[] {
 }
 
 const json = new JsonBytes();
-const packed = reportCodec();
+const packed = trackedCodec();
 
 /**
- * NDJSON's byte writer against JSON.stringify, and a report packed and unpacked (as
- * waiting ones are) against the report, on whatever hostile input made of it.
+ * A tracked connection packed and unpacked (as those that wait their turn are) against
+ * itself, then its report's NDJSON bytes against JSON.stringify, on whatever hostile
+ * input made them.
  */
-function sameJson(r: ConnectionReport): void {
+function sameJson(c: TrackedConnection): void {
+  if (JSON.stringify(packed.unpack(packed.pack(c))) !== JSON.stringify(c)) throw new Error(`stream ${c.stream}: the connection packed and unpacked differs`);
+  const r = connectionReport(c);
   const expected = JSON.stringify(r);
   json.clear();
   writeReportJson(json, r);
   if (json.bytes.toString('utf8') !== expected) throw new Error(`stream ${r.stream}: the NDJSON line differs from JSON.stringify`);
-  if (JSON.stringify(packed.unpack(packed.pack(r))) !== expected) throw new Error(`stream ${r.stream}: the report packed and unpacked differs`);
 }
 
 export interface FuzzFailure {
@@ -65,7 +68,7 @@ export async function fuzz(inputs: { name: string; bytes: Buffer }[], cases: num
     const bytes = mutate(input.bytes, random);
     const started = performance.now();
     try {
-      await runAnalysis(Readable.from([bytes]), sameJson);
+      await trackCapture(Readable.from([bytes]), sameJson);
     } catch (err) {
       if (err instanceof CaptureError) errors++;
       else failures.push({ seed, input: input.name, problem: err instanceof Error ? `${err.name}: ${err.message}\n${err.stack ?? ''}` : String(err) });

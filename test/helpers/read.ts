@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { CaptureError } from '../../src/capture/errors.js';
 import { readCapture, type CaptureInput, type CaptureSummary, type ReadOptions } from '../../src/capture/reader.js';
 import { PacketDecoder } from '../../src/decode/packet.js';
-import { segmentRow } from '../../src/report/segment-rows.js';
+import { segmentRow } from '../../src/sinks/segment-rows.js';
 
 export interface ReadResult {
   rows: string[];

@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/cli/**', 'test/api/package.test.ts', 'test/fuzz/**', 'test/decode/allocation.test.ts', 'node_modules/**', 'dist/**'],
+    exclude: ['test/cli/**', 'test/pipeline/run.test.ts', 'test/pipeline/tracking-thread.test.ts', 'test/api/package.test.ts', 'test/fuzz/**', 'test/decode/allocation.test.ts', 'node_modules/**', 'dist/**'],
     testTimeout: 120000,
   },
 });

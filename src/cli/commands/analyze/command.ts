@@ -7,7 +7,7 @@ import { withTrackerOptions } from '../../tracker-options.js';
 import { withLimit } from '../../table-limit.js';
 import { withThreads } from '../../threads.js';
 import { withTime } from '../../table-look.js';
-import { parseHostPattern } from '../../../report/host-pattern.js';
+import { parseHostPattern } from '../../../pipeline/host-pattern.js';
 
 /**
  * Accepts "reset,timeout" as well as a repeated option. Not yargs' `array`: an array

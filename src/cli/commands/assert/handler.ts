@@ -1,8 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { captureWarnings, reportConnections } from '../../../analyze.js';
+import { run } from '../../../pipeline/run.js';
+import { QuietSink, type FileEnd } from '../../../pipeline/sink.js';
+import type { ConnectionReport } from '../../../diagnosis/report.js';
+import { writeOut } from '../../../sinks/stdout.js';
 import { Check, offenderLines, parseExpectation, parseRulesFile, tally, type Expectation, type Suite } from '../../../assert/expectations.js';
 import { junitXml } from '../../../assert/junit.js';
-import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
+import { EXIT_BAD_INPUT, EXIT_OK, failureLine, warningLine } from '../../fail.js';
 
 /** An expectation did not hold (README "Exit codes"). */
 export const EXIT_EXPECTATION_FAILED = 1;
@@ -48,25 +51,21 @@ export async function assertHandler(args: AssertArgs): Promise<number> {
   const suites: Suite[] = [];
   const out: string[] = [];
   for (const file of args.files) {
-    const checks = expectations.map((e) => new Check(e, args.all));
-    let warnings: string[];
-    try {
-      // Streamed as connections finish: each check keeps counts and offender lines.
-      warnings = captureWarnings(
-        await reportConnections(file, (c) => {
-          for (const check of checks) check.add(c);
-        }),
-      );
-    } catch (err) {
-      const line = failureLine(file, err);
+    const checks = new Checks(expectations.map((e) => new Check(e, args.all)));
+    // Streamed as connections finish: each check keeps counts and offender lines.
+    await run([file], { order: 'finish' }, checks);
+    const ended = checks.ended!;
+    if (ended.failure !== null) {
+      const line = failureLine(file, ended.failure);
       process.stderr.write(line + '\n');
       suites.push({ file, unreadable: line });
       continue;
     }
+    const warnings = ended.warnings;
     // What the verdicts rest on may be less than the capture (cut short, connections not
     // tracked): said on stderr and in the JUnit suite, as analyze says it.
-    for (const w of warnings) process.stderr.write(`teardown: ${file}: warning: ${w}\n`);
-    const verdicts = checks.map((check) => check.verdict());
+    for (const w of warnings) process.stderr.write(warningLine(file, w) + '\n');
+    const verdicts = checks.checks.map((check) => check.verdict());
     suites.push({ file, verdicts, warnings });
     if (args.files.length > 1) out.push(file);
     for (const v of verdicts) {
@@ -79,4 +78,21 @@ export async function assertHandler(args: AssertArgs): Promise<number> {
   await writeOut(out.join('\n') + '\n');
   if (args.junit !== undefined) await writeFile(args.junit, junitXml(suites));
   return errors > 0 ? EXIT_BAD_INPUT : failures > 0 ? EXIT_EXPECTATION_FAILED : EXIT_OK;
+}
+
+/** One capture's checks, fed every connection. */
+class Checks extends QuietSink {
+  ended: FileEnd | null = null;
+
+  constructor(readonly checks: Check[]) {
+    super();
+  }
+
+  connection(c: ConnectionReport): void {
+    for (const check of this.checks) check.add(c);
+  }
+
+  override async fileEnd(_file: string, end: FileEnd): Promise<void> {
+    this.ended = end;
+  }
 }

@@ -1,12 +1,13 @@
-import { largest } from '../../../report/text.js';
+import { largest } from '../../../sinks/text.js';
 import { readCapture, type CaptureSummary } from '../../../capture/reader.js';
 import { formatWarning } from '../../../capture/errors.js';
 import { captureEnd, type CaptureEnd } from '../../../capture/capture-end.js';
 import { linkTypeName } from '../../../decode/link-names.js';
 import { decodeNotices } from '../../../decode/notices.js';
 import { PacketDecoder, type DecodeCounts } from '../../../decode/packet.js';
-import { formatTimestamp } from '../../../report/segment-rows.js';
-import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
+import { formatTimestamp } from '../../../sinks/segment-rows.js';
+import { EXIT_BAD_INPUT, EXIT_OK, failureLine, warningLine } from '../../fail.js';
+import { writeOut } from '../../../sinks/stdout.js';
 
 export interface InfoArgs {
   files: string[];
@@ -38,7 +39,7 @@ export async function infoHandler(args: InfoArgs): Promise<number> {
   for (const file of args.files) {
     const info = await describe(file);
     if (info.error !== null) exitCode = EXIT_BAD_INPUT;
-    for (const w of info.warnings) process.stderr.write(`teardown: ${file}: warning: ${w}\n`);
+    for (const w of info.warnings) process.stderr.write(warningLine(file, w) + '\n');
     if (info.error !== null) process.stderr.write(`${info.error}\n`);
     // A file that could not be opened or recognised has nothing to describe.
     if (info.format !== null || args.json) infos.push(info);

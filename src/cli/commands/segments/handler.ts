@@ -1,8 +1,9 @@
 import { readCapture } from '../../../capture/reader.js';
+import { formatWarning } from '../../../capture/errors.js';
 import { PacketDecoder } from '../../../decode/packet.js';
-import { SEGMENT_COLUMNS, segmentRow } from '../../../report/segment-rows.js';
+import { SEGMENT_COLUMNS, segmentRow } from '../../../sinks/segment-rows.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, warningLine } from '../../fail.js';
-import { LineWriter } from '../../line-writer.js';
+import { LineWriter } from '../../../pipeline/internal/line-writer.js';
 
 export interface SegmentsArgs {
   file: string;
@@ -24,7 +25,7 @@ export async function segmentsHandler(args: SegmentsArgs): Promise<number> {
       { beforeRead: flush },
     );
     await flush();
-    for (const w of summary.warnings) process.stderr.write(warningLine(args.file, w) + '\n');
+    for (const w of summary.warnings) process.stderr.write(warningLine(args.file, formatWarning(w)) + '\n');
     return EXIT_OK;
   } catch (err) {
     await flush();

@@ -1,13 +1,15 @@
-import { connectionReport, type ConnectionReport } from '../../../report/connection-report.js';
-import { renderLadder } from '../../../report/ladder.js';
-import { SegmentWindow, type WindowChoice } from '../../../report/segment-window.js';
-import { utcTime } from '../../../report/time.js';
-import { trackCapture } from '../../../track/track-capture.js';
+import type { ConnectionReport } from '../../../diagnosis/report.js';
+import { run } from '../../../pipeline/run.js';
+import { QuietSink, type FileEnd } from '../../../pipeline/sink.js';
+import { writeOut } from '../../../sinks/stdout.js';
+import { renderLadder } from '../../../sinks/ladder.js';
+import { SegmentWindow, type WindowChoice } from '../../../sinks/segment-window.js';
+import { utcTime } from '../../../sinks/time.js';
 import { formatEndpoint } from '../../../track/report.js';
 import { formatAddress } from '../../../decode/address.js';
-import { EXIT_BAD_INPUT, EXIT_OK, failureLine, writeOut } from '../../fail.js';
+import { EXIT_BAD_INPUT, EXIT_OK, failureLine } from '../../fail.js';
 import { outputWidth } from '../../terminal.js';
-import { wrap } from '../../../report/text.js';
+import { wrap } from '../../../sinks/text.js';
 
 export interface ShowArgs {
   file: string;
@@ -22,37 +24,37 @@ export async function showHandler(args: ShowArgs): Promise<number> {
   const choice: WindowChoice =
     args.frames !== undefined ? { kind: 'frames', ...args.frames } : args.around !== undefined ? { kind: 'around', frame: args.around } : { kind: 'story' };
   const window = new SegmentWindow(choice);
-  let report: ConnectionReport | null = null;
-  let firstPacket: number | null = null;
-  try {
-    ({ firstPacket } = await trackCapture(
-      args.file,
-      (tracked) => {
-        if (tracked.stream === args.stream) report = connectionReport(tracked);
+  const sink = new OneConnection();
+  await run(
+    [args.file],
+    {
+      order: 'finish',
+      filter: { streams: [args.stream] },
+      onSegment: (rec, d, stream) => {
+        if (stream !== args.stream) return;
+        const t = d.tcp;
+        window.add({
+          frame: rec.frame,
+          time: rec.tsSec + rec.tsNsec / 1e9,
+          srcIp: formatAddress(d.ip.version, d.ip.src),
+          srcPort: t.srcPort,
+          flags: t.flags,
+          seq: t.seq,
+          ack: t.ack,
+          len: t.payloadLength,
+          window: t.window,
+          index: 0,
+        });
       },
-      {
-        onSegment: (rec, d, stream) => {
-          if (stream !== args.stream) return;
-          const t = d.tcp;
-          window.add({
-            frame: rec.frame,
-            time: rec.tsSec + rec.tsNsec / 1e9,
-            srcIp: formatAddress(d.ip.version, d.ip.src),
-            srcPort: t.srcPort,
-            flags: t.flags,
-            seq: t.seq,
-            ack: t.ack,
-            len: t.payloadLength,
-            window: t.window,
-            index: 0,
-          });
-        },
-      },
-    ));
-  } catch (err) {
-    process.stderr.write(failureLine(args.file, err) + '\n');
+    },
+    sink,
+  );
+  const { report, ended } = sink;
+  if (ended!.failure !== null) {
+    process.stderr.write(failureLine(args.file, ended!.failure) + '\n');
     return EXIT_BAD_INPUT;
   }
+  const firstPacket = ended!.firstPacket;
   const c = report as ConnectionReport | null;
   if (c === null) {
     process.stderr.write(`teardown: ${args.file}: no stream ${args.stream} in the capture\n`);
@@ -87,4 +89,18 @@ export async function showHandler(args: ShowArgs): Promise<number> {
   ];
   await writeOut(text.join('\n') + '\n');
   return EXIT_OK;
+}
+
+/** The connection `show` draws (the filter lets only its stream through), and the file's end. */
+class OneConnection extends QuietSink {
+  report: ConnectionReport | null = null;
+  ended: FileEnd | null = null;
+
+  connection(c: ConnectionReport): void {
+    this.report = c;
+  }
+
+  override async fileEnd(_file: string, end: FileEnd): Promise<void> {
+    this.ended = end;
+  }
 }

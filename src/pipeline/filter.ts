@@ -1,0 +1,56 @@
+import type { Ending } from '../diagnosis/types.js';
+import type { ConnectionReport } from '../diagnosis/report.js';
+import { hostMatches, parseHostPattern, type HostPattern } from './host-pattern.js';
+
+/** Which connections a report shows (analyze's --ending, --problems, --host, --port, --stream). */
+export interface ConnectionFilter {
+  endings?: Ending[];
+  /** Everything but the endings in PROBLEM_FREE. */
+  problems?: boolean;
+  /** Either side's address, or a network it lies in: any IPv4 or IPv6 spelling, or CIDR (host-pattern.ts). */
+  hosts?: string[];
+  /** Either side's port. */
+  ports?: number[];
+  streams?: number[];
+}
+
+/** How many connections a file had, and how many of them the filter kept. */
+export interface FilterCount {
+  connections: number;
+  matched: number;
+}
+
+/**
+ * Endings that are not problems: a normal close, whichever way the FINs went (a
+ * simultaneous close is RFC 9293 3.6's normal close with the FINs crossing), and a
+ * connection still open when the capture ended.
+ */
+export const PROBLEM_FREE: readonly Ending[] = ['graceful', 'simultaneous-close', 'open'];
+
+export function isProblem(c: Pick<ConnectionReport, 'ending'>): boolean {
+  return !PROBLEM_FREE.includes(c.ending);
+}
+
+/** Patterns parsed once each (a filter is matched against every connection). */
+const parsed = new Map<string, HostPattern>();
+
+/** Throws HostPatternError for a host that is not an address or network: before any connection is read, not at the first one. */
+export function checkFilter(f: ConnectionFilter | undefined): void {
+  for (const h of f?.hosts ?? []) patternOf(h);
+}
+
+/** `text` parsed; throws HostPatternError for what is not an address or network. */
+function patternOf(text: string): HostPattern {
+  let p = parsed.get(text);
+  if (p === undefined) parsed.set(text, (p = parseHostPattern(text)));
+  return p;
+}
+
+export function matches(c: ConnectionReport, f: ConnectionFilter): boolean {
+  if (f.endings !== undefined && f.endings.length > 0 && !f.endings.includes(c.ending)) return false;
+  if (f.problems === true && !isProblem(c)) return false;
+  if (f.hosts !== undefined && f.hosts.length > 0 && !f.hosts.some((h) => hostMatches(patternOf(h), c.client.ip) || hostMatches(patternOf(h), c.server.ip))) return false;
+  if (f.ports !== undefined && f.ports.length > 0 && !f.ports.includes(c.client.port) && !f.ports.includes(c.server.port)) return false;
+  if (f.streams !== undefined && f.streams.length > 0 && !f.streams.includes(c.stream)) return false;
+  return true;
+}
