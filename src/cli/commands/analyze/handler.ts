@@ -35,8 +35,10 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
   const options: PipelineOptions = {
     filter,
     tracker: trackerOptions(args),
-    // Only NDJSON goes in finish order: the other formats list by stream.
-    order: args.format === 'ndjson' && args.sort === 'finish' ? 'finish' : 'capture',
+    // NDJSON with --sort finish goes as connections finish; so does the table, which keeps
+    // its first rows by stream number whatever the order (sparing the wait in order);
+    // CSV and JSON are written in stream order.
+    order: (args.format === 'ndjson' && args.sort === 'finish') || args.format === 'table' ? 'finish' : 'capture',
     threads: (file) => threadsFor(file, args.threads),
     jobs: args.jobs,
     progress: (file) => progressFor(file, args.quiet),
