@@ -1,4 +1,5 @@
 import { CaptureError } from '../capture/errors.js';
+import type { FileEnd } from '../pipeline/sink.js';
 
 /** Exit codes shared by every command (README "Exit codes"). */
 export const EXIT_OK = 0;
@@ -14,4 +15,14 @@ export function failureLine(file: string, err: unknown): string {
 /** The one line a warning prints: `teardown: FILE: warning: <what>`. */
 export function warningLine(file: string, warning: string): string {
   return `teardown: ${file}: warning: ${warning}`;
+}
+
+/** A file's failure, or its warnings (unless quiet), on stderr a line each; returns the exit code the file earns. */
+export function sayFileEnd(file: string, end: FileEnd, quiet = false): number {
+  if (end.failure !== null) {
+    process.stderr.write(failureLine(file, end.failure) + '\n');
+    return EXIT_BAD_INPUT;
+  }
+  if (!quiet) for (const w of end.warnings) process.stderr.write(warningLine(file, w) + '\n');
+  return EXIT_OK;
 }

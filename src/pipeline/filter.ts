@@ -1,4 +1,5 @@
 import type { Ending } from '../diagnosis/types.js';
+import type { TrackedConnection } from '../track/report.js';
 import type { ConnectionReport } from '../diagnosis/report.js';
 import { hostMatches, parseHostPattern, type HostPattern } from './host-pattern.js';
 
@@ -46,11 +47,21 @@ function patternOf(text: string): HostPattern {
   return p;
 }
 
-export function matches(c: ConnectionReport, f: ConnectionFilter): boolean {
-  if (f.endings !== undefined && f.endings.length > 0 && !f.endings.includes(c.ending)) return false;
-  if (f.problems === true && !isProblem(c)) return false;
+/**
+ * The part of the filter that needs no diagnosis (stream, hosts, ports): checked on the
+ * tracked connection first, so a filter that keeps few connections (`show` keeps one)
+ * diagnoses only those.
+ */
+export function matchesObserved(c: Pick<TrackedConnection, 'stream' | 'client' | 'server'>, f: ConnectionFilter): boolean {
   if (f.hosts !== undefined && f.hosts.length > 0 && !f.hosts.some((h) => hostMatches(patternOf(h), c.client.ip) || hostMatches(patternOf(h), c.server.ip))) return false;
   if (f.ports !== undefined && f.ports.length > 0 && !f.ports.includes(c.client.port) && !f.ports.includes(c.server.port)) return false;
   if (f.streams !== undefined && f.streams.length > 0 && !f.streams.includes(c.stream)) return false;
+  return true;
+}
+
+/** The part of the filter that reads the diagnosis (ending, problems). */
+export function matchesVerdict(c: Pick<ConnectionReport, 'ending'>, f: ConnectionFilter): boolean {
+  if (f.endings !== undefined && f.endings.length > 0 && !f.endings.includes(c.ending)) return false;
+  if (f.problems === true && !isProblem(c)) return false;
   return true;
 }

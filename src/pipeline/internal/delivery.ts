@@ -1,5 +1,5 @@
 import type { ConnectionFilter, FilterCount } from '../filter.js';
-import { matches } from '../filter.js';
+import { matchesObserved, matchesVerdict } from '../filter.js';
 import { connectionReport } from '../../diagnosis/report.js';
 import type { TrackedConnection } from '../../track/report.js';
 import type { Sink } from '../sink.js';
@@ -63,9 +63,11 @@ export class Delivery implements PackedConnections {
   }
 
   private deliver(c: TrackedConnection): void {
-    const report = connectionReport(c);
     this.count.connections++;
-    if (this.filter !== undefined && !matches(report, this.filter)) return;
+    const f = this.filter;
+    if (f !== undefined && !matchesObserved(c, f)) return;
+    const report = connectionReport(c);
+    if (f !== undefined && !matchesVerdict(report, f)) return;
     this.count.matched++;
     this.sink.connection(report, this.file);
   }

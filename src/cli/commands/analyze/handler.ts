@@ -5,7 +5,7 @@ import { run, type PipelineOptions } from '../../../pipeline/run.js';
 import type { FileEnd, Sink } from '../../../pipeline/sink.js';
 import { formatSink } from '../../../sinks/formats.js';
 import { NdjsonSink } from '../../../sinks/ndjson.js';
-import { EXIT_BAD_INPUT, EXIT_OK, failureLine, warningLine } from '../../fail.js';
+import { EXIT_BAD_INPUT, EXIT_OK, sayFileEnd } from '../../fail.js';
 import { progressFor } from '../../progress.js';
 import { threadsFor, type ThreadsArgs } from '../../threads.js';
 import { trackerOptions, type TrackerArgs } from '../../tracker-options.js';
@@ -73,13 +73,11 @@ class SaidOnStderr implements Sink {
 
   async fileEnd(file: string, end: FileEnd): Promise<void> {
     await this.format.fileEnd(file, end);
-    if (end.failure !== null) {
-      process.stderr.write(failureLine(file, end.failure) + '\n');
+    if (sayFileEnd(file, end, this.args.quiet) !== EXIT_OK) {
       this.exitCode = EXIT_BAD_INPUT;
       return;
     }
     if (this.args.quiet) return;
-    for (const w of end.warnings) process.stderr.write(warningLine(file, w) + '\n');
     // An empty report must not pass for a capture without such connections when it is a typo in a filter.
     const filtered = filterText(this.args);
     const { connections, matched } = end.count;

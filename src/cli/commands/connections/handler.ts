@@ -2,7 +2,7 @@ import { run } from '../../../pipeline/run.js';
 import { ConnectionsNdjson, ConnectionsTable } from '../../../sinks/connections.js';
 import type { FileEnd, Sink } from '../../../pipeline/sink.js';
 import type { ConnectionReport } from '../../../diagnosis/report.js';
-import { EXIT_BAD_INPUT, EXIT_OK, failureLine, warningLine } from '../../fail.js';
+import { EXIT_OK, sayFileEnd } from '../../fail.js';
 import { threadsFor, type ThreadsArgs } from '../../threads.js';
 import { trackerOptions, type TrackerArgs } from '../../tracker-options.js';
 import type { LimitArgs } from '../../table-limit.js';
@@ -29,12 +29,8 @@ export async function connectionsHandler(args: ConnectionsArgs): Promise<number>
     },
     flush: () => format.flush(),
     fileEnd: async (file: string, end: FileEnd) => {
-      if (end.failure !== null) {
-        process.stderr.write(failureLine(file, end.failure) + '\n');
-        exitCode = EXIT_BAD_INPUT;
-      }
       await format.fileEnd(file, end);
-      for (const n of end.warnings) process.stderr.write(warningLine(file, n) + '\n');
+      exitCode = sayFileEnd(file, end);
     },
     end: () => format.end(),
   };
