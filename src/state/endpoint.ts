@@ -168,11 +168,13 @@ export class Endpoint {
         if (usesSequenceSpace(f.flags) && seqGe(s.ack, seqAdd(f.seq, f.seqLength))) upTo = i + 1;
       }
     }
-    const head = this.inFlight[0]!;
-    // Answering a SYN with RST: nothing was listening, so the SYN changed nothing.
-    if ((s.flags & TCP_RST) !== 0 && this.state === 'LISTEN' && (head.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) {
-      this.inFlight.shift();
-      upTo = Math.max(0, upTo - 1);
+    // Answering a SYN with RST: nothing was listening, so the SYN changed nothing, nor
+    // did its retransmissions (the tap may have missed the RSTs that answered them).
+    if ((s.flags & TCP_RST) !== 0 && this.state === 'LISTEN') {
+      while (this.inFlight.length > 0 && (this.inFlight[0]!.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) {
+        this.inFlight.shift();
+        upTo = Math.max(0, upTo - 1);
+      }
     }
     this.deliver(upTo);
   }

@@ -5,6 +5,7 @@ describe('gaveUp', () => {
   it('waits for the doubled last interval and a quarter more', () => {
     // Last interval 1 s: the next would come 2 s after the last attempt; with the margin, 2.5 s.
     expect(gaveUp([10, 11], 11 + 2.49)).toBe(false);
+    expect(gaveUp([10, 11], 11 + 2.5)).toBe(false); // exactly at the margin: not yet
     expect(gaveUp([10, 11], 11 + 2.51)).toBe(true);
     // Only the last interval counts (RFC 6298 5.5 doubles it each time).
     expect(gaveUp([0, 8, 9], 9 + 2.49)).toBe(false);
