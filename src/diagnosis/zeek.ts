@@ -10,7 +10,8 @@ function endpointState(side: SideRecord, originator: boolean, established: boole
   if (side.packets === 0) return 'INACTIVE';
   const pureSyns = side.syns - side.synAcks;
   if (originator && pureSyns > 0) return established ? 'ESTABLISHED' : 'SYN_SENT';
-  if (!originator && side.synAcks > 0) return established ? 'ESTABLISHED' : 'SYN_ACK_SENT';
+  // An originator's SYN-ACK too (Zeek: weird "connection_originator_SYN_ack").
+  if (side.synAcks > 0) return established ? 'ESTABLISHED' : 'SYN_ACK_SENT';
   return established ? 'ESTABLISHED' : 'PARTIAL';
 }
 
@@ -23,13 +24,13 @@ function endpointState(side: SideRecord, originator: boolean, established: boole
  * RSTRH SYN-ACK then RST from the responder, no SYN; SH/SHR SYN (SYN-ACK) then FIN with
  * no answer; OTH midstream traffic. Ambiguity: Zeek's own endpoint machine is not
  * reproduced packet for packet; "established" here means both sides reached
- * ESTABLISHED in our timelines (or the capture began mid-stream with both talking).
+ * ESTABLISHED in our timelines (or the capture began mid-stream), where Zeek takes a
+ * responder's SYN-ACK as establishing both.
  */
 export function zeekConnState(c: TrackedConnection): ZeekConnState {
-  const bothTalked = c.packets.client > 0 && c.packets.server > 0;
-  const established = c.established && (!c.flags.includes('midstream') || bothTalked);
-  const os = endpointState(c.sides.client, true, established);
-  const rs = endpointState(c.sides.server, false, established);
+  // A side that sent nothing is INACTIVE whatever `established` says (a capture begun mid-stream).
+  const os = endpointState(c.sides.client, true, c.established);
+  const rs = endpointState(c.sides.server, false, c.established);
   const oInactive = os === 'INACTIVE' || os === 'PARTIAL';
   const rInactive = rs === 'INACTIVE' || rs === 'PARTIAL';
   if (rs === 'RESET') {
