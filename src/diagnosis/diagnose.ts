@@ -1,18 +1,15 @@
 import type { EndingRstRecord, IcmpRecord, SideRecord, TrackedConnection } from '../track/report.js';
 import { formatEndpoint } from '../track/report.js';
 import { gaveUp } from '../state/backoff.js';
-import type { DETAILS, Diagnosis, DiagnosisFlag, IcmpCode, Side } from './types.js';
+import type { Diagnosis, DiagnosisFlag, Side } from './types.js';
 import { zeekConnState } from './zeek.js';
 import { sortedUnique } from './sorted-unique.js';
+import { pacing, span, when } from './words.js';
+import { icmpReason, isUnreachable } from './icmp.js';
 
 type Verdict = Pick<Diagnosis, 'ending' | 'detail' | 'closer' | 'evidence' | 'apps'> & { flags?: DiagnosisFlag[]; story: string; hint?: string };
 
 const other = (s: Side): Side => (s === 'client' ? 'server' : 'client');
-
-/** A moment of the connection as an offset from its first packet. */
-function when(c: TrackedConnection, time: number): string {
-  return `+${(time - c.start).toFixed(3)} s`;
-}
 
 /** What each application saw, given what `who` saw and what its peer saw. */
 function appsOf(who: Side, mine: string, theirs: string): Diagnosis['apps'] {
@@ -47,13 +44,6 @@ export function diagnose(c: TrackedConnection, captureEnd: number): Diagnosis {
   };
 }
 
-/** A span of time in words, in the unit that shows it: "350 us", "41.2 ms", "12.3 s". */
-function span(seconds: number): string {
-  if (seconds < 0.001) return `${Math.round(seconds * 1e6)} us`;
-  if (seconds < 1) return `${(seconds * 1e3).toFixed(1)} ms`;
-  return `${seconds.toFixed(1)} s`;
-}
-
 /**
  * A peer that receives a segment acknowledges it within a round trip and a delayed-ACK
  * timer (Linux: 40-200 ms): one second without an answer is evidence that none came;
@@ -70,14 +60,6 @@ const SYN_RTO_FLOOR = 0.9;
 const LONGEST_FIRST_SYN_RTO = 3;
 /** The longest any common stack delays an ACK (Linux TCP_DELACK_MAX, Windows). */
 const DELAYED_ACK_MAX_SECONDS = 0.2;
-
-/** Intervals between transmissions, in words: back-off or a steady pace. */
-function pacing(times: readonly number[]): string {
-  const gaps = times.slice(1).map((t, i) => t - times[i]!);
-  // Timers jitter and a capture's clock with them: a gap may fall short of the last.
-  const growing = gaps.length > 1 && gaps.every((g, i) => i === 0 || g >= gaps[i - 1]! * 0.5) && gaps.at(-1)! > gaps[0]! * 1.5;
-  return growing ? `with growing back-off (${gaps.map(span).join(', ')} apart)` : `${span(gaps.reduce((a, b) => a + b, 0) / gaps.length)} apart on average`;
-}
 
 /** What the receiver of an RST saw, from what it had done before the RST came. */
 function rstReceiverApp(receiver: SideRecord, rst: EndingRstRecord): string {
@@ -515,33 +497,6 @@ function graceful(c: TrackedConnection): Verdict {
   };
 }
 
-function isUnreachable(e: IcmpRecord): boolean {
-  return (e.version === 4 && e.type === 3) || (e.version === 6 && e.type === 1);
-}
-
-/** ICMP reasons as Linux reports them to the application (net/ipv4/icmp.c icmp_err_convert). */
-function icmpReason(e: IcmpRecord): { detail: (typeof DETAILS)['unreachable'][number] | IcmpCode; errno: string } {
-  if (e.version === 4) {
-    switch (e.code) {
-      case 0: return { detail: 'net-unreachable', errno: 'ENETUNREACH' };
-      case 1: return { detail: 'host-unreachable', errno: 'EHOSTUNREACH' };
-      case 2: return { detail: 'protocol-unreachable', errno: 'ENOPROTOOPT' };
-      case 3: return { detail: 'port-unreachable', errno: 'ECONNREFUSED' };
-      case 4: return { detail: 'fragmentation-needed', errno: 'EMSGSIZE' };
-      case 9:
-      case 10:
-      case 13: return { detail: 'administratively-prohibited', errno: 'EHOSTUNREACH' };
-      default: return { detail: `code-${e.code}`, errno: 'EHOSTUNREACH' };
-    }
-  }
-  switch (e.code) {
-    case 0: return { detail: 'no-route', errno: 'ENETUNREACH' };
-    case 1: return { detail: 'administratively-prohibited', errno: 'EACCES' };
-    case 3: return { detail: 'address-unreachable', errno: 'EHOSTUNREACH' };
-    case 4: return { detail: 'port-unreachable', errno: 'ECONNREFUSED' };
-    default: return { detail: `code-${e.code}`, errno: 'EHOSTUNREACH' };
-  }
-}
 
 /** An ICMP destination-unreachable quoting this connection's packet. */
 function icmpUnreachable(c: TrackedConnection, events: IcmpRecord[], established: boolean): Verdict {
