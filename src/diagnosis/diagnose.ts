@@ -209,7 +209,8 @@ function halfClosed(c: TrackedConnection, closer: Side, captureEnd: number): Ver
 
 /**
  * The RST came from a side that had already received its peer's FIN (it acknowledged
- * it) and then sent its own FIN: both closes were done, no data was cut (LAST-ACK's
+ * it, in the FIN's own segment at the latest) and then sent its own FIN: both closes
+ * were done, no data was cut (LAST-ACK's
  * abortive close, as a Windows closesocket after shutdown sends). The close stands as
  * graceful. An RST answering the peer's FIN (late-fin) or data (after-close) is not this.
  */
@@ -217,7 +218,7 @@ function rstAfterCompleteClose(c: TrackedConnection, rst: EndingRstRecord): bool
   const sender = c.sides[rst.by];
   const peer = c.sides[other(rst.by)];
   return sender.finFrame !== null && sender.finFrame < rst.frame && peer.finFrame !== null && peer.finAckedFrame !== null &&
-    peer.finAckedFrame < sender.finFrame && !rst.unreadAtClose && !rst.peerWroteAfterClose;
+    peer.finAckedFrame <= sender.finFrame && !rst.unreadAtClose && !rst.peerWroteAfterClose;
 }
 
 /** The handshake never completed: refused, unreachable, timed out, reset, probed or pending. */

@@ -1,0 +1,202 @@
+import { describe, expect, it } from 'vitest';
+import { IcmpError } from '../../src/decode/icmp.js';
+import { diagnose } from '../../src/diagnosis/diagnose.js';
+import { trackedConnection } from '../../src/track/report.js';
+import { ACK, CLIENT, FIN, RST, SERVER, SYN, Wire, established, synReceived, synSent } from '../helpers/wire.js';
+
+/**
+ * The diagnosis's rules one by one (docs/endings.md), each on a connection built segment
+ * by segment, at the thresholds that decide between two verdicts. The lab and corpus
+ * tests hold the common endings to real captures; these reach the rare branches and
+ * the exact bounds no capture sits on.
+ */
+/** The verdict when the capture ended `after` seconds after the last segment. */
+function verdictAfter(w: Wire, after: number) {
+  return verdict(w, w.time + after);
+}
+
+function verdict(w: Wire, captureEnd = w.time) {
+  w.finalize(captureEnd);
+  return diagnose(trackedConnection(w.conn, 'capture-end', captureEnd), captureEnd);
+}
+
+/** SYNs from the client at these offsets (seconds after the first), nothing back. */
+function syns(offsets: number[]): Wire {
+  const w = synSent();
+  const t0 = w.time;
+  for (const t of offsets.slice(1)) {
+    w.time = t0 + t - 0.01;
+    w.send(CLIENT, { seq: 100, flags: SYN });
+  }
+  return w;
+}
+
+function icmp(code: number): IcmpError {
+  const e = new IcmpError();
+  e.version = 4;
+  e.type = 3;
+  e.code = code;
+  return e;
+}
+
+describe('before the handshake completed', () => {
+  it('SYNs with growing back-off, then silence past the next one: connect() timed out', () => {
+    const w = syns([0, 1, 3, 7]);
+    const last = w.time;
+    // The next retry would come 8 s after the last; with the margin, 10 s.
+    expect(verdict(syns([0, 1, 3, 7]), last + 9.9)).toMatchObject({ ending: 'not-established', apps: { client: 'connect still pending' } });
+    const v = verdict(w, last + 10.1);
+    expect(v).toMatchObject({ ending: 'timeout', detail: 'connect', closer: 'client', evidence: [1, 2, 3, 4], apps: { client: 'ETIMEDOUT' } });
+    expect(v.explanation).toContain('the client sent 4 SYNs with growing back-off (1.0 s, 2.0 s, 4.0 s apart), got no answer and stopped: it gave up');
+  });
+
+  it('SYNs faster than any stack retransmits (under 0.9 s apart) are a prober\'s, never a connect timeout', () => {
+    const v = verdictAfter(syns([0, 0.5, 1]), 100);
+    expect(v).toMatchObject({ ending: 'not-established', apps: { client: 'unknown (probes)', server: 'nothing' } });
+    expect(v.explanation).toContain('(3 SYNs sent, 500.0 ms apart on average: faster than any TCP stack retransmits a SYN, so a prober\'s packets');
+    expect(verdictAfter(syns([0, 0.85, 1.7]), 100)).toMatchObject({ ending: 'not-established', apps: { client: 'unknown (probes)' } });
+    expect(verdictAfter(syns([0, 0.95, 1.9]), 100)).toMatchObject({ ending: 'timeout', detail: 'connect' });
+  });
+
+  it('one SYN never repeated for more than twice the longest first retry (3 s) was abandoned', () => {
+    const w = synSent();
+    const v = verdict(w, w.time + 6.01);
+    expect(v).toMatchObject({ ending: 'timeout', detail: 'connect', evidence: [1], apps: { client: 'gave up (connect abandoned or timed out)' } });
+    expect(v.explanation).toContain('the client sent one SYN, got no answer and never sent it again in the 6.0 s before the capture ended: a TCP stack retries within 3 s');
+    const soon = synSent();
+    expect(verdict(soon, soon.time + 5.99)).toMatchObject({ ending: 'not-established', detail: null });
+  });
+
+  it('names the client\'s own RST after its unanswered SYN', () => {
+    const w = synSent();
+    w.send(CLIENT, { seq: 101, flags: RST });
+    const v = verdict(w, w.time + 7);
+    expect(v).toMatchObject({ ending: 'timeout', evidence: [1, 2] });
+    expect(v.explanation).toContain('; then it reset the attempt itself (frame 2)');
+  });
+
+  it('a SYN-ACK then nothing: the handshake is incomplete, the server waits', () => {
+    const v = verdict(synReceived());
+    expect(v).toMatchObject({ ending: 'not-established', evidence: [1, 2], apps: { client: 'connect still pending', server: 'nothing yet (handshake incomplete)' } });
+    expect(v.explanation).toContain('(1 SYN sent, the last');
+  });
+
+  it('an RST after the SYN-ACK: reset during the handshake, by either side', () => {
+    const byClient = synReceived();
+    byClient.send(CLIENT, { seq: 101, flags: RST });
+    expect(verdict(byClient)).toMatchObject({ ending: 'reset', detail: 'handshake', closer: 'client', evidence: [1, 2, 3], apps: { client: 'connect aborted', server: 'nothing (never accepted)' } });
+    const byServer = synReceived();
+    byServer.send(SERVER, { seq: 5001, ack: 101, flags: RST | ACK });
+    expect(verdict(byServer)).toMatchObject({ ending: 'reset', detail: 'handshake', closer: 'server', apps: { client: 'ECONNREFUSED or ECONNRESET' } });
+  });
+
+  it('an RST and no SYN-ACK: refused; ICMP port unreachable refuses too, other codes are unreachable', () => {
+    const rst = synSent();
+    rst.send(SERVER, { seq: 0, ack: 101, flags: RST | ACK });
+    expect(verdict(rst)).toMatchObject({ ending: 'refused', detail: null, closer: 'server', evidence: [1, 2], apps: { client: 'ECONNREFUSED' } });
+    const port = synSent();
+    port.conn.icmpError(CLIENT, icmp(3), { frame: 2, time: port.time + 0.01 });
+    expect(verdict(port)).toMatchObject({ ending: 'refused', detail: 'icmp-port-unreachable', closer: 'server', evidence: [2] });
+    const host = synSent();
+    host.conn.icmpError(CLIENT, icmp(1), { frame: 2, time: host.time + 0.01 });
+    host.conn.icmpError(CLIENT, icmp(1), { frame: 3, time: host.time + 1 });
+    const v = verdict(host);
+    expect(v).toMatchObject({ ending: 'unreachable', detail: 'host-unreachable', closer: null, evidence: [2, 3], apps: { client: 'EHOSTUNREACH', server: 'nothing' } });
+    expect(v.explanation).toContain('2 ICMP host-unreachable messages about the client\'s packets answered the connection attempt');
+  });
+
+  it('segments with neither SYN nor ACK, unanswered: no connection existed', () => {
+    const w = new Wire({ seq: 1, flags: 0 });
+    w.send(CLIENT, { seq: 1, flags: FIN });
+    const v = verdict(w);
+    expect(v).toMatchObject({ ending: 'not-established', evidence: [1, 2], apps: { client: 'unknown (crafted segments, no socket seen)' } });
+    expect(v.explanation).toContain('the client sent 2 segments without SYN or ACK');
+  });
+});
+
+describe('an established connection', () => {
+  it('an ICMP unreachable with no close after it ends it', () => {
+    const w = established();
+    w.conn.icmpError(CLIENT, icmp(1), { frame: 7, time: w.time + 0.01 });
+    const v = verdict(w);
+    expect(v).toMatchObject({ ending: 'unreachable', detail: 'host-unreachable', evidence: [7] });
+    expect(v.explanation).toContain('1 ICMP host-unreachable message about the client\'s packets ended the established connection');
+  });
+
+  it('open at the end: how long idle, keepalives answered, a window left at zero', () => {
+    const w = established();
+    const v = verdict(w, w.time + 2.5);
+    expect(v).toMatchObject({ ending: 'open', evidence: [6], apps: { client: 'nothing yet', server: 'nothing yet' } });
+    expect(v.explanation).toContain('still open when the capture ended, idle for 2.5 s (client saw');
+    const z = established();
+    z.send(CLIENT, { seq: z.next[CLIENT]!, ack: z.next[SERVER]!, flags: ACK, window: 0 });
+    expect(verdict(z).explanation).toContain('; the client advertised a zero window at the end, so the server\'s sending was stalled');
+  });
+
+  it('a FIN acknowledged and no close from the peer: half-closed, the peer in CLOSE-WAIT', () => {
+    const w = established();
+    w.say(CLIENT, FIN);
+    w.say(SERVER, 0);
+    w.say(SERVER, 0, 10);
+    const v = verdict(w, w.time + 3);
+    expect(v).toMatchObject({ ending: 'half-closed', detail: 'client-closed', closer: 'client', evidence: [7, 8, 9], apps: { client: 'nothing yet (waiting for the peer to close)', server: 'EOF, not closed' } });
+    expect(v.explanation).toContain('the client closed at +0.070 s (FIN acknowledged) but the server never closed its side, though it kept sending data: the server sat in CLOSE-WAIT for 3.0 s');
+  });
+
+  it('a FIN the capture never shows acknowledged: whether it arrived is unknown', () => {
+    const w = established();
+    w.say(SERVER, FIN);
+    const v = verdict(w, w.time + 0.5);
+    expect(v).toMatchObject({ ending: 'half-closed', detail: 'server-closed', closer: 'server', evidence: [7], apps: { server: 'nothing yet (waiting for the peer to close)', client: 'unknown (the FIN was not seen acknowledged)' } });
+    expect(v.explanation).toContain('the capture ended 500.0 ms later, before any ACK of it');
+  });
+
+  it('graceful: who closed first, three or four segments, a lost last ACK, an RST after', () => {
+    const four = established();
+    four.say(SERVER, FIN);
+    four.say(CLIENT, 0);
+    four.say(CLIENT, FIN);
+    four.say(SERVER, 0);
+    expect(verdict(four)).toMatchObject({ ending: 'graceful', detail: 'four-segment close', closer: 'server', evidence: [7, 8, 9, 10], flags: [] });
+    const three = established();
+    three.say(CLIENT, FIN);
+    three.say(SERVER, FIN);
+    three.say(CLIENT, 0);
+    const v3 = verdict(three);
+    expect(v3).toMatchObject({ detail: 'three-segment close', closer: 'client', evidence: [7, 8, 9] });
+    expect(v3.explanation).toContain('the server acknowledged and closed in one segment (FIN+ACK); the client holds TIME-WAIT');
+    const lost = established();
+    lost.say(CLIENT, FIN);
+    lost.say(SERVER, FIN);
+    lost.send(SERVER, { seq: lost.next[SERVER]! - 1, ack: lost.next[CLIENT]!, flags: FIN | ACK });
+    lost.say(CLIENT, 0);
+    const vl = verdict(lost);
+    expect(vl.flags).toEqual(['lost-last-ack']);
+    expect(vl.explanation).toContain('; the last ACK was lost, so the server retransmitted its FIN');
+    // An RST from the side whose FIN came last, once both closes were done (the FIN
+    // acknowledging the peer's, or after it): the close stands.
+    for (const fourSegments of [false, true]) {
+      const rst = established();
+      rst.say(CLIENT, FIN);
+      if (fourSegments) rst.say(SERVER, 0);
+      rst.say(SERVER, FIN);
+      rst.say(CLIENT, 0);
+      const frame = rst.send(SERVER, { seq: rst.next[SERVER]!, flags: RST });
+      const vr = verdict(rst);
+      expect(vr).toMatchObject({ ending: 'graceful', detail: fourSegments ? 'four-segment close' : 'three-segment close' });
+      expect(vr.evidence.at(-1)).toBe(frame);
+      expect(vr.explanation).toContain(`; then the server also sent an RST (frame ${frame}), which cut nothing short`);
+    }
+  });
+
+  it('the FINs crossed: a simultaneous close, with the time between them', () => {
+    const w = established();
+    w.send(CLIENT, { seq: w.next[CLIENT]!, ack: w.next[SERVER]!, flags: FIN | ACK });
+    w.send(SERVER, { seq: w.next[SERVER]!, ack: w.next[CLIENT]! - 1, flags: FIN | ACK });
+    w.say(CLIENT, 0);
+    w.say(SERVER, 0);
+    const v = verdict(w);
+    expect(v).toMatchObject({ ending: 'simultaneous-close', closer: 'both', evidence: [7, 8, 9, 10] });
+    expect(v.explanation).toContain('their FINs crossed (10.0 ms apart)');
+  });
+});
