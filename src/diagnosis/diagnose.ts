@@ -250,9 +250,10 @@ function beforeEstablished(c: TrackedConnection, captureEnd: number, unreachable
       story: `the ${rst.by} reset the connection during the handshake, after the SYN-ACK`,
     };
   }
-  // Segments without SYN and without ACK: no stack sends those on a connection (RFC 9293
-  // 3.10.7.4 requires ACK once synchronized); a prober's crafted packets, never answered.
-  if (C.syns === 0 && S.packets === 0 && c.flags.includes('midstream')) {
+  // Segments without SYN and without ACK (the client's only, and not established: no
+  // ACK in them): no stack sends those on a connection (RFC 9293 3.10.7.4 requires ACK
+  // once synchronized); a prober's crafted packets, never answered.
+  if (C.syns === 0 && S.packets === 0) {
     return {
       ending: 'not-established',
       detail: null,

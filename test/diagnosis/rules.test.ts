@@ -143,6 +143,28 @@ describe('an established connection', () => {
     expect(v.explanation).toContain('the client closed at +0.070 s (FIN acknowledged) but the server never closed its side, though it kept sending data: the server sat in CLOSE-WAIT for 3.0 s');
   });
 
+  it('a FIN retransmitted with back-off and never acknowledged, then silence: the closer gave up (timeout, not half-closed)', () => {
+    const w = established();
+    const fin = w.say(CLIENT, FIN);
+    const t0 = w.time;
+    for (const t of [0.2, 0.6, 1.4, 3]) {
+      w.time = t0 + t - 0.01;
+      w.send(CLIENT, { seq: w.next[CLIENT]! - 1, ack: w.next[SERVER]!, flags: FIN | ACK });
+    }
+    const v = verdict(w, t0 + 10);
+    expect(v).toMatchObject({ ending: 'timeout', detail: 'retransmission', closer: 'client', evidence: [fin, fin + 1, fin + 2, fin + 3, fin + 4], apps: { client: 'ETIMEDOUT', server: 'nothing (unreachable or gone)' } });
+    expect(v.explanation).toContain('the client sent its FIN 5 times with growing back-off (200.0 ms, 400.0 ms, 800.0 ms, 1.6 s apart) and got no ACK from the server, then went silent for 7.0 s until the capture ended: it gave up');
+    const still = established();
+    still.say(CLIENT, FIN);
+    for (const t of [0.2, 0.6, 1.4]) {
+      still.time = t0 + t - 0.01;
+      still.send(CLIENT, { seq: still.next[CLIENT]! - 1, ack: still.next[SERVER]!, flags: FIN | ACK });
+    }
+    const h = verdict(still, t0 + 2);
+    expect(h).toMatchObject({ ending: 'half-open', detail: 'retransmission', closer: null, apps: { client: 'blocked in write (will see ETIMEDOUT)' } });
+    expect(h.explanation).toContain('the server stopped answering: the client sent its FIN 4 times over 1.4 s without an ACK and was still retransmitting when the capture ended');
+  });
+
   it('a FIN the capture never shows acknowledged: whether it arrived is unknown', () => {
     const w = established();
     w.say(SERVER, FIN);
@@ -198,5 +220,129 @@ describe('an established connection', () => {
     const v = verdict(w);
     expect(v).toMatchObject({ ending: 'simultaneous-close', closer: 'both', evidence: [7, 8, 9, 10] });
     expect(v.explanation).toContain('their FINs crossed (10.0 ms apart)');
+  });
+});
+
+describe('an RST that ended an established connection', () => {
+  /** The server's RST at its next sequence number, `after` seconds after the last segment. */
+  const serverRst = (w: Wire, after: number, flags = RST | ACK): number => {
+    w.time += after - 0.01;
+    return w.send(SERVER, { seq: w.next[SERVER]!, ack: w.next[CLIENT]!, flags });
+  };
+
+  it('from a side that never closed: an abort, with or without ACK while it was talking', () => {
+    const w = established();
+    serverRst(w, 0.5);
+    const v = verdict(w);
+    expect(v).toMatchObject({ ending: 'reset', detail: 'abort', closer: 'server', evidence: [7], apps: { server: 'closed (abortive)', client: 'ECONNRESET' } });
+    expect(v.explanation).toContain('the server aborted the connection with RST at +0.560 s instead of closing it (client saw');
+    const bare = established();
+    serverRst(bare, 0.9, RST); // the server's last segment was 0.91 s before
+    const vb = verdict(bare);
+    expect(vb.detail).toBe('abort');
+    expect(vb.explanation).toContain('instead of closing it (an RST without the ACK flag)');
+  });
+
+  it('without ACK after a second or more of its sender\'s silence: the sender no longer knew the connection', () => {
+    const w = established();
+    w.say(CLIENT, 0, 20);
+    serverRst(w, 1, RST);
+    const v = verdict(w);
+    expect(v).toMatchObject({ ending: 'reset', detail: 'stale', closer: 'server', evidence: [7, 8], apps: { server: 'nothing (lost the connection)', client: 'ECONNRESET' } });
+    expect(v.explanation).toContain('the server answered with RST (no ACK) after 1.0 s of silence: it no longer knew the connection');
+    // With ACK it is an abort however long the silence.
+    const acked = established();
+    serverRst(acked, 5);
+    expect(verdict(acked).detail).toBe('abort');
+  });
+
+  it('soon after its sender\'s own FIN, answering nothing: an abortive close', () => {
+    const w = established();
+    const fin = w.say(SERVER, FIN);
+    serverRst(w, 0.1);
+    const v = verdict(w);
+    expect(v).toMatchObject({ detail: 'abort', evidence: [fin, fin + 1] });
+    expect(v.explanation).toContain(`the server sent its FIN (frame ${fin}) and 100.0 ms later reset the connection with RST at +0.170 s: an abortive close`);
+  });
+
+  it('from a side that had closed, answering data written after its close: after-close', () => {
+    const w = established();
+    const fin = w.say(SERVER, FIN);
+    const data = w.say(CLIENT, 0, 50);
+    serverRst(w, 0.01);
+    const v = verdict(w);
+    expect(v).toMatchObject({ detail: 'after-close', closer: 'server', evidence: [fin, data, data + 1], apps: { server: 'closed', client: 'EOF, then EPIPE on the next write' } });
+    expect(v.explanation).toContain(`the server closed at +0.070 s (FIN, frame ${fin}); the client wrote after that, and the server host answered with RST at +0.090 s`);
+    expect(v.explanation).toContain('Hint: the client wrote to a connection whose other end was gone');
+  });
+
+  it('from a side that closed with data of its peer unread: after-close, read until EOF', () => {
+    const w = established();
+    w.send(CLIENT, { seq: w.next[CLIENT]!, ack: w.next[SERVER]!, flags: ACK, len: 100 });
+    // The server's FIN does not acknowledge those 100 bytes: they were still unread.
+    const fin = w.send(SERVER, { seq: w.next[SERVER]!, ack: w.next[CLIENT]! - 100, flags: FIN | ACK });
+    serverRst(w, 0.01);
+    const v = verdict(w);
+    expect(v).toMatchObject({ detail: 'after-close', closer: 'server' });
+    expect(v.explanation).toContain(`(FIN, frame ${fin}); data from the client that it had not read by then arrived after its close`);
+    expect(v.explanation).toContain('Hint: the server closed before reading everything the client sent');
+  });
+
+  it('answering a FIN that came long after its own: late-fin, its FIN-WAIT-2 had expired', () => {
+    const w = established();
+    const fin = w.say(SERVER, FIN);
+    const ack = w.say(CLIENT, 0);
+    w.time += 3;
+    const late = w.say(CLIENT, FIN);
+    serverRst(w, 0.01);
+    const v = verdict(w);
+    expect(v).toMatchObject({ detail: 'late-fin', closer: 'server', evidence: [fin, ack, late, late + 1], apps: { server: 'closed', client: 'EOF, closed (its late close drew RST)' } });
+    expect(v.explanation).toContain(`the server closed at +0.070 s (FIN, frame ${fin}, acknowledged); 3.0 s later the client's FIN (frame ${late}) met no socket and the server host answered with RST: its FIN-WAIT-2 or TIME-WAIT state had expired`);
+  });
+
+  it('answering a later segment of a peer that never closed: late-fin, the peer in CLOSE-WAIT', () => {
+    const w = established();
+    w.say(SERVER, FIN);
+    w.say(CLIENT, 0);
+    w.time += 2;
+    w.say(CLIENT, 0);
+    serverRst(w, 0.01);
+    const v = verdict(w);
+    expect(v).toMatchObject({ detail: 'late-fin', apps: { client: 'EOF, then EPIPE on the next write' } });
+    expect(v.explanation).toContain('later the client\'s segment met no socket and the server host answered with RST: its FIN-WAIT-2 or TIME-WAIT state had expired (the client had never closed: CLOSE-WAIT)');
+  });
+
+  it('late-fin to a FIN its peer was never seen to acknowledge: the peer had no EOF to see', () => {
+    const w = established();
+    const fin = w.say(SERVER, FIN);
+    w.time += 2;
+    w.send(CLIENT, { seq: w.next[CLIENT]!, ack: w.next[SERVER]! - 1, flags: ACK });
+    serverRst(w, 0.01);
+    const v = verdict(w);
+    expect(v).toMatchObject({ detail: 'late-fin', apps: { client: 'ECONNRESET' } });
+    expect(v.explanation).toContain(`the server closed at +0.070 s (FIN, frame ${fin}); 2.0 s later the client's segment met no socket`);
+  });
+
+  it('the listener\'s RST at once to the handshake\'s ACK: it never accepted (a full accept queue)', () => {
+    const w = synReceived();
+    const ack = w.say(CLIENT, 0);
+    serverRst(w, 0.5);
+    const v = verdict(w);
+    expect(v).toMatchObject({ ending: 'reset', detail: 'handshake', closer: 'server', evidence: [1, 2, ack + 1], apps: { server: 'nothing (never accepted)', client: 'connect succeeded, then ECONNRESET' } });
+    // A second later it is no answer to the ACK: the server aborted a connection it held.
+    const slow = synReceived();
+    slow.say(CLIENT, 0);
+    serverRst(slow, 1);
+    expect(verdict(slow).detail).toBe('abort');
+  });
+
+  it('tells what the receiver saw from what it had done: closed first, or in CLOSE-WAIT', () => {
+    const closedFirst = established();
+    const fin = closedFirst.say(CLIENT, FIN);
+    closedFirst.say(SERVER, 0, 10);
+    serverRst(closedFirst, 0.01);
+    const v = verdict(closedFirst);
+    expect(v.apps.client).toBe('had closed already (ECONNRESET only if it still read)');
+    expect(v.explanation).toContain(`the client closed first at +0.070 s (FIN, frame ${fin}); then the server aborted the connection`);
   });
 });
