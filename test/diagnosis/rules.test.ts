@@ -133,6 +133,28 @@ describe('an established connection', () => {
     expect(verdict(z).explanation).toContain('; the client advertised a zero window at the end, so the server\'s sending was stalled');
   });
 
+  it('keepalive probes: unanswered at the end, half-open; answered, still open', () => {
+    const probe = (w: Wire) => w.send(CLIENT, { seq: w.next[CLIENT]! - 1, ack: w.next[SERVER]!, flags: ACK });
+    const one = established();
+    const first = probe(one);
+    const v1 = verdict(one, one.time + 2);
+    expect(v1).toMatchObject({ ending: 'half-open', detail: 'keepalive', closer: null, evidence: [first], apps: { client: 'nothing yet (keepalive probing)', server: 'unknown (no answer seen)' } });
+    expect(v1.explanation).toContain('the client\'s keepalive probe got no answer in the 2.0 s before the capture ended');
+    const three = established();
+    const a = probe(three);
+    probe(three);
+    const c = probe(three);
+    const v3 = verdict(three, three.time + 1);
+    expect(v3.evidence).toEqual([a, c]);
+    expect(v3.explanation).toContain('the client\'s 3 keepalive probes got no answer');
+    const answered = established();
+    probe(answered);
+    answered.say(SERVER, 0);
+    const vo = verdict(answered, answered.time + 1);
+    expect(vo.ending).toBe('open');
+    expect(vo.explanation).toContain('idle for 1.0 s (keepalives answered)');
+  });
+
   it('a FIN acknowledged and no close from the peer: half-closed, the peer in CLOSE-WAIT', () => {
     const w = established();
     w.say(CLIENT, FIN);
@@ -171,6 +193,12 @@ describe('an established connection', () => {
     const v = verdict(w, w.time + 0.5);
     expect(v).toMatchObject({ ending: 'half-closed', detail: 'server-closed', closer: 'server', evidence: [7], apps: { server: 'nothing yet (waiting for the peer to close)', client: 'unknown (the FIN was not seen acknowledged)' } });
     expect(v.explanation).toContain('the capture ended 500.0 ms later, before any ACK of it');
+    // Nothing at all from the peer in the capture: no telling whether the FIN arrived.
+    const alone = new Wire({ seq: 100, ack: 5000, flags: ACK, len: 10 });
+    const fin = alone.send(CLIENT, { seq: 110, ack: 5000, flags: FIN | ACK });
+    const va = verdict(alone, alone.time + 5);
+    expect(va).toMatchObject({ ending: 'half-closed', detail: 'client-closed', evidence: [fin] });
+    expect(va.explanation).toContain(`(FIN, frame ${fin}); the capture shows no packet from the server, so whether the FIN reached it is unknown`);
   });
 
   it('graceful: who closed first, three or four segments, a lost last ACK, an RST after', () => {
