@@ -160,7 +160,6 @@ export class Endpoint {
   }
 
   private deliverAcknowledgedBy(s: SegmentFacts): void {
-    if (this.inFlight.length === 0) return;
     let upTo = 0;
     if ((s.flags & TCP_ACK) !== 0) {
       for (let i = 0; i < this.inFlight.length; i++) {
@@ -179,9 +178,9 @@ export class Endpoint {
     this.deliver(upTo);
   }
 
-  /** Receives the first `count` segments in flight, then any that need no evidence. */
+  /** Receives the first `count` segments in flight (there are that many), then any that need no evidence. */
   private deliver(count: number): void {
-    for (let i = 0; i < count && this.inFlight.length > 0; i++) this.receiveQueued(this.inFlight.shift()!);
+    for (let i = 0; i < count; i++) this.receiveQueued(this.inFlight.shift()!);
     while (this.inFlight.length > 0 && !usesSequenceSpace(this.inFlight[0]!.flags)) this.receiveQueued(this.inFlight.shift()!);
   }
 

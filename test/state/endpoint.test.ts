@@ -112,12 +112,39 @@ describe('the handshake', () => {
     expect(p.story(S)).toEqual(['1 SYN-RECEIVED* received SYN', '5 ESTABLISHED* received ACK of our SYN']);
   });
 
-  it('a SYN-ACK the tap missed: the peer\'s ACK shows it, so the listener sent it', () => {
+  it('a SYN-ACK the tap missed: the peer\'s ACK shows it, so the listener (or a closed side) sent it', () => {
+    for (const server of ['LISTEN', 'CLOSED'] as const) {
+      const p = new Pair('CLOSED', server);
+      p.send(C, SYN, { ack: 0 });
+      p.frame++;
+      p.ends[S].sawUnseenSynAck(p.time, p.frame);
+      expect(p.story(S)).toEqual(["2 SYN-RECEIVED* sent SYN-ACK (not captured: the peer's ACK shows it)"]);
+    }
+  });
+
+  it('an ACK takes in only the segments it covers: a SYN-ACK acknowledging the SYN leaves a FIN after it waiting', () => {
     const p = new Pair();
     p.send(C, SYN, { ack: 0 });
-    p.frame++;
-    p.ends[S].sawUnseenSynAck(p.time, p.frame);
-    expect(p.story(S)).toEqual(["2 SYN-RECEIVED* sent SYN-ACK (not captured: the peer's ACK shows it)"]);
+    p.send(C, FIN, { seq: 101, ack: 0 });
+    p.send(S, SYN | ACK, { ack: 101 });
+    expect(p.ends[S].state).toBe('SYN-RECEIVED');
+  });
+
+  it('keeps the sequence number of its first SYN: a SYN-ACK for it completes the handshake after a later SYN', () => {
+    const p = new Pair();
+    p.send(C, SYN, { ack: 0 });
+    p.send(C, SYN, { seq: 700, ack: 0 });
+    p.send(S, SYN | ACK, { ack: 101 });
+    p.send(C, ACK, { ack: 5001 });
+    expect(p.ends[C].state).toBe('ESTABLISHED');
+  });
+
+  it('a simultaneous open refused: the SYN reached the side that answers it with RST', () => {
+    const p = new Pair('CLOSED', 'CLOSED');
+    p.send(C, SYN, { ack: 0 });
+    p.send(S, SYN, { ack: 0 });
+    p.send(C, RST | ACK, { seq: 101, ack: 5001 });
+    expect(p.story(C)).toEqual(['1 SYN-SENT sent SYN', '2 SYN-RECEIVED* received SYN (simultaneous open)', '3 CLOSED sent RST']);
   });
 });
 
