@@ -116,6 +116,8 @@ export class Direction {
   /** Longest series seen, for the report. */
   longestSeries = 0;
 
+  /** The last segment was a zero-window probe, its byte at nextSeq (not counted as sent). */
+  private probing = false;
   private holeStart = 0;
   private holeEnd = 0;
   private holeTime = 0;
@@ -280,11 +282,18 @@ export class Direction {
   }
 
   private classifySequence(seq: number, end: number, payload: number, syn: boolean, fin: boolean, at: Moment, peer: Direction): number {
-    let kind = 0;
     if (payload === 1 && !syn && !fin && seq === this.nextSeq && peer.window === 0 && peer.ackSet) {
+      // A zero-window probe's byte is not taken as sent until the peer accepts it
+      // (Wireshark's packet-tcp.c does not advance nextseq past it either): each repeat
+      // is a probe again, not a keepalive one byte below the next.
       this.windowProbes++;
-      kind |= SEG_WINDOW_PROBE;
+      this.probing = true;
+      return SEG_WINDOW_PROBE;
     }
+    // Data after a probe, right behind its byte: the peer took the byte in.
+    if (this.probing && seq === seqAdd(this.nextSeq, 1)) this.nextSeq = seq;
+    this.probing = false;
+    let kind = 0;
     if (seqLt(seq, this.nextSeq)) {
       // Bytes below the highest sent: a fill of a gap the tap saw, or a resend.
       const fillsHole = this.holeEnd !== this.holeStart && seqGe(seq, this.holeStart) && seqLe(end, this.holeEnd);
@@ -297,7 +306,13 @@ export class Direction {
         kind |= SEG_RETRANSMISSION;
         this.addToSeries(seq, syn ? 'syn' : payload > 0 ? 'data' : 'fin', at);
       }
-      if (fillsHole) this.holeStart = this.holeEnd = 0;
+      // The gap shrinks by what filled its start or end (it may come back in pieces, each
+      // reordered); a fill in its middle leaves it as it was.
+      if (fillsHole) {
+        if (seq === this.holeStart) this.holeStart = end;
+        else if (end === this.holeEnd) this.holeEnd = seq;
+        if (this.holeStart === this.holeEnd) this.holeStart = this.holeEnd = 0;
+      }
     } else {
       if (seqGt(seq, this.nextSeq)) {
         // The tap never saw [nextSeq, seq): lost before the tap, or by the capture.
@@ -339,6 +354,11 @@ export class Direction {
     if (pure && this.ackSet && ack === this.lastAck && t.window === this.lastWindow && peer.nextSeqSet && seqGt(peer.nextSeq, ack)) {
       this.dupAcks++;
       kind |= SEG_DUP_ACK;
+    }
+    if (peer.probing && ack === seqAdd(peer.nextSeq, 1)) {
+      // It accepted the probe's byte: sent after all, and seen.
+      peer.nextSeq = ack;
+      peer.probing = false;
     }
     if (peer.nextSeqSet && seqGt(ack, peer.nextSeq)) {
       // Acknowledges bytes the tap never saw: the capture dropped them, not the network.

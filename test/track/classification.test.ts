@@ -63,6 +63,36 @@ describe('segment classification', () => {
     expect(w.conn.flags.has('zero-window')).toBe(true);
   });
 
+  it('a zero-window probe repeated is a probe each time, not a keepalive; the byte counts once the peer takes it', () => {
+    const w = established();
+    w.send(SERVER, { seq: w.next[SERVER]!, ack: w.next[CLIENT]!, flags: ACK, window: 0 });
+    const probeSeq = w.next[CLIENT]!;
+    for (let i = 0; i < 3; i++) {
+      w.send(CLIENT, { seq: probeSeq, ack: w.next[SERVER]!, flags: ACK, len: 1 });
+      // Each answered with the same ACK and the window still closed: no duplicate ACK.
+      w.send(SERVER, { seq: w.next[SERVER]!, ack: probeSeq, flags: ACK, window: 0 });
+    }
+    const client = w.conn.dirs[CLIENT];
+    expect([client.windowProbes, client.keepalives, client.retransmissions, w.conn.dirs[SERVER].dupAcks]).toEqual([3, 0, 0, 0]);
+    expect(w.conn.flags.has('keepalive')).toBe(false);
+    // The window opens and the probe byte is acknowledged: sent and seen, no loss, no gap.
+    w.send(SERVER, { seq: w.next[SERVER]!, ack: probeSeq + 1, flags: ACK, window: 500 });
+    w.send(CLIENT, { seq: probeSeq + 1, ack: w.next[SERVER]!, flags: ACK, len: 100 });
+    expect([client.captureLossBytes, client.retransmissions, client.outOfOrder, client.nextSeq]).toEqual([0, 0, 0, probeSeq + 101]);
+  });
+
+  it('a probe whose byte the data after it carries again: nothing resent, nothing lost', () => {
+    const w = established();
+    w.send(SERVER, { seq: w.next[SERVER]!, ack: w.next[CLIENT]!, flags: ACK, window: 0 });
+    const probeSeq = w.next[CLIENT]!;
+    w.send(CLIENT, { seq: probeSeq, ack: w.next[SERVER]!, flags: ACK, len: 1 });
+    w.send(SERVER, { seq: w.next[SERVER]!, ack: probeSeq, flags: ACK, window: 500 });
+    w.send(CLIENT, { seq: probeSeq, ack: w.next[SERVER]!, flags: ACK, len: 100 });
+    w.send(SERVER, { seq: w.next[SERVER]!, ack: probeSeq + 100, flags: ACK, window: 500 });
+    const client = w.conn.dirs[CLIENT];
+    expect([client.windowProbes, client.retransmissions, client.captureLossBytes, client.nextSeq]).toEqual([1, 0, 0, probeSeq + 100]);
+  });
+
   it('duplicate ACKs: the same ACK and window again while data is outstanding', () => {
     const w = established();
     w.say(CLIENT, 0, 1000);
@@ -100,6 +130,28 @@ describe('segment classification', () => {
     w.time -= 0.0095; // the next frame comes 0.5 ms later
     w.send(CLIENT, { seq, ack: w.next[SERVER]!, flags: ACK, len: 1000 });
     expect([w.conn.dirs[CLIENT].outOfOrder, w.conn.dirs[CLIENT].retransmissions]).toEqual([1, 0]);
+  });
+
+  it('out of order in pieces: a gap filled by several reordered segments, each within 3 ms', () => {
+    const w = established();
+    const seq = w.next[CLIENT]!;
+    w.send(CLIENT, { seq: seq + 3000, ack: w.next[SERVER]!, flags: ACK, len: 500 });
+    for (const [from, len] of [[0, 1000], [1000, 1000], [2000, 1000]]) {
+      w.time -= 0.0095;
+      w.send(CLIENT, { seq: seq + from!, ack: w.next[SERVER]!, flags: ACK, len });
+    }
+    expect([w.conn.dirs[CLIENT].outOfOrder, w.conn.dirs[CLIENT].retransmissions]).toEqual([3, 0]);
+    // Filled from its end too; then the gap is closed: the same bytes again are resent.
+    const v = established();
+    const s2 = v.next[CLIENT]!;
+    v.send(CLIENT, { seq: s2 + 2000, ack: v.next[SERVER]!, flags: ACK, len: 500 });
+    v.time -= 0.0095;
+    v.send(CLIENT, { seq: s2 + 1000, ack: v.next[SERVER]!, flags: ACK, len: 1000 });
+    v.time -= 0.0095;
+    v.send(CLIENT, { seq: s2, ack: v.next[SERVER]!, flags: ACK, len: 1000 });
+    v.time -= 0.0095;
+    v.send(CLIENT, { seq: s2, ack: v.next[SERVER]!, flags: ACK, len: 1000 });
+    expect([v.conn.dirs[CLIENT].outOfOrder, v.conn.dirs[CLIENT].retransmissions]).toEqual([2, 1]);
   });
 
   it('SACK blocks are counted; a retransmitted FIN joins a series of kind fin', () => {
