@@ -1,4 +1,4 @@
-import type { TcpHeader } from '../decode/tcp.js';
+import { TCP_RST, type TcpHeader } from '../decode/tcp.js';
 import type { Moment } from './connection.js';
 
 /**
@@ -26,7 +26,10 @@ export class DuplicateWindow {
 
   /** Whether this segment of `stream` repeats a recent one in every field; remembers it otherwise. */
   isDuplicate(stream: number, ipId: number, t: TcpHeader, at: Moment): boolean {
-    if (ipId < 0) return false;
+    // Linux sends the replies it makes without a socket (an RST to a segment of no
+    // connection) with IP ID 0 (RFC 6864: an atomic datagram's ID identifies nothing), so
+    // two such RSTs alike in every field answer two segments: never judged copies.
+    if (ipId < 0 || (ipId === 0 && (t.flags & TCP_RST) !== 0)) return false;
     // Read from the reused Moment: a double passed to a call V8 does not inline is boxed.
     const time = at.time;
     // Flags (12 bits), window (16) and length (under 2^24) in one exact double.

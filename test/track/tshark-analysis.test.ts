@@ -65,9 +65,6 @@ const NO_GAP = (frames: string): string =>
   `packet-tcp.c calls a segment below the highest out-of-order when it comes within the iRTT (3 ms without one) of the highest, gap or not; ${frames}: no gap the tap saw is filled, so a retransmission here (SEG_OUT_OF_ORDER needs one)`;
 const LATE_FILL = (frames: string, irtt: string): string =>
   `${frames}: the gap the tap saw is filled more than 3 ms after it appeared (REORDER_WINDOW_SECONDS), a retransmission here, out-of-order to packet-tcp.c, whose window is the iRTT (${irtt})`;
-/** duplicates.ts remembers the capture's last RECENT (16) TCP segments. */
-const RING = (frame: number, original: number): string =>
-  `frame ${frame} repeats frame ${original} (IP ID 0) more than 16 TCP segments later, past what duplicates.ts remembers: counted as sent again, not as a duplicate`;
 
 interface Exception {
   file: string;
@@ -86,9 +83,6 @@ const EXCEPTIONS: Exception[] = [
   { file: 'ndpi__alexa-app.pcapng', stream: 84, sender: '172.16.42.216:37551', counts: { retransmissions: [6, 4], outOfOrder: [0, 2], retransmittedBytes: [6358, 3438] }, why: NO_GAP('1978, 1982') },
   { file: 'ndpi__alexa-app.pcapng', stream: 112, sender: '172.16.42.216:41828', counts: { retransmissions: [4, 3], outOfOrder: [0, 1], retransmittedBytes: [4365, 4239] }, why: NO_GAP('2818') },
   { file: 'ndpi__ethereum.pcap', stream: 13, sender: '192.168.1.184:56626', counts: { retransmissions: [2, 1], outOfOrder: [0, 1], retransmittedBytes: [272, 0] }, why: NO_GAP('146') },
-  { file: 'ndpi__ethereum.pcap', stream: 23, sender: '192.168.1.184:56638', counts: { duplicates: [4, 5] }, why: RING(657, 602) },
-  { file: 'ndpi__ethereum.pcap', stream: 34, sender: '176.9.136.209:30303', counts: { duplicates: [9, 10] }, why: 'eleven identical RSTs (frames 1164-1193, IP ID 0) among other streams\' frames: one copy comes more than 16 TCP segments after the one remembered (duplicates.ts RECENT), and counts as sent again' },
-  { file: 'ndpi__ethereum.pcap', stream: 38, sender: '192.168.1.184:56658', counts: { duplicates: [2, 3] }, why: RING(1783, 1611) },
   { file: 'pcpp__example2.pcap', stream: 105, sender: '212.58.246.107:80', counts: { retransmissions: [2, 1], outOfOrder: [0, 1], retransmittedBytes: [2720, 1360] }, why: LATE_FILL('3014 (92 ms after frame 2943 left the gap)', '92 ms') },
   { file: 'suri__pgsql-bug-6080-probe-test-01.pcap', stream: 0, sender: '172.16.1.1:1050', counts: { retransmissions: [0, 1], resent: [0, 1] }, why: 'a crafted bare ACK (frame 4, seq 98080856 relative) moved packet-tcp.c\'s nextseq far ahead, so the FIN at 53 (frame 10) looks resent to it; here a bare ACK moves no sequence number and the FIN starts after a gap' },
   { file: 'suri__tls__tls-subjectaltname.pcap', stream: 3, sender: '204.79.197.200:443', counts: { retransmissions: [0, 8], resent: [0, 8], retransmittedBytes: [0, 7131] }, why: STALE_ACK(45, '114-130') },

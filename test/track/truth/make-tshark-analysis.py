@@ -131,7 +131,8 @@ def analyse(path):
             row['frames'].append(v['frame.number'])
 
         repeat = False
-        if v['ip.id']:
+        # An RST with IP ID 0 (Linux's socketless replies) is never judged a repeat (duplicates.ts).
+        if v['ip.id'] and not (int(v['ip.id'], 0) == 0 and flags & 0x04):
             key = (v['ip.id'], seq, ack, flags, v['tcp.window_size_value'], length)
             recent[stream] = [(t, k) for t, k in recent[stream] if time - t < REPEAT_SECONDS]
             repeat = any(k == key for _, k in recent[stream])
