@@ -206,6 +206,11 @@ export class Direction {
       if (this.firstKeepaliveFrame === 0) this.firstKeepaliveFrame = frame;
       this.lastKeepaliveFrame = frame;
       this.lastKeepaliveTime = at.time;
+    } else if (seqLength === 0 && !rst && seqGt(seq, this.nextSeq)) {
+      // A bare ACK's sequence number is its sender's next (RFC 9293 3.4): the bytes below
+      // it were sent, though the tap never saw them (as Wireshark's nextseq takes it).
+      kind |= this.gapTo(seq, at);
+      this.nextSeq = seq;
     } else if (seqLength > 0 && !rst) {
       kind |= this.classifySequence(seq, end, payload, syn, fin, at, peer);
       const dataEnd = seqAdd(seq, payload + (syn ? 1 : 0));
@@ -314,19 +319,21 @@ export class Direction {
         if (this.holeStart === this.holeEnd) this.holeStart = this.holeEnd = 0;
       }
     } else {
-      if (seqGt(seq, this.nextSeq)) {
-        // The tap never saw [nextSeq, seq): lost before the tap, or by the capture.
-        kind |= SEG_GAP;
-        this.holeStart = this.nextSeq;
-        this.holeEnd = seq;
-        this.holeTime = at.time;
-      }
+      if (seqGt(seq, this.nextSeq)) kind |= this.gapTo(seq, at);
       this.lastNewSeq = seq;
       this.lastNewFrame = at.frame;
       this.lastNewTime = at.time;
     }
     if (seqGt(end, this.nextSeq)) this.nextSeq = end;
     return kind;
+  }
+
+  /** The tap never saw [nextSeq, seq): lost before the tap, or by the capture. */
+  private gapTo(seq: number, at: Moment): number {
+    this.holeStart = this.nextSeq;
+    this.holeEnd = seq;
+    this.holeTime = at.time;
+    return SEG_GAP;
   }
 
   private addToSeries(seq: number, kind: RetransmissionSeries['kind'], at: Moment): void {

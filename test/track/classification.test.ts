@@ -154,6 +154,16 @@ describe('segment classification', () => {
     expect([v.conn.dirs[CLIENT].outOfOrder, v.conn.dirs[CLIENT].retransmissions]).toEqual([2, 1]);
   });
 
+  it('a bare ACK whose sequence number is past the data seen: the bytes between were sent, their copies resent', () => {
+    const w = established();
+    const seq = w.next[CLIENT]!;
+    w.send(CLIENT, { seq: seq + 3000, ack: w.next[SERVER]!, flags: ACK });
+    expect(w.conn.dirs[CLIENT].nextSeq).toBe(seq + 3000);
+    w.time += 0.5;
+    w.send(CLIENT, { seq, ack: w.next[SERVER]!, flags: ACK, len: 1000 });
+    expect([w.conn.dirs[CLIENT].retransmissions, w.conn.dirs[CLIENT].retransmittedBytes, w.conn.dirs[CLIENT].captureLossBytes]).toEqual([1, 1000, 0]);
+  });
+
   it('SACK blocks are counted; a retransmitted FIN joins a series of kind fin', () => {
     const w = established();
     w.send(SERVER, { seq: w.next[SERVER]!, ack: w.next[CLIENT]!, flags: ACK, sack: 2 });
