@@ -47,6 +47,7 @@ describe('times in words', () => {
     expect(pacing([0, 1, 2, 3])).toBe('1.0 s apart on average');
     expect(pacing([0, 1, 2.5])).toBe('1.3 s apart on average'); // the last is only 1.5 times the first
     expect(pacing([0, 2, 2.9, 5])).toBe('1.7 s apart on average'); // one gap fell below half the one before
+    expect(pacing([0, 1, 1.4, 4.4])).toBe('1.5 s apart on average'); // so here, though the last is three times the first
     expect(pacing([0, 0.2])).toBe('200.0 ms apart on average'); // one gap is no trend
   });
 });

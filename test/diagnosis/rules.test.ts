@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { IcmpError } from '../../src/decode/icmp.js';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
-import { trackedConnection } from '../../src/track/report.js';
-import { ACK, CLIENT, FIN, RST, SERVER, SYN, Wire, established, synReceived, synSent } from '../helpers/wire.js';
+import { trackedConnection, type TrackedConnection } from '../../src/track/report.js';
+import { connectionReport, halfClosedFor } from '../../src/diagnosis/report.js';
+import { ACK, CLIENT, FIN, RST, SERVER, SYN, Wire, established, header, synReceived, synSent } from '../helpers/wire.js';
 
 /**
  * The diagnosis's rules one by one (docs/endings.md), each on a connection built segment
@@ -15,9 +16,9 @@ function verdictAfter(w: Wire, after: number) {
   return verdict(w, w.time + after);
 }
 
-function verdict(w: Wire, captureEnd = w.time) {
+function verdict(w: Wire, captureEnd = w.time, seen: Partial<TrackedConnection> = {}) {
   w.finalize(captureEnd);
-  return diagnose(trackedConnection(w.conn, 'capture-end', captureEnd), captureEnd);
+  return diagnose({ ...trackedConnection(w.conn, 'capture-end', captureEnd), ...seen }, captureEnd);
 }
 
 /** SYNs from the client at these offsets (seconds after the first), nothing back. */
@@ -96,13 +97,45 @@ describe('before the handshake completed', () => {
     expect(verdict(rst)).toMatchObject({ ending: 'refused', detail: null, closer: 'server', evidence: [1, 2], apps: { client: 'ECONNREFUSED' } });
     const port = synSent();
     port.conn.icmpError(CLIENT, icmp(3), { frame: 2, time: port.time + 0.01 });
-    expect(verdict(port)).toMatchObject({ ending: 'refused', detail: 'icmp-port-unreachable', closer: 'server', evidence: [2] });
+    const vp = verdict(port);
+    expect(vp).toMatchObject({ ending: 'refused', detail: 'icmp-port-unreachable', closer: 'server', evidence: [2], apps: { client: 'ECONNREFUSED', server: 'nothing' } });
+    expect(vp.explanation).toContain('the server side answered with ICMP port unreachable: nothing was listening (client saw ECONNREFUSED; server saw nothing). Evidence: frame 2. Hint: check that the service runs and listens on that address and port.');
     const host = synSent();
     host.conn.icmpError(CLIENT, icmp(1), { frame: 2, time: host.time + 0.01 });
     host.conn.icmpError(CLIENT, icmp(1), { frame: 3, time: host.time + 1 });
     const v = verdict(host);
     expect(v).toMatchObject({ ending: 'unreachable', detail: 'host-unreachable', closer: null, evidence: [2, 3], apps: { client: 'EHOSTUNREACH', server: 'nothing' } });
     expect(v.explanation).toContain('2 ICMP host-unreachable messages about the client\'s packets answered the connection attempt');
+  });
+
+  it('on a path captured one way, one SYN never repeated nor followed by an ACK was refused unseen', () => {
+    const oneSided = { pathOneSided: true };
+    const w = synSent();
+    const v = verdict(w, w.time + 6.5, oneSided);
+    expect(v).toMatchObject({ ending: 'refused', detail: null, closer: 'server', flags: ['one-sided'], evidence: [1], apps: { client: 'ECONNREFUSED (inferred)' } });
+    expect(v.explanation).toContain('its one SYN was not sent again in the 6.5 s before the capture ended, and no ACK followed');
+    // Not so for two SYNs, the client's own RST, too short a wait, or a path seen both ways.
+    expect(verdictAfter(syns([0, 1]), 100).ending).toBe('timeout');
+    const twice = syns([0, 1]);
+    expect(verdict(twice, twice.time + 100, oneSided).ending).toBe('timeout');
+    const own = synSent();
+    own.send(CLIENT, { seq: 101, flags: RST });
+    expect(verdict(own, own.time + 7, oneSided).ending).toBe('timeout');
+    const soon = synSent();
+    expect(verdict(soon, soon.time + 5.9, oneSided).ending).toBe('not-established');
+  });
+
+  it('a client that tried the same server again on a new port after its last SYN had given up this attempt', () => {
+    const w = syns([0, 1]);
+    const later = { supersededBy: { stream: 9, time: w.time + 2 } };
+    const v = verdict(w, w.time + 2.2, later); // before the next back-off would have run out
+    expect(v).toMatchObject({ ending: 'timeout', detail: 'connect', evidence: [1, 2], apps: { client: 'gave up (connect timed out or abandoned)' } });
+    expect(v.explanation).toContain('the client sent 2 SYNs over 1.0 s without an answer, then opened a new connection to the same server (stream 9, +3.010 s) instead of retrying this one');
+    const one = synSent();
+    expect(verdict(one, one.time + 3, { supersededBy: { stream: 9, time: one.time + 2 } }).explanation).toContain('the client sent 1 SYN over 0 us without an answer');
+    // A new connection begun before this one's last SYN says nothing of its end.
+    const before = syns([0, 1]);
+    expect(verdict(before, before.time + 2.2, { supersededBy: { stream: 9, time: before.time - 0.5 } }).ending).toBe('not-established');
   });
 
   it('segments with neither SYN nor ACK, unanswered: no connection existed', () => {
@@ -187,6 +220,18 @@ describe('an established connection', () => {
     expect(h.explanation).toContain('the server stopped answering: the client sent its FIN 4 times over 1.4 s without an ACK and was still retransmitting when the capture ended');
   });
 
+  it('measures a half-close from the closer\'s FIN to the report', () => {
+    const w = established();
+    w.say(CLIENT, FIN);
+    const finTime = w.time;
+    w.say(SERVER, 0);
+    w.finalize(w.time + 4);
+    const report = connectionReport(trackedConnection(w.conn, 'capture-end', w.time + 4));
+    expect(report.ending).toBe('half-closed');
+    expect(halfClosedFor(report)).toBeCloseTo(w.time + 4 - finTime, 9);
+    expect(halfClosedFor(connectionReport(trackedConnection(established().finalize().conn, 'capture-end', 2000)))).toBeNull();
+  });
+
   it('a FIN the capture never shows acknowledged: whether it arrived is unknown', () => {
     const w = established();
     w.say(SERVER, FIN);
@@ -222,6 +267,14 @@ describe('an established connection', () => {
     lost.say(CLIENT, 0);
     const vl = verdict(lost);
     expect(vl.flags).toEqual(['lost-last-ack']);
+    // A FIN captured twice (the same datagram) was sent once: no lost ACK.
+    const twice = established();
+    twice.say(CLIENT, FIN);
+    const fin = header({ seq: twice.next[SERVER]!, ack: twice.next[CLIENT]!, flags: FIN | ACK });
+    twice.say(SERVER, FIN);
+    twice.conn.segment(SERVER, fin, { frame: ++twice.frame, time: twice.time }, null, null, true);
+    twice.say(CLIENT, 0);
+    expect(verdict(twice).flags).toEqual([]);
     expect(vl.explanation).toContain('; the last ACK was lost, so the server retransmitted its FIN');
     // An RST from the side whose FIN came last, once both closes were done (the FIN
     // acknowledging the peer's, or after it): the close stands.

@@ -9,6 +9,8 @@ describe('sortedUnique', () => {
     const long = Array.from({ length: 40 }, (_, i) => (i * 37) % 23);
     expect(sortedUnique(long)).toEqual([...new Set(long)].sort((a, b) => a - b));
     expect(sortedUnique([])).toEqual([]);
+    const words = Array.from({ length: 40 }, (_, i) => `f${(i * 37) % 23}`);
+    expect(sortedUnique(words)).toEqual([...new Set(words)].sort());
   });
 });
 

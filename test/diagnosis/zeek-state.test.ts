@@ -37,6 +37,8 @@ const OPEN = { established: true };
 describe('Zeek conn_state', () => {
   it('S0: a SYN with no reply at all', () => {
     expect(zeekConnState(conn(SYN, NOTHING))).toBe('S0');
+    // An originator's SYN-ACK with no reply is no S0 (SYN_ACK_SENT, not SYN_SENT).
+    expect(zeekConnState(conn(SYN_ACK, NOTHING))).toBe('OTH');
     // The responder sent something, if not a SYN-ACK: a reply (PARTIAL), so not S0.
     expect(zeekConnState(conn(SYN, {}))).toBe('OTH');
     expect(zeekConnState(conn(SYN, SYN_ACK))).toBe('OTH');
@@ -91,6 +93,7 @@ describe('Zeek conn_state', () => {
     expect(zeekConnState(conn({ ...SYN, rsts: 1 }, NOTHING, { history: 'SFR' }))).toBe('OTH');
     expect(zeekConnState(conn({ ...SYN, rsts: 1 }, NOTHING, { history: 'SAR' }))).toBe('OTH');
     expect(zeekConnState(conn({ rsts: 1 }, NOTHING, { history: 'R' }))).toBe('OTH');
+    expect(zeekConnState(conn({ ...SYN, rsts: 1 }, NOTHING, { history: 'DSR' }))).toBe('OTH'); // the SYN must come first
     expect(zeekConnState(conn({ ...SYN, rsts: 1 }, {}, { history: 'SaR' }))).toBe('RSTOS0');
   });
 });
