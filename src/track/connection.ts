@@ -323,7 +323,8 @@ export class Connection {
       this.staleAckFrame = frame;
     }
     const oldIncarnationRst = (flags & TCP_RST) !== 0 && this.staleAckSide === peer && seq === this.staleAck && this.ends[side].state === 'SYN-SENT';
-    out.noteBase(flags, seq);
+    // A stale ACK's numbers are the earlier connection's: no base for this one.
+    if (!staleAck) out.noteBase(flags, seq);
     if ((flags & TCP_ACK) !== 0 && !staleAck) back.noteBaseFromPeerAck(ack);
     if ((flags & (TCP_SYN | TCP_ACK)) === TCP_SYN && this.synSide === null) this.synSide = side;
     if ((flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK) && this.synAckSide === null) {

@@ -18,6 +18,13 @@ describe('per-direction bookkeeping', () => {
     expect([v.conn.dirs[CLIENT].windowScale, v.conn.dirs[SERVER].windowScale]).toEqual([0, 0]);
   });
 
+  it('takes no base from a stale ACK (an earlier connection\'s socket answering the SYN)', () => {
+    const w = synSent();
+    w.send(SERVER, { seq: 777777, ack: 999, flags: ACK });
+    w.send(SERVER, { seq: 5000, ack: 101, flags: SYN | ACK });
+    expect(w.conn.dirs[SERVER].relative(5001)).toBe(1);
+  });
+
   it('works across sequence-number wrap-around', () => {
     const isn = 0xffffff00;
     const w = new Wire({ seq: isn, flags: SYN });
