@@ -46,6 +46,9 @@ describe('Zeek history', () => {
     expect(h.forClient(0)).toMatch(/^Q/);
     expect(h.forClient(0)).toContain('i');
     expect(h.forClient(0)).not.toContain('S');
+    const r = new ZeekHistory();
+    r.segment(0, TCP_SYN | TCP_RST, 1, 0, false, false);
+    expect(r.forClient(0)).toMatch(/^Q/);
   });
 
   it('flips case and prefixes ^ when the client is not the first sender', () => {
