@@ -17,6 +17,11 @@ export const ICMPV6_PACKET_TOO_BIG = 2;
 export const ICMPV6_TIME_EXCEEDED = 3;
 const ICMPV6_PARAMETER_PROBLEM = 4;
 
+/** Destination unreachable, in either version: the errors that can end a connection attempt. */
+export function isDestUnreachable(version: 4 | 6, type: number): boolean {
+  return version === 4 ? type === ICMP_DEST_UNREACHABLE : type === ICMPV6_DEST_UNREACHABLE;
+}
+
 function isIcmpError(version: 4 | 6, type: number): boolean {
   if (version === 4) {
     return type === ICMP_DEST_UNREACHABLE || type === ICMP_SOURCE_QUENCH || type === ICMP_REDIRECT || type === ICMP_TIME_EXCEEDED || type === ICMP_PARAMETER_PROBLEM;

@@ -5,7 +5,8 @@ import type { Diagnosis, DiagnosisFlag, Side } from './types.js';
 import { zeekConnState } from './zeek.js';
 import { sortedUnique } from './sorted-unique.js';
 import { pacing, span, when } from './words.js';
-import { icmpReason, isUnreachable } from './icmp.js';
+import { icmpReason } from './icmp.js';
+import { isDestUnreachable } from '../decode/icmp.js';
 
 type Verdict = Pick<Diagnosis, 'ending' | 'detail' | 'closer' | 'evidence' | 'apps'> & { flags?: DiagnosisFlag[]; story: string; hint?: string };
 
@@ -72,7 +73,7 @@ function verdict(c: TrackedConnection, captureEnd: number): Verdict {
   const C = c.sides.client;
   const S = c.sides.server;
   const rst = c.endingRst;
-  const unreachable = c.icmp.filter(isUnreachable);
+  const unreachable = c.icmp.filter((e) => isDestUnreachable(e.version, e.type));
 
   if (!c.established) return beforeEstablished(c, captureEnd, unreachable);
 

@@ -1,11 +1,6 @@
 import type { IcmpRecord } from '../track/report.js';
 import type { DETAILS, IcmpCode } from './types.js';
 
-/** ICMP destination unreachable (v4 type 3, v6 type 1): the errors that can end a connection. */
-export function isUnreachable(e: IcmpRecord): boolean {
-  return (e.version === 4 && e.type === 3) || (e.version === 6 && e.type === 1);
-}
-
 type Reason = { detail: (typeof DETAILS)['unreachable'][number] | IcmpCode; errno: string };
 
 /** The named codes (RFC 792 type 3; RFC 1812 added 13 as administratively prohibited). */

@@ -1,6 +1,6 @@
 import type { AddressWords } from '../decode/address.js';
 import { newAddress } from '../decode/address.js';
-import type { IcmpError } from '../decode/icmp.js';
+import { isDestUnreachable, type IcmpError } from '../decode/icmp.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpHeader } from '../decode/tcp.js';
 import { Endpoint, type SegmentFacts } from '../state/endpoint.js';
 import { gaveUp } from '../state/backoff.js';
@@ -515,7 +515,7 @@ export class Connection {
     // RFC 1122 4.2.3.9: protocol/port unreachable (and fragmentation needed) are hard
     // errors that abort a connection attempt; Linux also aborts a blocking connect on
     // the second host unreachable (linux-notes.md). Established connections only note it.
-    const unreachable = (e.version === 4 && e.type === 3) || (e.version === 6 && e.type === 1);
+    const unreachable = isDestUnreachable(e.version, e.type);
     const hard = e.version === 4 ? e.code === 2 || e.code === 3 || e.code === 4 : e.code === 4;
     const repeat = this.icmp.some((x) => x.about === about && x.type === e.type);
     if (unreachable && (hard || repeat)) this.ends[about].connectFailed(at.time, at.frame, `type ${e.type} code ${e.code}`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { icmpReason, isUnreachable } from '../../src/diagnosis/icmp.js';
+import { isDestUnreachable } from '../../src/decode/icmp.js';
+import { icmpReason } from '../../src/diagnosis/icmp.js';
 import { pacing, span } from '../../src/diagnosis/words.js';
 import type { IcmpRecord } from '../../src/track/report.js';
 
@@ -7,7 +8,7 @@ const icmp = (version: 4 | 6, type: number, code: number) => ({ version, type, c
 
 describe('ICMP destination unreachable', () => {
   it('is type 3 in ICMP and type 1 in ICMPv6, nothing else', () => {
-    expect([icmp(4, 3, 1), icmp(6, 1, 4), icmp(4, 11, 0), icmp(6, 3, 0), icmp(4, 1, 0), icmp(6, 4, 0)].map(isUnreachable)).toEqual([true, true, false, false, false, false]);
+    expect([icmp(4, 3, 1), icmp(6, 1, 4), icmp(4, 11, 0), icmp(6, 3, 0), icmp(4, 1, 0), icmp(6, 4, 0)].map((e) => isDestUnreachable(e.version, e.type))).toEqual([true, true, false, false, false, false]);
   });
 
   it('reads each ICMP code as Linux reports it to the application (icmp_err_convert)', () => {
