@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeFile } from '../../src/library.js';
 import { Check, ExpectationError, MAX_OFFENDERS, offenderLines, parseExpectation, tally, type Suite, type Verdict } from '../../src/assert/expectations.js';
-import { junitXml } from '../../src/assert/junit.js';
+import { junitXml } from '../../src/sinks/junit.js';
 import type { ConnectionReport } from '../../src/diagnosis/report.js';
 import { REPO } from '../helpers/paths.js';
 import { wellFormed } from '../helpers/xml.js';

@@ -1,10 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { run } from '../../../pipeline/run.js';
-import { QuietSink, type FileEnd } from '../../../pipeline/sink.js';
-import type { ConnectionReport } from '../../../diagnosis/report.js';
+import { ChecksSink } from '../../../sinks/checks.js';
 import { writeOut } from '../../../sinks/stdout.js';
 import { Check, offenderLines, parseExpectation, parseRulesFile, tally, type Expectation, type Suite } from '../../../assert/expectations.js';
-import { junitXml } from '../../../assert/junit.js';
+import { junitXml } from '../../../sinks/junit.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, warningLine } from '../../fail.js';
 
 /** An expectation did not hold (README "Exit codes"). */
@@ -51,7 +50,7 @@ export async function assertHandler(args: AssertArgs): Promise<number> {
   const suites: Suite[] = [];
   const out: string[] = [];
   for (const file of args.files) {
-    const checks = new Checks(expectations.map((e) => new Check(e, args.all)));
+    const checks = new ChecksSink(expectations.map((e) => new Check(e, args.all)));
     // Streamed as connections finish: each check keeps counts and offender lines.
     await run([file], { order: 'finish' }, checks);
     const ended = checks.ended!;
@@ -78,21 +77,4 @@ export async function assertHandler(args: AssertArgs): Promise<number> {
   await writeOut(out.join('\n') + '\n');
   if (args.junit !== undefined) await writeFile(args.junit, junitXml(suites));
   return errors > 0 ? EXIT_BAD_INPUT : failures > 0 ? EXIT_EXPECTATION_FAILED : EXIT_OK;
-}
-
-/** One capture's checks, fed every connection. */
-class Checks extends QuietSink {
-  ended: FileEnd | null = null;
-
-  constructor(readonly checks: Check[]) {
-    super();
-  }
-
-  connection(c: ConnectionReport): void {
-    for (const check of this.checks) check.add(c);
-  }
-
-  override async fileEnd(_file: string, end: FileEnd): Promise<void> {
-    this.ended = end;
-  }
 }

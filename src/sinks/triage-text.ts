@@ -1,6 +1,6 @@
-import { columnWidth, timeRange, type Triage } from '../../../sinks/triage.js';
-import { utcTime } from '../../../sinks/time.js';
-import { cut, wrap } from '../../../sinks/text.js';
+import { columnWidth, timeRange, type Triage } from './triage.js';
+import { utcTime } from './time.js';
+import { cut, wrap } from './text.js';
 
 /** Columns a sparkline line spends besides its blocks: the indent and the two bars. */
 const SPARKLINE_FRAME = 4;

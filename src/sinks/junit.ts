@@ -1,4 +1,4 @@
-import { offenderLines, tally, type Suite, type Tally } from './expectations.js';
+import { offenderLines, tally, type Suite, type Tally } from '../assert/expectations.js';
 
 const xml = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
