@@ -1,14 +1,7 @@
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import { DETAIL_PATTERNS, DETAILS, ENDINGS, type Ending } from '../diagnosis/types.js';
+import { EndingSpecError, fitsSpec, parseEndingSpec, specText, type EndingSpec } from '../diagnosis/ending-spec.js';
 import { keepSmallest, wouldKeep } from '../sinks/keep-smallest.js';
 import { byStream, halfClosedFor, type ConnectionReport } from '../diagnosis/report.js';
-
-/** An ending, optionally narrowed to a detail: `reset`, `reset:abort`, `timeout/connect`. */
-interface EndingSpec {
-  ending: Ending;
-  /** In its written form, hyphens for spaces (`three-segment-close`), or null for any. */
-  detail: string | null;
-}
 
 type Comparison = '<=' | '>=' | '==' | '<' | '>';
 
@@ -57,31 +50,13 @@ export function tally(suites: readonly Suite[]): Tally {
 
 export class ExpectationError extends Error {}
 
-/**
- * Details are written with hyphens for spaces, so that `graceful:three-segment-close`
- * stays one word of an expectation while the diagnosis says `three-segment close`.
- */
-const written = (detail: string): string => detail.replace(/ /g, '-');
-
-/** A detail family as users write it: `^code-\d+$` → `code-N`. */
-const patternWord = (pattern: RegExp): string => pattern.source.replace(/^\^|\$$/g, '').replace(/\\d\+/g, 'N');
-
+/** `text` parsed as an ending spec, an error naming the whole expectation. */
 function endingSpec(text: string, whole: string): EndingSpec {
-  const [, ending, detail] = /^([^:/]*)(?:[:/](.*))?$/.exec(text)!;
-  if (!(ENDINGS as readonly string[]).includes(ending!)) throw new ExpectationError(`"${whole}": unknown ending ${ending} (one of ${ENDINGS.join(', ')})`);
-  const spec: EndingSpec = { ending: ending as Ending, detail: detail === undefined ? null : written(detail) };
-  // A detail the ending never carries would match nothing, and `no reset:aborted` pass
-  // on a capture full of aborts: refuse it, as an unknown ending is refused.
-  if (spec.detail !== null) {
-    const pattern = DETAIL_PATTERNS[spec.ending];
-    const known = DETAILS[spec.ending].map(written);
-    if (!known.includes(spec.detail) && pattern?.test(spec.detail) !== true) {
-      const valid = pattern === undefined ? known : [...known, patternWord(pattern)];
-      const what = valid.length === 0 ? `${spec.ending} carries no detail` : `one of ${valid.join(', ')}`;
-      throw new ExpectationError(`"${whole}": unknown detail ${detail === '' ? '(empty)' : detail} of ${spec.ending} (${what})`);
-    }
+  try {
+    return parseEndingSpec(text);
+  } catch (err) {
+    throw err instanceof EndingSpecError ? new ExpectationError(`"${whole}": ${err.message}`) : err;
   }
-  return spec;
 }
 
 /**
@@ -168,10 +143,6 @@ function holdsAnchor(node: unknown): boolean {
   return false;
 }
 
-function fits(c: ConnectionReport, spec: EndingSpec): boolean {
-  return c.ending === spec.ending && (spec.detail === null || written(c.detail ?? '') === spec.detail);
-}
-
 /** How long a connection has been in its ending: a half-closed one since the FIN, others their duration. */
 function lasting(c: ConnectionReport): number {
   return halfClosedFor(c) ?? c.end - c.start;
@@ -232,18 +203,18 @@ export class Check {
     this.highest = Math.max(this.highest, c.stream);
     switch (e.kind) {
       case 'all':
-        if (!fits(c, e.spec)) this.offend(c);
+        if (!fitsSpec(c, e.spec)) this.offend(c);
         break;
       case 'none':
-        if (fits(c, e.spec) && (e.longerThan === null || lasting(c) > e.longerThan)) this.offend(c);
+        if (fitsSpec(c, e.spec) && (e.longerThan === null || lasting(c) > e.longerThan)) this.offend(c);
         break;
       case 'count':
-        if (fits(c, e.spec)) this.offend(c);
+        if (fitsSpec(c, e.spec)) this.offend(c);
         break;
       case 'stream':
         if (c.stream !== e.stream) break;
         this.streamEnded = ended(c);
-        if (!fits(c, e.spec)) this.offend(c);
+        if (!fitsSpec(c, e.spec)) this.offend(c);
         break;
       case 'closer':
         if (c.client.port !== e.port && c.server.port !== e.port) break;
@@ -285,7 +256,7 @@ export class Check {
         return judged(off === 0, `${connections(off)} ${e.text.slice(3)}`);
       case 'count':
         if (this.seen === 0) return error(none);
-        return judged(compare(off, e.op, e.n), `${connections(off)} ${e.spec.ending}${e.spec.detail === null ? '' : `:${e.spec.detail}`}`);
+        return judged(compare(off, e.op, e.n), `${connections(off)} ${specText(e.spec)}`);
       case 'stream':
         if (this.streamEnded === null) return error(`no stream ${e.stream} in the capture: ${this.streams()}`);
         return judged(off === 0, `stream ${e.stream} is ${this.streamEnded}`);

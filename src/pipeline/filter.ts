@@ -1,11 +1,13 @@
 import type { Ending } from '../diagnosis/types.js';
+import { fitsSpec, parseEndingSpec, type EndingSpec } from '../diagnosis/ending-spec.js';
 import type { TrackedConnection } from '../track/report.js';
 import type { ConnectionReport } from '../diagnosis/report.js';
 import { hostMatches, parseHostPattern, type HostPattern } from './host-pattern.js';
 
 /** Which connections a report shows (analyze's --ending, --problems, --host, --port, --stream). */
 export interface ConnectionFilter {
-  endings?: Ending[];
+  /** Endings, each optionally narrowed to a detail (`reset:stale`, ending-spec.ts). */
+  endings?: EndingFilter[];
   /** Everything but the endings in PROBLEM_FREE. */
   problems?: boolean;
   /** Either side's address, or a network it lies in: any IPv4 or IPv6 spelling, or CIDR (host-pattern.ts). */
@@ -14,6 +16,9 @@ export interface ConnectionFilter {
   ports?: number[];
   streams?: number[];
 }
+
+/** An ending, or an ending and one of its details as users write it: `reset`, `reset:abort`, `timeout:connect`. */
+export type EndingFilter = Ending | `${Ending}:${string}`;
 
 /** How many connections a file had, and how many of them the filter kept. */
 export interface FilterCount {
@@ -32,19 +37,31 @@ export function isProblem(c: Pick<ConnectionReport, 'ending'>): boolean {
   return !PROBLEM_FREE.includes(c.ending);
 }
 
-/** Patterns parsed once each (a filter is matched against every connection). */
-const parsed = new Map<string, HostPattern>();
+/** Patterns and specs parsed once each (a filter is matched against every connection). */
+const parsedHosts = new Map<string, HostPattern>();
+const parsedSpecs = new Map<string, EndingSpec>();
 
-/** Throws HostPatternError for a host that is not an address or network: before any connection is read, not at the first one. */
+/**
+ * Throws HostPatternError for a host that is not an address or network, EndingSpecError
+ * for an ending or detail no connection can have: before any connection is read, not at
+ * the first one.
+ */
 export function checkFilter(f: ConnectionFilter | undefined): void {
   for (const h of f?.hosts ?? []) patternOf(h);
+  for (const e of f?.endings ?? []) specOf(e);
 }
 
 /** `text` parsed; throws HostPatternError for what is not an address or network. */
 function patternOf(text: string): HostPattern {
-  let p = parsed.get(text);
-  if (p === undefined) parsed.set(text, (p = parseHostPattern(text)));
+  let p = parsedHosts.get(text);
+  if (p === undefined) parsedHosts.set(text, (p = parseHostPattern(text)));
   return p;
+}
+
+function specOf(text: string): EndingSpec {
+  let s = parsedSpecs.get(text);
+  if (s === undefined) parsedSpecs.set(text, (s = parseEndingSpec(text)));
+  return s;
 }
 
 /**
@@ -60,8 +77,8 @@ export function matchesObserved(c: Pick<TrackedConnection, 'stream' | 'client' |
 }
 
 /** The part of the filter that reads the diagnosis (ending, problems). */
-export function matchesVerdict(c: Pick<ConnectionReport, 'ending'>, f: ConnectionFilter): boolean {
-  if (f.endings !== undefined && f.endings.length > 0 && !f.endings.includes(c.ending)) return false;
+export function matchesVerdict(c: Pick<ConnectionReport, 'ending' | 'detail'>, f: ConnectionFilter): boolean {
+  if (f.endings !== undefined && f.endings.length > 0 && !f.endings.some((e) => fitsSpec(c, specOf(e)))) return false;
   if (f.problems === true && !isProblem(c)) return false;
   return true;
 }

@@ -130,6 +130,27 @@ describe('teardown analyze', () => {
     expect((await only('--stream', '3')).map((c) => c.stream)).toEqual([3]);
   });
 
+  it('--ending narrows an ending to a detail (ending:detail), as assert does, from the CLI and the library alike', async () => {
+    const { connections } = await analyzeFile(DEMO);
+    const specs = ['reset:abort', 'graceful:three-segment-close', 'timeout/connect'];
+    const wanted = connections.filter((c) => (c.ending === 'reset' && c.detail === 'abort') || (c.ending === 'graceful' && c.detail === 'three-segment close') || (c.ending === 'timeout' && c.detail === 'connect'));
+    const r = await teardown(['--format', 'ndjson', '--ending', specs.join(','), DEMO]);
+    const streams = r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { stream: number }).stream);
+    expect(streams).toEqual(wanted.map((c) => c.stream));
+    // The demo has other resets and other graceful closes: the detail did narrow.
+    expect(new Set(wanted.map((c) => c.ending))).toEqual(new Set(['reset', 'graceful', 'timeout']));
+    expect(connections.filter((c) => ['reset', 'graceful', 'timeout'].includes(c.ending)).length).toBeGreaterThan(wanted.length);
+    const library = await analyzeFile(DEMO, { filter: { endings: ['reset:abort', 'graceful:three-segment-close', 'timeout:connect'] } });
+    expect(library.connections.map((c) => c.stream)).toEqual(streams);
+  });
+
+  it('refuses a detail its ending never carries, naming the ones it does (exit 2)', async () => {
+    const r = await teardown(['--ending', 'reset:aborted', DEMO]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--ending: unknown detail aborted of reset (one of abort, after-close, stale, late-fin, handshake, injected)');
+    await expect(analyzeFile(DEMO, { filter: { endings: ['open:idle'] } })).rejects.toThrow('unknown detail idle of open (open carries no detail)');
+  });
+
   it('--host takes IPv6 in any spelling and networks, and a filter that matches nothing says so', async () => {
     const v6 = join(LAB, 'ipv6-abort.pcap');
     const streams = async (file: string, ...args: string[]) => {

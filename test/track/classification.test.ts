@@ -25,6 +25,16 @@ describe('per-direction bookkeeping', () => {
     expect(w.conn.dirs[SERVER].relative(5001)).toBe(1);
   });
 
+  it('without a SYN, takes a side\'s base from the first ACK of it the peer sent, not from its own first segment', () => {
+    // Captured mid-connection: the client has acknowledged server bytes up to 5201, and
+    // the server's first captured segment starts there. Had the base come from that
+    // segment, it would read as byte 1, hiding the 200 bytes the capture missed.
+    const w = new Wire({ seq: 1001, ack: 5001, flags: ACK, len: 10 });
+    w.send(SERVER, { seq: 5201, ack: 1011, flags: ACK, len: 10 });
+    expect(w.conn.dirs[SERVER].relative(5201)).toBe(201);
+    expect(w.conn.dirs[CLIENT].relative(1001)).toBe(1);
+  });
+
   it('works across sequence-number wrap-around', () => {
     const isn = 0xffffff00;
     const w = new Wire({ seq: isn, flags: SYN });

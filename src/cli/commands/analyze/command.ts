@@ -2,7 +2,9 @@ import type { CommandModule } from 'yargs';
 import { analyzeHandler, type AnalyzeArgs } from './handler.js';
 import { runHandler } from '../../run.js';
 import { restoreStdinAll } from '../../stdin-arg.js';
-import { ENDINGS, type Ending } from '../../../diagnosis/types.js';
+import { ENDINGS } from '../../../diagnosis/types.js';
+import { parseEndingSpec } from '../../../diagnosis/ending-spec.js';
+import type { EndingFilter } from '../../../pipeline/filter.js';
 import { withTrackerOptions } from '../../tracker-options.js';
 import { withLimit } from '../../table-limit.js';
 import { withThreads } from '../../threads.js';
@@ -15,16 +17,21 @@ import { parseHostPattern } from '../../../pipeline/host-pattern.js';
  */
 const list = (values: string | string[]): string[] => [values].flat().flatMap((v) => String(v).split(',')).filter((v) => v !== '');
 
-/** --host values, each checked to be an address or a network (a typo must not match nothing quietly). */
-function hosts(values: string | string[]): string[] {
-  const texts = list(values);
-  try {
-    for (const t of texts) parseHostPattern(t);
-  } catch (err) {
-    throw new Error(`--host: ${(err as Error).message}`);
-  }
-  return texts;
-}
+/**
+ * A list option whose every value `parse` accepts, checked before any capture is read:
+ * a typo in a filter must not match nothing quietly. Its error names the option.
+ */
+const checkedList =
+  <T extends string>(option: string, parse: (text: string) => unknown) =>
+  (values: string | string[]): T[] => {
+    const texts = list(values);
+    try {
+      for (const t of texts) parse(t);
+    } catch (err) {
+      throw new Error(`--${option}: ${(err as Error).message}`);
+    }
+    return texts as T[];
+  };
 
 export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   command: ['analyze <files..>', '$0 <files..>'],
@@ -34,16 +41,14 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
       .positional('files', { type: 'string', array: true, demandOption: true, coerce: restoreStdinAll, describe: 'capture files, or - for standard input' })
       .option('format', { choices: ['table', 'json', 'ndjson', 'csv'] as const, default: 'table' as const, describe: 'output format (json and ndjson: one object per connection, fields in docs/output.md of the package)' })
       .option('sort', { choices: ['capture', 'problems', 'finish'] as const, default: 'capture' as const, describe: 'capture order, problems first, or (ndjson) as connections finish' })
-      .option('ending', { type: 'string', coerce: (v: string | string[]) => list(v) as Ending[], describe: `only these endings (${ENDINGS.join(', ')})` })
+      .option('ending', { type: 'string', coerce: checkedList<EndingFilter>('ending', parseEndingSpec), describe: `only these endings (${ENDINGS.join(', ')}), each optionally with a detail: reset:stale, timeout:connect` })
       .option('problems', { type: 'boolean', default: false, describe: 'only problems: every ending but graceful, simultaneous-close and open' })
-      .option('host', { type: 'string', coerce: hosts, describe: 'only connections with this address (IPv4 or IPv6, any spelling) or in this network (CIDR: 198.18.1.0/24) on either side' })
+      .option('host', { type: 'string', coerce: checkedList('host', parseHostPattern), describe: 'only connections with this address (IPv4 or IPv6, any spelling) or in this network (CIDR: 198.18.1.0/24) on either side' })
       .option('port', { type: 'string', coerce: (v: string | string[]) => list(v).map(Number), describe: 'only connections with this port on either side' })
       .option('stream', { type: 'string', coerce: (v: string | string[]) => list(v).map(Number), describe: "only this Wireshark tcp.stream" })
       .option('quiet', { type: 'boolean', default: false, describe: 'no warnings or progress on stderr (errors still)' })
       .option('jobs', { type: 'number', default: 1, describe: 'analyse this many files at once on worker threads (output stays in input order)' })
       .check((a) => {
-        const bad = (a.ending ?? []).filter((e) => !(ENDINGS as readonly string[]).includes(e));
-        if (bad.length > 0) throw new Error(`unknown ending ${bad.join(', ')} (one of ${ENDINGS.join(', ')})`);
         if ([...(a.port ?? []), ...(a.stream ?? [])].some((n) => !Number.isInteger(n) || n < 0)) throw new Error('--port and --stream take whole numbers');
         if ((a.port ?? []).some((n) => n > 65535)) throw new Error('--port takes a port number, 0 to 65535');
         if (!Number.isInteger(a.jobs) || a.jobs < 1) throw new Error('--jobs takes a whole number of at least 1');

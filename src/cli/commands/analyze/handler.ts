@@ -1,6 +1,5 @@
-import type { Ending } from '../../../diagnosis/types.js';
 import type { ConnectionReport } from '../../../diagnosis/report.js';
-import type { ConnectionFilter } from '../../../pipeline/filter.js';
+import type { ConnectionFilter, EndingFilter } from '../../../pipeline/filter.js';
 import { run, type PipelineOptions } from '../../../pipeline/run.js';
 import type { FileEnd, Sink } from '../../../pipeline/sink.js';
 import { formatSink } from '../../../sinks/formats.js';
@@ -16,7 +15,7 @@ export interface AnalyzeArgs extends TrackerArgs, LimitArgs, ThreadsArgs, TimeAr
   files: string[];
   format: 'table' | 'json' | 'ndjson' | 'csv';
   sort: 'capture' | 'problems' | 'finish';
-  ending?: Ending[];
+  ending?: EndingFilter[];
   problems: boolean;
   host?: string[];
   port?: number[];
