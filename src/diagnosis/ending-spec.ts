@@ -1,4 +1,4 @@
-import { DETAIL_PATTERNS, DETAILS, ENDINGS, type Ending } from './types.js';
+import { DETAIL_PATTERNS, DETAILS, ENDINGS, type Detail, type Ending } from './types.js';
 
 /**
  * An ending, optionally narrowed to a detail, as users write it: `reset`, `reset:abort`,
@@ -44,7 +44,7 @@ export function parseEndingSpec(text: string): EndingSpec {
 }
 
 /** Whether a connection's ending (and detail, when the spec names one) is the spec's. */
-export function fitsSpec(c: { ending: Ending; detail: string | null }, spec: EndingSpec): boolean {
+export function fitsSpec(c: { ending: Ending; detail: Detail | null }, spec: EndingSpec): boolean {
   return c.ending === spec.ending && (spec.detail === null || written(c.detail ?? '') === spec.detail);
 }
 

@@ -1,4 +1,4 @@
-import type { Ending } from '../diagnosis/types.js';
+import type { Detail, Ending } from '../diagnosis/types.js';
 import type { ConnectionReport } from '../diagnosis/report.js';
 import { keepSmallest } from './keep-smallest.js';
 import { isProblem } from '../pipeline/filter.js';
@@ -6,7 +6,7 @@ import { formatEndpoint } from '../track/report.js';
 
 export interface ProblemGroup {
   ending: Ending;
-  detail: string | null;
+  detail: Detail | null;
   /** The server side the problem connections went to. */
   server: string;
   connections: number;

@@ -1,4 +1,4 @@
-import type { Ending, Side } from '../diagnosis/types.js';
+import type { Detail, Ending, Side } from '../diagnosis/types.js';
 import { formatEndpoint } from '../track/report.js';
 import { halfClosedFor, type ConnectionReport } from '../diagnosis/report.js';
 import { isProblem } from '../pipeline/filter.js';
@@ -20,7 +20,7 @@ export interface ProblemCount {
   /** The ending in words: `reset (abort) by the server`, `timeout (connect)`. */
   problem: string;
   ending: Ending;
-  detail: string | null;
+  detail: Detail | null;
   connections: number;
   /** Distinct server ports among them. */
   ports: number;
@@ -104,7 +104,7 @@ const SYN_ACK = 4;
 
 interface Kind {
   ending: Ending;
-  detail: string | null;
+  detail: Detail | null;
   closer: Side | 'both' | null;
 }
 
