@@ -4,9 +4,8 @@
  * heap is sized for streaming. V8's defaults suit a server: a young generation of up to
  * 3 x 16 MB, and an old generation left to grow to a multiple of what is live before a
  * full collection. Streaming a capture keeps little alive (the open connections), so
- * those defaults were most of the peak memory; a 2 MB semi-space and 30% growth took it
- * down by nearly half in the same time (README "Benchmark" has the figures, and a
- * capture ten times as long peaks the same).
+ * those defaults were most of the peak memory; a small semi-space and slow growth keep
+ * the peak near what is live at no cost in time (README "Benchmark" has the figures).
  *
  * The young generation is sized only when Node starts, so for a large input (see
  * large-input.ts) the command starts Node again with the flags, which costs a launcher
