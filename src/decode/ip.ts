@@ -3,7 +3,11 @@ import { newAddress, setIpv4, setIpv6, type AddressWords } from './address.js';
 import { ETHERTYPE_IPV4 } from './link.js';
 
 export const PROTO_ICMP = 1;
+export const PROTO_IPV4 = 4;
 export const PROTO_TCP = 6;
+export const PROTO_UDP = 17;
+export const PROTO_IPV6 = 41;
+export const PROTO_GRE = 47;
 export const PROTO_ICMPV6 = 58;
 
 const IPV6_HOP_BY_HOP = 0;

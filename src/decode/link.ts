@@ -158,8 +158,8 @@ function found(etherType: number, offset: number, out: LinkResult): 'ip' {
   return 'ip';
 }
 
-/** Follows an EtherType through VLAN tags, PPPoE and MPLS to IPv4 or IPv6. */
-function etherPayload(type: number, b: Buffer, off: number, end: number, out: LinkResult): LinkOutcome {
+/** Follows an EtherType through VLAN tags, PPPoE and MPLS to IPv4 or IPv6 (also what a GRE or Geneve header names). */
+export function etherPayload(type: number, b: Buffer, off: number, end: number, out: LinkResult): LinkOutcome {
   for (let shims = 0; shims < MAX_SHIMS; shims++) {
     switch (type) {
       case ETHERTYPE_IPV4:

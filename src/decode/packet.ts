@@ -1,8 +1,23 @@
 import type { PacketRecord } from '../capture/record.js';
 import { IcmpError, parseIcmpError } from './icmp.js';
-import { IpHeader, parseIp, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP } from './ip.js';
-import { locateNetwork, type LinkResult } from './link.js';
+import { IpHeader, parseIp, PROTO_GRE, PROTO_ICMP, PROTO_ICMPV6, PROTO_IPV4, PROTO_IPV6, PROTO_TCP, PROTO_UDP } from './ip.js';
+import { etherPayload, ETHERTYPE_IPV4, ETHERTYPE_IPV6, LINKTYPE, locateNetwork, type LinkOutcome, type LinkResult } from './link.js';
 import { parseTcp, TcpHeader } from './tcp.js';
+import {
+  ETHERTYPE_PPP,
+  ETHERTYPE_TRANSPARENT_ETHERNET,
+  parseGre,
+  parseUdpTunnel,
+  TUNNEL_GRE,
+  TUNNEL_IP_IN_IP,
+  TUNNEL_KINDS,
+  TunnelChains,
+  TunnelStack,
+  type TunnelChain,
+  type TunnelKind,
+  type TunnelOutcome,
+  type TunnelPayload,
+} from './tunnel.js';
 
 /**
  * What a frame turned out to be.
@@ -34,6 +49,8 @@ const MALFORMED = 7;
 /** Frames per outcome, which link types were skipped, and where problems first showed. */
 export class DecodeCounts {
   readonly tally = new Float64Array(DECODE_OUTCOMES.length);
+  /** Frames that came through each kind of tunnel (TUNNEL_KINDS order), counted once per layer. */
+  readonly tunnelled = new Float64Array(TUNNEL_KINDS.length);
   readonly unsupportedLinkTypes = new Map<number, number>();
   firstMalformedFrame = 0;
   firstTruncatedFrame = 0;
@@ -41,25 +58,48 @@ export class DecodeCounts {
   get byOutcome(): Record<DecodeOutcome, number> {
     return Object.fromEntries(DECODE_OUTCOMES.map((o, i) => [o, this.tally[i]!])) as Record<DecodeOutcome, number>;
   }
+
+  /** Frames per kind of tunnel they came through, for the kinds seen. */
+  get byTunnel(): Partial<Record<TunnelKind, number>> {
+    return Object.fromEntries(TUNNEL_KINDS.map((k, i) => [k, this.tunnelled[i]!]).filter(([, n]) => n !== 0));
+  }
 }
 
+/** Not an outcome: the tunnel led to another IP header, to decode in turn. */
+const INNER_IP = -1;
+
 /**
- * Decodes frames down to TCP. One instance per capture: `ip`, `tcp` and `icmp` are
- * rewritten in place for every frame (valid until the next `decode`), so decoding
- * allocates nothing per packet.
+ * Decodes frames down to TCP, through any tunnels (tunnel.ts). One instance per
+ * capture: `ip`, `tcp` and `icmp` are rewritten in place for every frame (valid until
+ * the next `decode`), so decoding allocates nothing per packet. `ip` is the innermost
+ * IP header; `tunnel` the chain it came through, or null.
  */
 export class PacketDecoder {
   readonly ip = new IpHeader();
   readonly tcp = new TcpHeader();
   readonly icmp = new IcmpError();
   readonly counts = new DecodeCounts();
+  /** The tunnels the last TCP segment or ICMP error came through (null: none). */
+  tunnel: TunnelChain | null = null;
   private readonly link: LinkResult = { networkOffset: 0, etherType: 0 };
+  private readonly stack = new TunnelStack();
+  private readonly chains = new TunnelChains();
+  private readonly payload: TunnelPayload = { offset: 0, etherType: 0, id: -1, kind: 0 };
+  /** Where the datagram being decoded ends: captured bytes, then each tunnel's bound. */
+  private end = 0;
 
   decode(rec: PacketRecord): DecodeOutcome {
+    this.stack.depth = 0;
     const code = this.classify(rec);
     const counts = this.counts;
     counts.tally[code] = counts.tally[code]! + 1;
     if (code >= UNSUPPORTED_LINK) this.noteProblem(code, rec);
+    const stack = this.stack;
+    for (let i = 0; i < stack.depth; i++) {
+      const kind = stack.layers[i]!.kind;
+      counts.tunnelled[kind] = counts.tunnelled[kind]! + 1;
+    }
+    this.tunnel = (code === TCP || code === ICMP_ERROR) && stack.depth > 0 ? this.chains.intern(stack) : null;
     return DECODE_OUTCOMES[code]!;
   }
 
@@ -76,26 +116,73 @@ export class PacketDecoder {
   private classify(rec: PacketRecord): number {
     const b = rec.data;
     const start = rec.offset;
-    const end = start + rec.capturedLength;
+    this.end = start + rec.capturedLength;
     const link = this.link;
-    const linkOutcome = locateNetwork(rec.linkType, b, start, end, link);
+    const linkOutcome = locateNetwork(rec.linkType, b, start, this.end, link);
     if (linkOutcome !== 'ip') {
       return linkOutcome === 'unsupported' ? UNSUPPORTED_LINK : linkOutcome === 'truncated' ? TRUNCATED : NOT_IP;
     }
     const ip = this.ip;
-    const frameBytes = rec.originalLength - (link.networkOffset - start);
-    const ipOutcome = parseIp(link.etherType, b, link.networkOffset, end, frameBytes, ip);
-    if (ipOutcome !== 'ok') return ipOutcome === 'truncated' ? TRUNCATED : MALFORMED;
-    if (ip.fragmentOffset !== 0) return FRAGMENT;
+    let frameBytes = rec.originalLength - (link.networkOffset - start);
+    for (;;) {
+      const ipOutcome = parseIp(link.etherType, b, link.networkOffset, this.end, frameBytes, ip);
+      if (ipOutcome !== 'ok') return ipOutcome === 'truncated' ? TRUNCATED : MALFORMED;
+      if (ip.fragmentOffset !== 0) return FRAGMENT;
+      const protocol = ip.protocol;
+      if (protocol === PROTO_TCP) {
+        const tcpOutcome = parseTcp(b, ip.payloadOffset, this.end, ip.payloadLength, this.tcp);
+        return tcpOutcome === 'ok' ? TCP : tcpOutcome === 'truncated' ? TRUNCATED : MALFORMED;
+      }
+      if ((protocol === PROTO_ICMP && ip.version === 4) || (protocol === PROTO_ICMPV6 && ip.version === 6)) {
+        const icmpOutcome = parseIcmpError(ip.version, b, ip.payloadOffset, this.end, this.icmp);
+        return icmpOutcome === 'tcp-quoted' ? ICMP_ERROR : icmpOutcome === 'truncated' ? TRUNCATED : OTHER_IP;
+      }
+      const next = this.enterTunnel(b);
+      if (next !== INNER_IP) return next;
+      // The inner packet lies within the outer datagram: a trailer after it is not its.
+      const datagramEnd = ip.payloadOffset + ip.payloadLength;
+      if (datagramEnd < this.end) this.end = datagramEnd;
+      frameBytes = datagramEnd - link.networkOffset;
+    }
+  }
+
+  /**
+   * The IP header in `ip` carries a tunnel: records the layer and points `link` at the
+   * inner IP header (INNER_IP), or gives the frame's outcome (OTHER_IP: not a tunnel).
+   */
+  private enterTunnel(b: Buffer): number {
+    const ip = this.ip;
+    const p = this.payload;
     const protocol = ip.protocol;
-    if (protocol === PROTO_TCP) {
-      const tcpOutcome = parseTcp(b, ip.payloadOffset, end, ip.payloadLength, this.tcp);
-      return tcpOutcome === 'ok' ? TCP : tcpOutcome === 'truncated' ? TRUNCATED : MALFORMED;
+    let outcome: TunnelOutcome | 'none';
+    if (protocol === PROTO_IPV4 || protocol === PROTO_IPV6) {
+      // RFC 2003 / RFC 4213 / RFC 2473: the inner IP header follows the outer at once.
+      p.offset = ip.payloadOffset;
+      p.etherType = protocol === PROTO_IPV4 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6;
+      p.id = -1;
+      p.kind = TUNNEL_IP_IN_IP;
+      outcome = 'ok';
+    } else if (protocol === PROTO_GRE) {
+      outcome = parseGre(b, ip.payloadOffset, this.end, TUNNEL_GRE, p);
+    } else if (protocol === PROTO_UDP) {
+      outcome = parseUdpTunnel(b, ip.payloadOffset, this.end, p);
+      // A datagram on a tunnel's port that is not that tunnel's: plain UDP.
+      if (outcome === 'malformed') outcome = 'none';
+    } else {
+      outcome = 'none';
     }
-    if ((protocol === PROTO_ICMP && ip.version === 4) || (protocol === PROTO_ICMPV6 && ip.version === 6)) {
-      const icmpOutcome = parseIcmpError(ip.version, b, ip.payloadOffset, end, this.icmp);
-      return icmpOutcome === 'tcp-quoted' ? ICMP_ERROR : icmpOutcome === 'truncated' ? TRUNCATED : OTHER_IP;
-    }
-    return OTHER_IP;
+    if (outcome === 'none') return OTHER_IP;
+    if (outcome !== 'ok') return outcome === 'truncated' ? TRUNCATED : MALFORMED;
+    if (!this.stack.push(p.kind, ip.version, ip.src, ip.dst, p.id)) return MALFORMED;
+    const inner = this.locateInner(b);
+    return inner === 'ip' ? INNER_IP : inner === 'truncated' ? TRUNCATED : OTHER_IP;
+  }
+
+  /** The tunnel's payload: an Ethernet frame, a PPP frame, or what an EtherType names. */
+  private locateInner(b: Buffer): LinkOutcome {
+    const p = this.payload;
+    if (p.etherType === ETHERTYPE_TRANSPARENT_ETHERNET) return locateNetwork(LINKTYPE.ETHERNET, b, p.offset, this.end, this.link);
+    if (p.etherType === ETHERTYPE_PPP) return locateNetwork(LINKTYPE.PPP_HDLC, b, p.offset, this.end, this.link);
+    return etherPayload(p.etherType, b, p.offset, this.end, this.link);
   }
 }

@@ -16,6 +16,8 @@ export interface CaptureInfo {
   frames: number;
   nonPacketFrames: number;
   linkTypes: Record<string, number>;
+  /** Frames per kind of tunnel they came through (decode/tunnel.ts), the kinds seen. */
+  tunnels: DecodeCounts['byTunnel'];
   decoded: DecodeCounts['byOutcome'];
   firstTime: string | null;
   lastTime: string | null;
@@ -52,6 +54,7 @@ export class InfoSink implements PacketSink {
       frames: summary?.frames ?? 0,
       nonPacketFrames: summary?.nonPacketFrames ?? 0,
       linkTypes: Object.fromEntries([...(summary?.linkTypes ?? [])].map(([lt, n]) => [linkTypeName(lt), n])),
+      tunnels: decoder.counts.byTunnel,
       decoded: decoder.counts.byOutcome,
       firstTime: this.first === null ? null : formatTimestamp(this.first.tsSec, this.first.tsNsec),
       lastTime: last === null ? null : formatTimestamp(last.tsSec, last.tsNsec),
@@ -77,6 +80,7 @@ export function infoText(info: CaptureInfo): string {
     ['format', `${info.format ?? 'unknown'}${info.compression === 'none' ? '' : ` (${info.compression})`}`],
     ['frames', `${info.frames}${info.nonPacketFrames > 0 ? ` (${info.nonPacketFrames} not packets)` : ''}`],
     ['link types', Object.entries(info.linkTypes).map(([name, n]) => `${name}: ${n}`).join(', ') || '-'],
+    ...(Object.keys(info.tunnels).length === 0 ? [] : [['tunnels', Object.entries(info.tunnels).map(([kind, n]) => `${kind}: ${n}`).join(', ')] as [string, string]]),
     ['TCP segments', String(d.tcp)],
     ['ICMP about TCP', String(d['icmp-error'])],
     ['other', `${d['other-ip']} other IP, ${d.fragment} fragments, ${d['not-ip']} not IP, ${d['unsupported-link']} undecoded link, ${d.truncated} truncated, ${d.malformed} malformed`],

@@ -1,3 +1,4 @@
+import type { TunnelChain } from '../decode/tunnel.js';
 import type { AddressWords } from '../decode/address.js';
 import { newAddress } from '../decode/address.js';
 import { isDestUnreachable, type IcmpError } from '../decode/icmp.js';
@@ -175,6 +176,8 @@ export class Connection {
   // defined as undefined, and a number field that starts undefined makes V8 box every
   // double stored in it (measured as garbage per packet).
   version: 4 | 6 = 4;
+  /** The tunnels it rides in, outer first (decode/tunnel.ts); null for none. Set by the tracker. */
+  tunnel: TunnelChain | null = null;
   firstFrame = 0;
   lastFrame = 0;
   /** Seconds since the epoch of the first and last packet. */

@@ -1,3 +1,4 @@
+import type { TunnelRecord } from '../decode/tunnel.js';
 import { formatAddress } from '../decode/address.js';
 import type { TcpState } from '../state/tcp-state.js';
 import type { Step } from '../state/timeline.js';
@@ -89,6 +90,8 @@ export interface TrackedConnection {
   stream: number;
   client: EndpointAddress;
   server: EndpointAddress;
+  /** The tunnels it rode in, outer first (empty when none): docs/output.md. */
+  tunnel: TunnelRecord[];
   roleGuessed: boolean;
   firstFrame: number;
   lastFrame: number;
@@ -154,6 +157,7 @@ export function trackedConnection(c: Connection, reason: ReportReason, at: numbe
     stream: c.stream,
     client: address(ci),
     server: address(si),
+    tunnel: c.tunnel === null ? [] : [...c.tunnel.layers],
     roleGuessed: guessed,
     firstFrame: c.firstFrame,
     lastFrame: c.lastFrame,

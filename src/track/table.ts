@@ -1,4 +1,5 @@
 import type { AddressWords } from '../decode/address.js';
+import type { TunnelChain } from '../decode/tunnel.js';
 
 /**
  * What the table stores: a connection or the tombstone of a reported one, keyed by its
@@ -8,6 +9,8 @@ export interface TableEntry {
   version: 4 | 6;
   readonly addr: [AddressWords, AddressWords];
   readonly port: [number, number];
+  /** The tunnels it rides in (decode/tunnel.ts), or null: part of its key. */
+  tunnel: TunnelChain | null;
   hash: number;
   /** Last activity, seconds since the epoch. */
   end: number;
@@ -36,13 +39,14 @@ function mixEndpoint(words: ArrayLike<number>, port: number): number {
 }
 
 /**
- * Same value for both directions of a 4-tuple (the two endpoint hashes are added).
+ * Same value for both directions of a 4-tuple (the two endpoint hashes are added), and
+ * for the same 4-tuple in another tunnel (`tunnel`: its chain's id, 0 for none) another.
  * An int32 on purpose, like sequence numbers (state/seq.ts): it is only masked and
  * compared, and an unsigned result above 2^31 would be boxed when the call is not
  * inlined (seen as garbage per packet).
  */
-export function flowHash(version: number, src: ArrayLike<number>, srcPort: number, dst: ArrayLike<number>, dstPort: number): number {
-  let h = (mixEndpoint(src, srcPort) + mixEndpoint(dst, dstPort) + version) | 0;
+export function flowHash(version: number, src: ArrayLike<number>, srcPort: number, dst: ArrayLike<number>, dstPort: number, tunnel = 0): number {
+  let h = (mixEndpoint(src, srcPort) + mixEndpoint(dst, dstPort) + version + Math.imul(tunnel, 0x27d4eb2d)) | 0;
   h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
   return h ^ (h >>> 16);
 }
@@ -65,11 +69,11 @@ export class ConnectionTable<E extends TableEntry> {
   private readonly tails: (E | null)[] = [null, null, null, null];
   readonly counts = [0, 0, 0, 0];
 
-  find(hash: number, version: number, src: ArrayLike<number>, srcPort: number, dst: ArrayLike<number>, dstPort: number): E | undefined {
+  find(hash: number, version: number, src: ArrayLike<number>, srcPort: number, dst: ArrayLike<number>, dstPort: number, tunnel: TunnelChain | null): E | undefined {
     for (let i = hash & this.mask; ; i = (i + 1) & this.mask) {
       const e = this.slots[i];
       if (e === undefined) return undefined;
-      if (e.hash !== hash || e.version !== version) continue;
+      if (e.hash !== hash || e.version !== version || e.tunnel !== tunnel) continue;
       if (sameEndpoint(e.addr[0], e.port[0], src, srcPort) && sameEndpoint(e.addr[1], e.port[1], dst, dstPort)) return e;
       if (sameEndpoint(e.addr[1], e.port[1], src, srcPort) && sameEndpoint(e.addr[0], e.port[0], dst, dstPort)) return e;
     }

@@ -1,6 +1,7 @@
 import type { AddressWords } from '../decode/address.js';
 import { newAddress } from '../decode/address.js';
 import type { PacketDecoder } from '../decode/packet.js';
+import type { TunnelChain } from '../decode/tunnel.js';
 import { TCP_ACK, TCP_SYN } from '../decode/tcp.js';
 import type { PacketRecord } from '../capture/record.js';
 import { Connection, NO_SEGMENT, type Moment } from './connection.js';
@@ -72,6 +73,7 @@ class Tombstone implements TableEntry {
   readonly addr: [AddressWords, AddressWords];
   readonly port: [number, number];
   readonly version: 4 | 6;
+  readonly tunnel: TunnelChain | null;
   readonly stream: number;
   readonly base: [number | null, number | null];
   hash: number;
@@ -84,6 +86,7 @@ class Tombstone implements TableEntry {
     this.addr = [addresses.get(c.addr[0]), addresses.get(c.addr[1])];
     this.port = [c.port[0], c.port[1]];
     this.version = c.version;
+    this.tunnel = c.tunnel;
     this.stream = c.stream;
     this.base = [c.dirs[0].baseSet ? c.dirs[0].base : null, c.dirs[1].baseSet ? c.dirs[1].base : null];
     this.hash = c.hash;
@@ -200,14 +203,14 @@ export class Tracker {
 
   /** A decoded TCP segment (outcome 'tcp'); returns the stream it joined, or -1 (untracked, or late). */
   segment(rec: PacketRecord, d: PacketDecoder): number {
-    const { ip, tcp } = d;
+    const { ip, tcp, tunnel } = d;
     const at = this.begin(rec);
-    const hash = flowHash(ip.version, ip.src, tcp.srcPort, ip.dst, tcp.dstPort);
-    let e = this.table.find(hash, ip.version, ip.src, tcp.srcPort, ip.dst, tcp.dstPort);
+    const hash = flowHash(ip.version, ip.src, tcp.srcPort, ip.dst, tcp.dstPort, tunnel === null ? 0 : tunnel.id);
+    let e = this.table.find(hash, ip.version, ip.src, tcp.srcPort, ip.dst, tcp.dstPort, tunnel);
     const pureSyn = (tcp.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
     let conn: Connection | undefined;
     if (e === undefined) {
-      conn = this.open(hash, ip.version, ip.src, tcp.srcPort, ip.dst, tcp.dstPort, tcp.flags);
+      conn = this.open(hash, ip.version, ip.src, tcp.srcPort, ip.dst, tcp.dstPort, tunnel, tcp.flags);
       if (conn === undefined) return -1;
     } else {
       const side = e.sideOf(ip.src, tcp.srcPort);
@@ -236,9 +239,10 @@ export class Tracker {
   icmpError(rec: PacketRecord, d: PacketDecoder): void {
     const e = d.icmp;
     const q = e.quoted;
+    const tunnel = d.tunnel;
     const at = this.begin(rec);
-    const hash = flowHash(q.version, q.src, e.quotedSrcPort, q.dst, e.quotedDstPort);
-    let found = this.table.find(hash, q.version, q.src, e.quotedSrcPort, q.dst, e.quotedDstPort);
+    const hash = flowHash(q.version, q.src, e.quotedSrcPort, q.dst, e.quotedDstPort, tunnel === null ? 0 : tunnel.id);
+    let found = this.table.find(hash, q.version, q.src, e.quotedSrcPort, q.dst, e.quotedDstPort, tunnel);
     if (found === undefined) {
       // Wireshark dissects a fully quoted TCP header as TCP and so opens a conversation
       // (and a stream number) for it; from 8 quoted bytes it cannot, and neither do we.
@@ -246,7 +250,7 @@ export class Tracker {
         this.stats.unmatchedIcmp++;
         return;
       }
-      found = this.open(hash, q.version, q.src, e.quotedSrcPort, q.dst, e.quotedDstPort, NO_SEGMENT);
+      found = this.open(hash, q.version, q.src, e.quotedSrcPort, q.dst, e.quotedDstPort, tunnel, NO_SEGMENT);
       if (found === undefined) return;
     }
     if (found instanceof Tombstone) {
@@ -289,12 +293,12 @@ export class Tracker {
     return this.table.counts[LIVE]! + this.table.counts[CLOSED]!;
   }
 
-  private open(hash: number, version: 4 | 6, src: AddressWords, srcPort: number, dst: AddressWords, dstPort: number, flags: number): Connection | undefined {
+  private open(hash: number, version: 4 | 6, src: AddressWords, srcPort: number, dst: AddressWords, dstPort: number, tunnel: TunnelChain | null, flags: number): Connection | undefined {
     if (this.tracked >= this.options.maxConnections) {
       this.stats.overflowPackets++;
       return undefined;
     }
-    const c = this.newConnection(hash, version, src, srcPort, dst, dstPort, flags);
+    const c = this.newConnection(hash, version, src, srcPort, dst, dstPort, tunnel, flags);
     this.table.insert(c, LIVE);
     if ((flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) this.markSuperseded(c);
     this.stats.peakTracked = Math.max(this.stats.peakTracked, this.tracked);
@@ -304,7 +308,7 @@ export class Tracker {
   /** A SYN with a new ISN on a 4-tuple in use: the old connection is over. */
   private reuse(old: Entry, hash: number, version: 4 | 6, src: AddressWords, srcPort: number, dst: AddressWords, dstPort: number, flags: number): Connection {
     const { frame, time } = this.at;
-    const c = this.newConnection(hash, version, src, srcPort, dst, dstPort, flags);
+    const c = this.newConnection(hash, version, src, srcPort, dst, dstPort, old.tunnel, flags);
     c.flags.add('port-reuse');
     this.table.replace(old, c, LIVE);
     this.markSuperseded(c);
@@ -383,11 +387,12 @@ export class Tracker {
   }
 
   /** The next stream, in a spare object when there is one. */
-  private newConnection(hash: number, version: 4 | 6, src: AddressWords, srcPort: number, dst: AddressWords, dstPort: number, flags: number): Connection {
+  private newConnection(hash: number, version: 4 | 6, src: AddressWords, srcPort: number, dst: AddressWords, dstPort: number, tunnel: TunnelChain | null, flags: number): Connection {
     const stream = this.stats.connections++;
     const spare = this.spare.pop();
     const c = spare !== undefined ? spare.restart(stream, version, src, srcPort, dst, dstPort, flags, this.at) : new Connection(stream, version, src, srcPort, dst, dstPort, flags, this.at);
     c.hash = hash;
+    c.tunnel = tunnel;
     return c;
   }
 

@@ -15,7 +15,7 @@ const DEMO = join(REPO, 'fixtures', 'demo.pcap');
 const LAB = join(REPO, 'fixtures', 'lab');
 
 /** The per-connection fields docs/output.md promises. */
-const CONTRACT = ['stream', 'client', 'server', 'roleGuessed', 'firstFrame', 'lastFrame', 'start', 'end', 'packets', 'bytes',
+const CONTRACT = ['stream', 'client', 'server', 'tunnel', 'roleGuessed', 'firstFrame', 'lastFrame', 'start', 'end', 'packets', 'bytes',
   'ending', 'detail', 'closer', 'flags', 'timeline', 'apps', 'evidence', 'explanation', 'zeek', 'filter'];
 
 describe('teardown analyze', () => {

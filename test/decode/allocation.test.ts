@@ -5,6 +5,7 @@ import { readCapture } from '../../src/capture/reader.js';
 import { newPacketRecord, type PacketRecord } from '../../src/capture/record.js';
 import { PacketDecoder } from '../../src/decode/packet.js';
 import { READER_FIXTURES } from '../helpers/paths.js';
+import { ethernet, gre, ipv4, record, tcp, udp, vxlan } from '../helpers/packets.js';
 
 /**
  * Garbage collections while `run` works, in rounds: V8 optimises in the background, so
@@ -40,9 +41,22 @@ async function frames(...names: string[]): Promise<PacketRecord[]> {
   return out;
 }
 
+/** Every frame of `records` again inside GRE (with a key) and inside VXLAN. */
+function tunnelled(records: PacketRecord[]): PacketRecord[] {
+  const ethernetFrames = records.filter((r) => r.linkType === 1);
+  return ethernetFrames.flatMap((r) => {
+    const frame = r.data.subarray(r.offset, r.offset + r.capturedLength);
+    return [
+      record(ethernet(ipv4(gre(0x6558, frame, { key: 42 }), { protocol: 47, src: '198.18.9.1', dst: '198.18.9.2' }))),
+      record(ethernet(ipv4(udp(51000, 4789, vxlan(7, frame)), { protocol: 17, src: '198.18.9.1', dst: '198.18.9.2' }))),
+    ];
+  });
+}
+
 describe('decoding', () => {
-  it('allocates nothing per packet once warm (no garbage collection over 2M frames)', async () => {
-    const records = await frames('two-interfaces.pcapng', 'vlan.pcap', 'pppoe.pcap', 'eth-snap96.pcap');
+  it('allocates nothing per packet once warm (no garbage collection over 2M frames), through tunnels too', async () => {
+    const plain = await frames('two-interfaces.pcapng', 'vlan.pcap', 'pppoe.pcap', 'eth-snap96.pcap');
+    const records = [...plain, ...tunnelled(plain)];
     const decoder = new PacketDecoder();
     const run = (n: number): number => {
       let sum = 0;
@@ -60,9 +74,13 @@ describe('decoding', () => {
 });
 
 describe('tracking', () => {
-  it('allocates nothing per packet for an established connection (lookup, bookkeeping, states)', async () => {
+  /** The frame as sent, or inside VXLAN, and how many bytes the wrapping adds before it. */
+  const wrappings: [string, (frame: Buffer) => Buffer, number][] = [
+    ['plain', (frame) => frame, 0],
+    ['inside VXLAN', (frame) => ethernet(ipv4(udp(51000, 4789, vxlan(42, frame)), { protocol: 17, src: '198.18.9.1', dst: '198.18.9.2' })), 14 + 20 + 8 + 8],
+  ];
+  it.each(wrappings)('allocates nothing per packet for an established connection (lookup, bookkeeping, states): %s', async (_name, wrap, outer) => {
     const { Tracker } = await import('../../src/track/tracker.js');
-    const { ethernet, ipv4, record, tcp } = await import('../helpers/packets.js');
     const { TCP_ACK, TCP_SYN } = await import('../../src/decode/tcp.js');
     const decoder = new PacketDecoder();
     const tracker = new Tracker(() => undefined);
@@ -76,12 +94,12 @@ describe('tracking', () => {
       decoder.decode(r);
       tracker.segment(r, decoder);
     };
-    feed(record(ethernet(ipv4(tcp({ seq: 0x7fefffff, flags: TCP_SYN }), client))), 1);
-    feed(record(ethernet(ipv4(tcp({ sport: 80, dport: 40000, seq: 0, ack: 0x7ff00000, flags: TCP_SYN | TCP_ACK }), server))), 2);
-    const data = record(ethernet(ipv4(tcp({ seq: 0x7ff00000, ack: 1, flags: TCP_ACK, payload: 1000 }), client)));
-    const ack = record(ethernet(ipv4(tcp({ sport: 80, dport: 40000, seq: 1, ack: 0x7ff00000, flags: TCP_ACK }), server)));
-    // Sequence and acknowledgement fields sit at TCP offsets 4 and 8 (record offset 3 + 14 + 20).
-    const tcpAt = 3 + 14 + 20;
+    feed(record(wrap(ethernet(ipv4(tcp({ seq: 0x7fefffff, flags: TCP_SYN }), client)))), 1);
+    feed(record(wrap(ethernet(ipv4(tcp({ sport: 80, dport: 40000, seq: 0, ack: 0x7ff00000, flags: TCP_SYN | TCP_ACK }), server)))), 2);
+    const data = record(wrap(ethernet(ipv4(tcp({ seq: 0x7ff00000, ack: 1, flags: TCP_ACK, payload: 1000 }), client))));
+    const ack = record(wrap(ethernet(ipv4(tcp({ sport: 80, dport: 40000, seq: 1, ack: 0x7ff00000, flags: TCP_ACK }), server))));
+    // Sequence and acknowledgement fields sit at TCP offsets 4 and 8 (record offset 3, any tunnel, 14 + 20).
+    const tcpAt = 3 + outer + 14 + 20;
     // Sequence numbers cross 2^31 during the run: unsigned values that high are not small
     // integers in V8, so any that were boxed per packet would show as collections.
     let seq = 0x7ff00000;

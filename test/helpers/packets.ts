@@ -102,3 +102,17 @@ export function record(bytes: Buffer, linkType = 1, captured = bytes.length, ori
   r.linkType = linkType;
   return r;
 }
+
+// Tunnel headers (decode/tunnel.ts), each around a payload.
+export const u16 = (n: number): number[] => [n >> 8, n & 0xff];
+export const u32 = (n: number): number[] => [...u16(n >>> 16), ...u16(n & 0xffff)];
+export const udp = (sport: number, dport: number, payload: Buffer): Buffer => Buffer.concat([Buffer.from([...u16(sport), ...u16(dport), ...u16(8 + payload.length), 0, 0]), payload]);
+export const vxlan = (vni: number, frame: Buffer): Buffer => Buffer.concat([Buffer.from([0x08, 0, 0, 0, ...u32(vni << 8)]), frame]);
+export const geneve = (vni: number, protocol: number, options: number[], inner: Buffer): Buffer =>
+  Buffer.concat([Buffer.from([options.length / 4, 0, ...u16(protocol), ...u32(vni << 8), ...options]), inner]);
+/** GRE: C, K and S bits as given (checksum, key, sequence), then the payload. */
+export function gre(protocol: number, inner: Buffer, f: { checksum?: boolean; key?: number; seq?: number } = {}): Buffer {
+  const flags = (f.checksum ? 0x8000 : 0) | (f.key !== undefined ? 0x2000 : 0) | (f.seq !== undefined ? 0x1000 : 0);
+  const fields = [...(f.checksum ? [0, 0, 0, 0] : []), ...(f.key !== undefined ? u32(f.key) : []), ...(f.seq !== undefined ? u32(f.seq) : [])];
+  return Buffer.concat([Buffer.from([...u16(flags), ...u16(protocol), ...fields]), inner]);
+}

@@ -153,7 +153,7 @@ describe('connection table', () => {
   const item = (id: number): Item => {
     const a = new Uint32Array([0, 0, 0xffff, 0xc6120000 + (id % 7)]);
     const b = new Uint32Array([0, 0, 0xffff, 0xc6120100]);
-    return { id, version: 4, addr: [a, b], port: [id, 80], hash: 0, end: 0, prev: null, next: null, list: LIVE };
+    return { id, version: 4, addr: [a, b], port: [id, 80], tunnel: null, hash: 0, end: 0, prev: null, next: null, list: LIVE };
   };
 
   it('finds entries in either direction and survives deletions in its probe runs (against a Map)', () => {
@@ -177,7 +177,7 @@ describe('connection table', () => {
     for (let id = 1; id <= 3000; id++) {
       const probe = item(id);
       const hash = flowHash(4, probe.addr[1], 80, probe.addr[0], id);
-      expect(table.find(hash, 4, probe.addr[1], 80, probe.addr[0], id)?.id).toBe(reference.get(id)?.id);
+      expect(table.find(hash, 4, probe.addr[1], 80, probe.addr[0], id, null)?.id).toBe(reference.get(id)?.id);
     }
     expect(table.counts[LIVE]).toBe(reference.size);
   });

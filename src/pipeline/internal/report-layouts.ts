@@ -64,6 +64,7 @@ export const TRACKED_LAYOUT: LayoutOf<TrackedConnection> = {
     stream: 'number',
     client: ENDPOINT,
     server: ENDPOINT,
+    tunnel: { list: { object: { kind: 'string', id: maybeNumber, outer: { object: { src: 'string', dst: 'string' } } } } },
     roleGuessed: 'boolean',
     firstFrame: 'number',
     lastFrame: 'number',
