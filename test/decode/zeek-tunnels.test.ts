@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeFile } from '../../src/library.js';
 import { CORPUS } from '../helpers/paths.js';
+import { teardown } from '../helpers/cli.js';
 
 /**
  * Zeek's own tunnel traces (GRE, VXLAN, Teredo) with Zeek's conn.log: every TCP
@@ -41,4 +42,12 @@ describe.skipIf(!existsSync(ZEEK))("Zeek's tunnel traces", () => {
       expect(ours).toEqual(expected);
     });
   }
+
+  it('show names the tunnel under the connection, info counts the frames that came through it', async () => {
+    const trace = join(ZEEK, '023-tunnels-vxlan-encapsulated-http.pcap');
+    const show = await teardown(['show', trace, '--stream', '0']);
+    expect(show.stdout.split('\n').slice(0, 2)).toEqual(['stream 0: 172.16.11.201:40354 → 54.86.237.188:80', 'inside vxlan vni 1 over 10.1.200.131 ↔ 10.1.1.172']);
+    const info = await teardown(['info', trace]);
+    expect(info.stdout).toMatch(/^ {2}tunnels +vxlan: 12$/m);
+  });
 });

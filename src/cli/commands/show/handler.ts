@@ -1,3 +1,4 @@
+import { tunnelText } from '../../../sinks/tunnel-text.js';
 import type { ConnectionReport } from '../../../diagnosis/report.js';
 import { run } from '../../../pipeline/run.js';
 import { QuietSink, type FileEnd } from '../../../pipeline/sink.js';
@@ -71,6 +72,7 @@ export async function showHandler(args: ShowArgs): Promise<number> {
   const since = firstPacket === null ? '' : ` (+${(c.start - firstPacket).toFixed(3)} s into the capture)`;
   const text = [
     para(`stream ${c.stream}: ${formatEndpoint(c.client)} → ${formatEndpoint(c.server)}${c.roleGuessed ? ' (roles guessed)' : ''}`, '  '),
+    ...(c.tunnel.length === 0 ? [] : [para(`inside ${tunnelText(c.tunnel)}`, '  ')]),
     para(`started ${utcTime(c.start)} UTC${since}, lasted ${(c.end - c.start).toFixed(3)} s, ${total} segment${total === 1 ? '' : 's'}`, '  '),
     para(`ending: ${c.ending}${c.detail === null ? '' : ` (${c.detail})`}${c.closer === null ? '' : `, closed by ${c.closer === 'both' ? 'both sides' : `the ${c.closer}`}`}`, '  '),
     '',
