@@ -3,7 +3,8 @@ import type { DecodeCounts } from './packet.js';
 
 /**
  * Decoding problems worth one line each per file: frames skipped for their link type,
- * and headers that were malformed or cut short. None of them is fatal.
+ * headers that were malformed or cut short, TCP fragments not reassembled. None of them
+ * is fatal.
  */
 export function decodeNotices(counts: DecodeCounts): string[] {
   const notices: string[] = [];
@@ -17,6 +18,10 @@ export function decodeNotices(counts: DecodeCounts): string[] {
   const truncated = counts.byOutcome.truncated;
   if (truncated > 0) {
     notices.push(`${truncated} frame${truncated === 1 ? '' : 's'} cut short before the TCP header skipped (first: frame ${counts.firstTruncatedFrame}; snapshot length too small?)`);
+  }
+  if (counts.tcpFragments > 0) {
+    const n = counts.tcpFragments;
+    notices.push(`${n} later fragment${n === 1 ? '' : 's'} of fragmented TCP datagrams not reassembled (first: frame ${counts.firstTcpFragmentFrame}): the TCP data they carry is not counted`);
   }
   return notices;
 }

@@ -54,6 +54,9 @@ export class DecodeCounts {
   readonly unsupportedLinkTypes = new Map<number, number>();
   firstMalformedFrame = 0;
   firstTruncatedFrame = 0;
+  /** Later fragments of TCP datagrams: their bytes are not reassembled, so not seen. */
+  tcpFragments = 0;
+  firstTcpFragmentFrame = 0;
 
   get byOutcome(): Record<DecodeOutcome, number> {
     return Object.fromEntries(DECODE_OUTCOMES.map((o, i) => [o, this.tally[i]!])) as Record<DecodeOutcome, number>;
@@ -112,6 +115,11 @@ export class PacketDecoder {
     }
   }
 
+  private noteTcpFragment(frame: number): void {
+    const counts = this.counts;
+    if (counts.tcpFragments++ === 0) counts.firstTcpFragmentFrame = frame;
+  }
+
   /** The frame's outcome as an index into DECODE_OUTCOMES. */
   private classify(rec: PacketRecord): number {
     const b = rec.data;
@@ -127,7 +135,10 @@ export class PacketDecoder {
     for (;;) {
       const ipOutcome = parseIp(link.etherType, b, link.networkOffset, this.end, frameBytes, ip);
       if (ipOutcome !== 'ok') return ipOutcome === 'truncated' ? TRUNCATED : MALFORMED;
-      if (ip.fragmentOffset !== 0) return FRAGMENT;
+      if (ip.fragmentOffset !== 0) {
+        if (ip.protocol === PROTO_TCP) this.noteTcpFragment(rec.frame);
+        return FRAGMENT;
+      }
       const protocol = ip.protocol;
       if (protocol === PROTO_TCP) {
         const tcpOutcome = parseTcp(b, ip.payloadOffset, this.end, ip.payloadLength, this.tcp);

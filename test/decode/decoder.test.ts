@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatAddress } from '../../src/decode/address.js';
 import { PacketDecoder } from '../../src/decode/packet.js';
+import { decodeNotices } from '../../src/decode/notices.js';
 import { TCP_ACK, TCP_SYN } from '../../src/decode/tcp.js';
 import { ethernet, ipv4, ipv6, record, tcp } from '../helpers/packets.js';
 
@@ -78,6 +79,12 @@ describe('IPv4', () => {
     expect(d.ip.fragmented).toBe(true);
     expect(d.decode(record(ethernet(ipv4(Buffer.alloc(32), { fragment: 0x0003 }))))).toBe('fragment');
     expect(d.counts.byOutcome.fragment).toBe(1);
+    // Said once per file: the data in TCP's later fragments is not seen. Not for UDP's.
+    expect(d.decode(record(ethernet(ipv4(Buffer.alloc(32), { fragment: 0x0003, protocol: 17 }))))).toBe('fragment');
+    const r = record(ethernet(ipv4(Buffer.alloc(32), { fragment: 0x0004 })));
+    r.frame = 9;
+    d.decode(r);
+    expect(decodeNotices(d.counts)).toEqual(['2 later fragments of fragmented TCP datagrams not reassembled (first: frame 1): the TCP data they carry is not counted']);
   });
 
   it('rejects an impossible header length', () => {
