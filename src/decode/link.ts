@@ -13,6 +13,10 @@ const ETHERTYPE_QINQ_OLD = 0x9100; // pre-standard QinQ, still seen on switches
 const ETHERTYPE_PPPOE_SESSION = 0x8864;
 const ETHERTYPE_MPLS = 0x8847;
 const ETHERTYPE_MPLS_MULTICAST = 0x8848;
+const ETHERTYPE_PBB = 0x88e7; // 802.1ah backbone service instance tag (I-tag)
+const ETHERTYPE_VNTAG = 0x8926;
+/** An EtherType field this small is an 802.3 length: an LLC header follows. */
+const MAX_8023_LENGTH = 1500;
 
 export const LINKTYPE = {
   NULL: 0,
@@ -26,12 +30,14 @@ export const LINKTYPE = {
   RAW: 101,
   IEEE802_11: 105,
   LOOP: 108,
+  C_HDLC: 104,
   LINUX_SLL: 113,
   IEEE802_11_RADIOTAP: 127,
   ARCNET_LINUX: 129,
   PPI: 192,
   IPV4: 228,
   IPV6: 229,
+  NFLOG: 239,
   IPOIB: 242,
   LINUX_SLL2: 276,
 } as const;
@@ -51,8 +57,13 @@ const MAX_SHIMS = 16;
 export function locateNetwork(linkType: number, b: Buffer, off: number, end: number, out: LinkResult): LinkOutcome {
   switch (linkType) {
     case LINKTYPE.ETHERNET:
-      if (end - off < 14) return 'truncated';
-      return etherPayload(u16be(b, off + 12), b, off + 14, end, out);
+      return ethernet(b, off, end, out);
+    case LINKTYPE.C_HDLC:
+      // Cisco HDLC: address, control, then an EtherType.
+      if (end - off < 4) return 'truncated';
+      return etherPayload(u16be(b, off + 2), b, off + 4, end, out);
+    case LINKTYPE.NFLOG:
+      return nflog(b, off, end, out);
     case LINKTYPE.LINUX_SLL:
       // packet type, ARPHRD type, address length, 8 address bytes, protocol.
       if (end - off < 16) return 'truncated';
@@ -152,6 +163,34 @@ function wifi(b: Buffer, off: number, end: number, out: LinkResult): LinkOutcome
   return llcSnap(b, off + header, end, out);
 }
 
+/** An Ethernet II frame, or an 802.3 one whose LLC/SNAP header carries an EtherType. */
+function ethernet(b: Buffer, off: number, end: number, out: LinkResult): LinkOutcome {
+  if (end - off < 14) return 'truncated';
+  const type = u16be(b, off + 12);
+  return type <= MAX_8023_LENGTH ? llcSnap(b, off + 14, end, out) : etherPayload(type, b, off + 14, end, out);
+}
+
+/**
+ * Linux NFLOG (what `iptables -j NFLOG` logs): address family, version, resource id, then
+ * type-length-value attributes, lengths in the host's byte order (little-endian on the
+ * machines that write it, as Wireshark assumes), each padded to 4 bytes; the packet is
+ * the NFULA_PAYLOAD attribute, an IP packet with no link header.
+ */
+function nflog(b: Buffer, off: number, end: number, out: LinkResult): LinkOutcome {
+  const NFULA_PAYLOAD = 9;
+  if (end - off < 4) return 'truncated';
+  const family = b[off]!;
+  if (family !== 2 && family !== 10) return 'not-ip'; // AF_INET, Linux's AF_INET6
+  for (let p = off + 4, n = 0; n < MAX_SHIMS * 4; n++) {
+    if (end - p < 4) return 'truncated';
+    const length = u16le(b, p);
+    if (length < 4) return 'not-ip';
+    if (u16le(b, p + 2) === NFULA_PAYLOAD) return found(family === 2 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6, p + 4, out);
+    p += (length + 3) & ~3;
+  }
+  return 'not-ip';
+}
+
 function found(etherType: number, offset: number, out: LinkResult): 'ip' {
   out.etherType = etherType;
   out.networkOffset = offset;
@@ -172,6 +211,18 @@ export function etherPayload(type: number, b: Buffer, off: number, end: number, 
         if (end - off < 4) return 'truncated';
         type = u16be(b, off + 2);
         off += 4;
+        break;
+      case ETHERTYPE_VNTAG:
+        // Cisco VN-Tag: 4 bytes of tag, then the next EtherType.
+        if (end - off < 6) return 'truncated';
+        type = u16be(b, off + 4);
+        off += 6;
+        break;
+      case ETHERTYPE_PBB:
+        // 802.1ah: a 4-byte I-tag, then the customer's whole Ethernet frame.
+        if (end - off < 18) return 'truncated';
+        type = u16be(b, off + 16);
+        off += 18;
         break;
       case ETHERTYPE_PPPOE_SESSION:
         // RFC 2516: version/type, code, session id, length; then the PPP protocol.

@@ -155,6 +155,29 @@ describe('link layers', () => {
     expect(d.decode(record(ethernet(Buffer.alloc(28), 0x0806)))).toBe('not-ip');
   });
 
+  it('read 802.3 with LLC/SNAP, 802.1ah (PBB), VN-Tag, Cisco HDLC and Linux NFLOG down to TCP', () => {
+    const d = new PacketDecoder();
+    const segment = ipv4(tcp({ seq: 4242 }));
+    const seqOf = (bytes: Buffer, linkType = 1): [string, number] => [d.decode(record(bytes, linkType)), d.tcp.seq];
+    const snap = Buffer.from([0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00]);
+    expect(seqOf(ethernet(Buffer.concat([snap, segment]), 8 + segment.length))).toEqual(['tcp', 4242]);
+    const customer = Buffer.concat([Buffer.alloc(12, 0xbb), Buffer.from([0x08, 0x00]), segment]);
+    expect(seqOf(ethernet(Buffer.concat([Buffer.from([0, 0x01, 0x02, 0x03]), customer]), 0x88e7))).toEqual(['tcp', 4242]);
+    expect(seqOf(ethernet(Buffer.concat([Buffer.from([0x80, 0x01, 0x00, 0x02, 0x08, 0x00]), segment]), 0x8926))).toEqual(['tcp', 4242]);
+    expect(seqOf(Buffer.concat([Buffer.from([0x0f, 0x00, 0x08, 0x00]), segment]), 104)).toEqual(['tcp', 4242]);
+    // NFLOG: family AF_INET, then a prefix attribute (type 10, 6 bytes padded to 8), then the payload (type 9).
+    const tlv = (type: number, value: Buffer): Buffer => {
+      const h = Buffer.alloc(4);
+      h.writeUInt16LE(4 + value.length, 0);
+      h.writeUInt16LE(type, 2);
+      return Buffer.concat([h, value, Buffer.alloc((4 - (value.length % 4)) % 4)]);
+    };
+    const nflog = Buffer.concat([Buffer.from([2, 0, 0, 0]), tlv(10, Buffer.from('drop\0\0')), tlv(9, segment)]);
+    expect(seqOf(nflog, 239)).toEqual(['tcp', 4242]);
+    // 802.3 whose LLC is not SNAP (spanning tree): not IP.
+    expect(seqOf(ethernet(Buffer.from([0x42, 0x42, 0x03, 0, 0, 0, 0, 0]), 8))[0]).toBe('not-ip');
+  });
+
   it('report a frame too short for its link header as truncated', () => {
     const d = new PacketDecoder();
     expect(d.decode(record(Buffer.alloc(10), 1))).toBe('truncated');
