@@ -6,13 +6,16 @@
 export { analyze, analyzeFile, type AnalysisResult, type AnalyzeOptions } from './library.js';
 export { captureWarnings } from './pipeline/warnings.js';
 export type { ConnectionReport } from './diagnosis/report.js';
-export type { ConnectionFilter } from './pipeline/filter.js';
+export type { ConnectionFilter, EndingFilter } from './pipeline/filter.js';
+export { EndingSpecError } from './diagnosis/ending-spec.js';
 export type { Summary, ProblemGroup } from './sinks/summary.js';
-export type { Diagnosis, Ending, ResetKind, TimeoutKind, Side } from './diagnosis/types.js';
+export type { Diagnosis, Detail, Ending, ResetKind, TimeoutKind, Side } from './diagnosis/types.js';
 export type { TrackedConnection, SideRecord, EndpointAddress, IcmpRecord } from './track/report.js';
 export type { Step } from './state/timeline.js';
 export type { TcpState } from './state/tcp-state.js';
 export type { TrackerOptions } from './track/tracker.js';
+export type { DecodeOptions } from './decode/packet.js';
+export type { TunnelKind, TunnelRecord, UdpTunnelKind } from './decode/tunnel.js';
 export { CaptureError, type CaptureErrorKind } from './capture/errors.js';
 export { HostPatternError } from './pipeline/host-pattern.js';
 export type { CaptureInput } from './capture/reader.js';

@@ -1,5 +1,6 @@
 import type { CaptureEnd } from './capture/capture-end.js';
 import type { CaptureInput } from './capture/reader.js';
+import type { DecodeOptions } from './decode/packet.js';
 import type { ConnectionReport } from './diagnosis/report.js';
 import type { ConnectionFilter } from './pipeline/filter.js';
 import { SummaryBuilder, type Summary } from './sinks/summary.js';
@@ -12,6 +13,8 @@ import { QuietSink, type FileEnd } from './pipeline/sink.js';
 export interface AnalyzeOptions {
   /** Connection tracking limits (idle timeout, table size, ...). */
   tracker?: Partial<TrackerOptions>;
+  /** UDP ports of tunnels besides the defaults: `{ udpTunnelPorts: { 8472: 'vxlan' } }`. */
+  decode?: DecodeOptions;
   /** Only connections that match. */
   filter?: ConnectionFilter;
 }

@@ -13,6 +13,8 @@ import {
   TUNNEL_KINDS,
   TunnelChains,
   TunnelStack,
+  UdpTunnelPorts,
+  type UdpTunnelKind,
   type TunnelChain,
   type TunnelKind,
   type TunnelOutcome,
@@ -71,6 +73,12 @@ export class DecodeCounts {
 /** Not an outcome: the tunnel led to another IP header, to decode in turn. */
 const INNER_IP = -1;
 
+/** How a decoder reads what is not self-describing. */
+export interface DecodeOptions {
+  /** UDP ports that carry a tunnel, besides (or instead of) the defaults: `{ 8472: 'vxlan' }`. */
+  udpTunnelPorts?: Readonly<Record<number, UdpTunnelKind>>;
+}
+
 /**
  * Decodes frames down to TCP, through any tunnels (tunnel.ts). One instance per
  * capture: `ip`, `tcp` and `icmp` are rewritten in place for every frame (valid until
@@ -87,9 +95,14 @@ export class PacketDecoder {
   private readonly link: LinkResult = { networkOffset: 0, etherType: 0 };
   private readonly stack = new TunnelStack();
   private readonly chains = new TunnelChains();
+  private readonly udpPorts: UdpTunnelPorts;
   private readonly payload: TunnelPayload = { offset: 0, etherType: 0, id: -1, kind: 0 };
   /** Where the datagram being decoded ends: captured bytes, then each tunnel's bound. */
   private end = 0;
+
+  constructor(options: DecodeOptions = {}) {
+    this.udpPorts = new UdpTunnelPorts(options.udpTunnelPorts);
+  }
 
   decode(rec: PacketRecord): DecodeOutcome {
     this.stack.depth = 0;
@@ -176,7 +189,7 @@ export class PacketDecoder {
     } else if (protocol === PROTO_GRE) {
       outcome = parseGre(b, ip.payloadOffset, this.end, TUNNEL_GRE, p);
     } else if (protocol === PROTO_UDP) {
-      outcome = parseUdpTunnel(b, ip.payloadOffset, this.end, p);
+      outcome = parseUdpTunnel(b, ip.payloadOffset, this.end, this.udpPorts, p);
       // A datagram on a tunnel's port that is not that tunnel's: plain UDP.
       if (outcome === 'malformed') outcome = 'none';
     } else {

@@ -22,13 +22,34 @@ export const TUNNEL_GTP_U = 6;
 export const TUNNEL_TEREDO = 7;
 export const TUNNEL_AYIYA = 8;
 
-/** The UDP ports that mean a tunnel (IANA's, and Wireshark's and Zeek's defaults). */
-export const UDP_PORT_VXLAN = 4789;
-export const UDP_PORT_GENEVE = 6081;
-export const UDP_PORT_GRE = 4754;
-export const UDP_PORT_GTP_U = 2152;
-export const UDP_PORT_TEREDO = 3544;
-export const UDP_PORT_AYIYA = 5072;
+/** The tunnels told by a UDP port. */
+export type UdpTunnelKind = Extract<TunnelKind, 'gre-in-udp' | 'vxlan' | 'geneve' | 'gtp-u' | 'teredo' | 'ayiya'>;
+export const UDP_TUNNEL_KINDS: readonly UdpTunnelKind[] = ['gre-in-udp', 'vxlan', 'geneve', 'gtp-u', 'teredo', 'ayiya'];
+
+/** Their ports: IANA's, and Wireshark's and Zeek's defaults. Others by DecodeOptions. */
+export const DEFAULT_UDP_TUNNEL_PORTS: Readonly<Record<number, UdpTunnelKind>> = {
+  4754: 'gre-in-udp',
+  4789: 'vxlan',
+  6081: 'geneve',
+  2152: 'gtp-u',
+  3544: 'teredo',
+  5072: 'ayiya',
+};
+
+/** Which kind of tunnel each UDP port means (TUNNEL_KINDS index + 1; 0: none), looked up per datagram. */
+export class UdpTunnelPorts {
+  private readonly kinds = new Uint8Array(65536);
+
+  /** The defaults, changed by `ports` (a port given a kind here means that kind only). */
+  constructor(ports: Readonly<Record<number, UdpTunnelKind>> = {}) {
+    for (const [port, kind] of Object.entries({ ...DEFAULT_UDP_TUNNEL_PORTS, ...ports })) this.kinds[Number(port)] = TUNNEL_KINDS.indexOf(kind) + 1;
+  }
+
+  /** The TUNNEL_KINDS index the port means, or -1. */
+  kindOf(port: number): number {
+    return this.kinds[port]! - 1;
+  }
+}
 
 /** Tunnels within tunnels followed at most: a deeper nest is refused as malformed. */
 export const MAX_TUNNEL_DEPTH = 4;
@@ -233,27 +254,27 @@ export function parseGre(b: Buffer, off: number, end: number, kind: number, out:
  * port that happens to be 4789 stays DNS. 'malformed' when the port matched but the
  * header is not the tunnel's: the datagram is then plain UDP to the caller.
  */
-export function parseUdpTunnel(b: Buffer, off: number, end: number, out: TunnelPayload): TunnelOutcome | 'none' {
+export function parseUdpTunnel(b: Buffer, off: number, end: number, ports: UdpTunnelPorts, out: TunnelPayload): TunnelOutcome | 'none' {
   if (end - off < 8) return 'truncated';
-  const port = Math.min(u16be(b, off), u16be(b, off + 2));
+  const kind = ports.kindOf(Math.min(u16be(b, off), u16be(b, off + 2)));
   const p = off + 8;
   const datagramEnd = off + u16be(b, off + 4);
-  switch (port) {
-    case UDP_PORT_GRE:
+  switch (kind) {
+    case TUNNEL_GRE_IN_UDP:
       return parseGre(b, p, end, TUNNEL_GRE_IN_UDP, out);
-    case UDP_PORT_VXLAN:
+    case TUNNEL_VXLAN:
       if (end - p < 8) return 'truncated';
       if ((b[p]! & 0x08) === 0) return 'malformed'; // the I flag: a VNI is present
       return carried(out, TUNNEL_VXLAN, ETHERTYPE_TRANSPARENT_ETHERNET, p + 8, u24be(b, p + 4), end);
-    case UDP_PORT_GENEVE:
+    case TUNNEL_GENEVE:
       if (end - p < 8) return 'truncated';
       if (b[p]! >>> 6 !== 0) return 'malformed'; // version 0 is the only one
       return carried(out, TUNNEL_GENEVE, u16be(b, p + 2), p + 8 + (b[p]! & 0x3f) * 4, u24be(b, p + 4), end);
-    case UDP_PORT_GTP_U:
+    case TUNNEL_GTP_U:
       return parseGtpU(b, p, end, out);
-    case UDP_PORT_TEREDO:
+    case TUNNEL_TEREDO:
       return parseTeredo(b, p, end, datagramEnd, out);
-    case UDP_PORT_AYIYA:
+    case TUNNEL_AYIYA:
       return parseAyiya(b, p, end, out);
     default:
       // Teredo's data goes between a client and a relay on ports of their own: it is

@@ -1,6 +1,6 @@
 import { readCapture, type CaptureInput, type CaptureSummary } from '../capture/reader.js';
 import type { PacketRecord } from '../capture/record.js';
-import { PacketDecoder, type DecodeOutcome } from '../decode/packet.js';
+import { PacketDecoder, type DecodeOptions, type DecodeOutcome } from '../decode/packet.js';
 import { nameOf } from './run.js';
 
 /**
@@ -31,9 +31,9 @@ export interface PacketFileEnd {
  * then the file's end, to `sink`. No tracking: it is the stage `run` builds on, for
  * outputs that describe the capture itself.
  */
-export async function scan(inputs: readonly CaptureInput[], sink: PacketSink): Promise<void> {
+export async function scan(inputs: readonly CaptureInput[], sink: PacketSink, decode: DecodeOptions = {}): Promise<void> {
   for (const input of inputs) {
-    const decoder = new PacketDecoder();
+    const decoder = new PacketDecoder(decode);
     let end: PacketFileEnd;
     try {
       const summary = await readCapture(input, (rec) => sink.packet(rec, decoder, decoder.decode(rec)), { beforeRead: () => sink.flush() });

@@ -1,6 +1,6 @@
 import type { CaptureInput } from '../capture/reader.js';
 import type { PacketRecord } from '../capture/record.js';
-import type { PacketDecoder } from '../decode/packet.js';
+import type { DecodeOptions, PacketDecoder } from '../decode/packet.js';
 import { checkFilter, type ConnectionFilter } from './filter.js';
 import { captureWarnings } from './warnings.js';
 import { trackCapture } from '../track/track-capture.js';
@@ -23,6 +23,8 @@ export type DeliveryOrder =
 /** How a run reads and tracks; what it delivers is the sink's business. */
 export interface PipelineOptions {
   tracker?: Partial<TrackerOptions>;
+  /** UDP ports of tunnels besides the defaults (decode/tunnel.ts). */
+  decode?: DecodeOptions;
   /** Only connections that match reach the sink (all are counted). */
   filter?: ConnectionFilter;
   order?: DeliveryOrder;
@@ -75,10 +77,11 @@ export async function runOne(input: CaptureInput, options: PipelineOptions, sink
   let end: Omit<FileEnd, 'count'> = { warnings: [], firstPacket: null, failure: null };
   try {
     if (threads === 2) {
-      end = { ...(await trackOnThread(input as string, options.tracker, delivery, onProgress)), failure: null };
+      end = { ...(await trackOnThread(input as string, { tracker: options.tracker, decode: options.decode }, delivery, onProgress)), failure: null };
     } else {
       const result = await trackCapture(input, (c) => delivery.add(c), {
         tracker: options.tracker,
+        decode: options.decode,
         read: { beforeRead: () => delivery.drain(), onProgress },
         onSegment: options.onSegment,
       });

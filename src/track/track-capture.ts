@@ -1,7 +1,7 @@
 import { captureEnd, type CaptureEnd } from '../capture/capture-end.js';
 import { readCapture, type CaptureInput, type CaptureSummary, type ReadOptions } from '../capture/reader.js';
 import type { PacketRecord } from '../capture/record.js';
-import { PacketDecoder } from '../decode/packet.js';
+import { PacketDecoder, type DecodeOptions } from '../decode/packet.js';
 import { trackedConnection, type TrackedConnection } from './report.js';
 import { Tracker, type TrackerOptions, type TrackerStats } from './tracker.js';
 
@@ -29,12 +29,13 @@ export async function trackCapture(
   visit: (c: TrackedConnection) => void,
   options: {
     tracker?: Partial<TrackerOptions>;
+    decode?: DecodeOptions;
     read?: ReadOptions;
     /** Called for each TCP segment with the stream it joined (-1: not tracked). */
     onSegment?: (rec: PacketRecord, decoder: PacketDecoder, stream: number) => void;
   } = {},
 ): Promise<TrackResult> {
-  const decoder = new PacketDecoder();
+  const decoder = new PacketDecoder(options.decode);
   const tracker = new Tracker((c, reason, at) => visit(trackedConnection(c, reason, at)), options.tracker);
   let lastSec = 0;
   let lastNsec = 0;

@@ -10,6 +10,7 @@ import { parentPort } from 'node:worker_threads';
 import type { CaptureInput } from '../../capture/reader.js';
 import type { ConnectionFilter } from '../filter.js';
 import type { TrackerOptions } from '../../track/tracker.js';
+import type { DecodeOptions } from '../../decode/packet.js';
 import { NdjsonSink } from '../../sinks/ndjson.js';
 import { runOne, type DeliveryOrder } from '../run.js';
 import { toFailure, type Failure } from './tracking-thread.js';
@@ -19,6 +20,7 @@ export interface Job {
   index: number;
   file: string;
   tracker: Partial<TrackerOptions> | undefined;
+  decode: DecodeOptions | undefined;
   filter: ConnectionFilter | undefined;
   /** Where the file's NDJSON goes, and in which order. */
   ndjsonTo: string;
@@ -32,7 +34,7 @@ async function runJob(job: Job): Promise<JobEnd> {
   const out = createWriteStream(job.ndjsonTo);
   try {
     const input: CaptureInput = job.file;
-    const { warnings, firstPacket, count, failure } = await runOne(input, { tracker: job.tracker, filter: job.filter, order: job.order }, new NdjsonSink(out));
+    const { warnings, firstPacket, count, failure } = await runOne(input, { tracker: job.tracker, decode: job.decode, filter: job.filter, order: job.order }, new NdjsonSink(out));
     return { warnings, firstPacket, count, failure: failure === null ? null : toFailure(failure) };
   } finally {
     // Every line on disk before the parent is told to read them.

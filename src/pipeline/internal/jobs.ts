@@ -44,7 +44,7 @@ async function* inParallel(files: readonly string[], jobs: number, options: Pipe
   const workers = Array.from({ length: Math.min(jobs, files.length) }, () => new Worker(new URL('./job-worker.js', import.meta.url)));
   const give = (w: Worker): void => {
     if (next >= files.length) return;
-    const job: Job = { index: next, file: files[next]!, tracker: options.tracker, filter: options.filter, ndjsonTo: spoolFile(dir, next), order: options.order ?? 'capture' };
+    const job: Job = { index: next, file: files[next]!, tracker: options.tracker, decode: options.decode, filter: options.filter, ndjsonTo: spoolFile(dir, next), order: options.order ?? 'capture' };
     w.postMessage(job);
     next++;
   };

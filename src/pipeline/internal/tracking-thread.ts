@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { CaptureError, type CaptureErrorKind } from '../../capture/errors.js';
 import { i32le } from '../../capture/byte-order.js';
 import type { TrackerOptions } from '../../track/tracker.js';
+import type { DecodeOptions } from '../../decode/packet.js';
 
 /**
  * A capture file analysed on two threads (`--threads 2`, the default for a large file
@@ -17,6 +18,7 @@ import type { TrackerOptions } from '../../track/tracker.js';
 export interface TrackingJob {
   file: string;
   tracker: Partial<TrackerOptions> | undefined;
+  decode: DecodeOptions | undefined;
   /** Post the bytes read after every read (for a progress bar), not only with batches. */
   progress: boolean;
 }
@@ -71,8 +73,13 @@ export interface PackedConnections {
  * capture's outcome, or throws the capture's failure (a CaptureError still) after
  * every connection tracked before it was handed over.
  */
-export async function trackOnThread(file: string, tracker: Partial<TrackerOptions> | undefined, to: PackedConnections, onProgress?: (bytesRead: number) => void): Promise<CaptureOutcome> {
-  const job: TrackingJob = { file, tracker, progress: onProgress !== undefined };
+export async function trackOnThread(
+  file: string,
+  options: { tracker: Partial<TrackerOptions> | undefined; decode: DecodeOptions | undefined },
+  to: PackedConnections,
+  onProgress?: (bytesRead: number) => void,
+): Promise<CaptureOutcome> {
+  const job: TrackingJob = { file, ...options, progress: onProgress !== undefined };
   const worker = new Worker(new URL('./tracking-worker.js', import.meta.url), { workerData: job });
   const stopped = new AbortController();
   worker.once('exit', () => stopped.abort());

@@ -66,6 +66,7 @@ async function run(): Promise<void> {
   try {
     const result = await trackCapture(job.file, (c) => add(c.stream, packed.pack(c)), {
       tracker: job.tracker,
+      decode: job.decode,
       read: { beforeRead, onProgress: job.progress ? (n) => port.postMessage({ progress: n } satisfies FromTracking) : undefined },
     });
     end = { outcome: { warnings: captureWarnings(result), firstPacket: result.firstPacket } };

@@ -1,3 +1,4 @@
+import { withDecodeOptions } from '../../decode-options.js';
 import type { CommandModule } from 'yargs';
 import { analyzeHandler, type AnalyzeArgs } from './handler.js';
 import { runHandler } from '../../run.js';
@@ -37,7 +38,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   command: ['analyze <files..>', '$0 <files..>'],
   describe: 'How every TCP connection ended, and why (the default command)',
   builder: (y) =>
-    withTime(withThreads(withLimit(withTrackerOptions(y))))
+    withDecodeOptions(withTime(withThreads(withLimit(withTrackerOptions(y)))))
       .positional('files', { type: 'string', array: true, demandOption: true, coerce: restoreStdinAll, describe: 'capture files, or - for standard input' })
       .option('format', { choices: ['table', 'json', 'ndjson', 'csv'] as const, default: 'table' as const, describe: 'output format (json and ndjson: one object per connection, fields in docs/output.md of the package)' })
       .option('sort', { choices: ['capture', 'problems', 'finish'] as const, default: 'capture' as const, describe: 'capture order, problems first, or (ndjson) as connections finish' })

@@ -1,3 +1,4 @@
+import { decodeOptions, type DecodeArgs } from '../../decode-options.js';
 import type { ConnectionReport } from '../../../diagnosis/report.js';
 import type { ConnectionFilter, EndingFilter } from '../../../pipeline/filter.js';
 import { run, type PipelineOptions } from '../../../pipeline/run.js';
@@ -11,7 +12,7 @@ import { trackerOptions, type TrackerArgs } from '../../tracker-options.js';
 import type { LimitArgs } from '../../table-limit.js';
 import { tableLook, type TimeArgs } from '../../table-look.js';
 
-export interface AnalyzeArgs extends TrackerArgs, LimitArgs, ThreadsArgs, TimeArgs {
+export interface AnalyzeArgs extends TrackerArgs, DecodeArgs, LimitArgs, ThreadsArgs, TimeArgs {
   files: string[];
   format: 'table' | 'json' | 'ndjson' | 'csv';
   sort: 'capture' | 'problems' | 'finish';
@@ -34,6 +35,7 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
   const options: PipelineOptions = {
     filter,
     tracker: trackerOptions(args),
+    decode: decodeOptions(args),
     // NDJSON with --sort finish goes as connections finish; so does the table, which keeps
     // its first rows by stream number whatever the order (sparing the wait in order);
     // CSV and JSON are written in stream order.

@@ -1,3 +1,4 @@
+import { withDecodeOptions } from '../../decode-options.js';
 import type { CommandModule } from 'yargs';
 import { assertHandler, type AssertArgs } from './handler.js';
 import { MAX_OFFENDERS } from '../../../assert/expectations.js';
@@ -10,7 +11,7 @@ export const assertCommand: CommandModule<object, AssertArgs> = {
     'Check expectations about how connections ended (for CI): exit 0 when all hold, 1 when one fails, ' +
     '2 on bad input (an unreadable capture, an expectation it cannot read, or one naming a stream or port the capture does not have)',
   builder: (y) =>
-    y
+    withDecodeOptions(y)
       .positional('files', { type: 'string', array: true, demandOption: true, coerce: restoreStdinAll, describe: 'capture files, or - for standard input' })
       .option('expect', {
         type: 'string',

@@ -1,3 +1,4 @@
+import { decodeOptions, type DecodeArgs } from '../../decode-options.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { run } from '../../../pipeline/run.js';
 import { ChecksSink } from '../../../sinks/checks.js';
@@ -9,7 +10,7 @@ import { EXIT_BAD_INPUT, EXIT_OK, failureLine, warningLine } from '../../fail.js
 /** An expectation did not hold (README "Exit codes"). */
 export const EXIT_EXPECTATION_FAILED = 1;
 
-export interface AssertArgs {
+export interface AssertArgs extends DecodeArgs {
   files: string[];
   expect?: string | string[];
   rules?: string;
@@ -52,7 +53,7 @@ export async function assertHandler(args: AssertArgs): Promise<number> {
   for (const file of args.files) {
     const checks = new ChecksSink(expectations.map((e) => new Check(e, args.all)));
     // Streamed as connections finish: each check keeps counts and offender lines.
-    await run([file], { order: 'finish' }, checks);
+    await run([file], { order: 'finish', decode: decodeOptions(args) }, checks);
     const ended = checks.ended!;
     if (ended.failure !== null) {
       const line = failureLine(file, ended.failure);

@@ -1,3 +1,4 @@
+import { withDecodeOptions } from '../../decode-options.js';
 import type { CommandModule } from 'yargs';
 import { connectionsHandler, type ConnectionsArgs } from './handler.js';
 import { runHandler } from '../../run.js';
@@ -11,7 +12,7 @@ export const connectionsCommand: CommandModule<object, ConnectionsArgs> = {
   command: 'connections <file>',
   describe: "List TCP connections (Wireshark's tcp.stream numbers) with each side's final state",
   builder: (y) =>
-    withTime(withThreads(withLimit(withTrackerOptions(y))))
+    withDecodeOptions(withTime(withThreads(withLimit(withTrackerOptions(y)))))
       .positional('file', { type: 'string', demandOption: true, coerce: restoreStdin, describe: 'capture file, or - for standard input' })
       .option('format', { choices: ['table', 'ndjson'] as const, default: 'table' as const, describe: 'table, or one JSON object per connection with timelines' }),
   handler: (args) => runHandler(connectionsHandler, args),

@@ -1,3 +1,4 @@
+import { decodeOptions, type DecodeArgs } from '../../decode-options.js';
 import { run } from '../../../pipeline/run.js';
 import { ConnectionsNdjson, ConnectionsTable } from '../../../sinks/connections.js';
 import type { FileEnd, Sink } from '../../../pipeline/sink.js';
@@ -8,7 +9,7 @@ import { trackerOptions, type TrackerArgs } from '../../tracker-options.js';
 import type { LimitArgs } from '../../table-limit.js';
 import { tableLook, type TimeArgs } from '../../table-look.js';
 
-export interface ConnectionsArgs extends TrackerArgs, LimitArgs, ThreadsArgs, TimeArgs {
+export interface ConnectionsArgs extends TrackerArgs, DecodeArgs, LimitArgs, ThreadsArgs, TimeArgs {
   file: string;
   format: 'table' | 'ndjson';
 }
@@ -34,6 +35,6 @@ export async function connectionsHandler(args: ConnectionsArgs): Promise<number>
     },
     end: () => format.end(),
   };
-  await run([args.file], { order: 'finish', tracker: trackerOptions(args), threads: (file) => threadsFor(file, args.threads) }, sink);
+  await run([args.file], { order: 'finish', tracker: trackerOptions(args), decode: decodeOptions(args), threads: (file) => threadsFor(file, args.threads) }, sink);
   return exitCode;
 }

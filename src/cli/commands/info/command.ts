@@ -1,3 +1,4 @@
+import { withDecodeOptions } from '../../decode-options.js';
 import type { CommandModule } from 'yargs';
 import { infoHandler, type InfoArgs } from './handler.js';
 import { runHandler } from '../../run.js';
@@ -7,7 +8,7 @@ export const infoCommand: CommandModule<object, InfoArgs> = {
   command: 'info <files..>',
   describe: 'Read captures to the end and report format, frames, link types and problems',
   builder: (y) =>
-    y
+    withDecodeOptions(y)
       .positional('files', { type: 'string', array: true, demandOption: true, coerce: restoreStdinAll, describe: 'capture files, or - for standard input' })
       .option('json', { type: 'boolean', default: false, describe: 'print JSON instead of text' }),
   handler: (args) => runHandler(infoHandler, args),

@@ -1,9 +1,10 @@
+import { decodeOptions, type DecodeArgs } from '../../decode-options.js';
 import { scan } from '../../../pipeline/packets.js';
 import { InfoSink, infoText } from '../../../sinks/info.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, warningLine } from '../../fail.js';
 import { writeOut } from '../../../sinks/stdout.js';
 
-export interface InfoArgs {
+export interface InfoArgs extends DecodeArgs {
   files: string[];
   json: boolean;
 }
@@ -11,7 +12,7 @@ export interface InfoArgs {
 /** Reads each capture to the end and reports its format, contents and problems. */
 export async function infoHandler(args: InfoArgs): Promise<number> {
   const sink = new InfoSink();
-  await scan(args.files, sink);
+  await scan(args.files, sink, decodeOptions(args));
   let exitCode = EXIT_OK;
   const shown: string[] = [];
   const json: object[] = [];

@@ -1,3 +1,4 @@
+import { withDecodeOptions } from '../../decode-options.js';
 import type { CommandModule } from 'yargs';
 import { segmentsHandler, type SegmentsArgs } from './handler.js';
 import { runHandler } from '../../run.js';
@@ -6,6 +7,6 @@ import { restoreStdin } from '../../stdin-arg.js';
 export const segmentsCommand: CommandModule<object, SegmentsArgs> = {
   command: 'segments <file>',
   describe: 'Print every TCP segment (and ICMP error quoting one) as Wireshark-comparable TSV',
-  builder: (y) => y.positional('file', { type: 'string', demandOption: true, coerce: restoreStdin, describe: 'capture file, or - for standard input' }),
+  builder: (y) => withDecodeOptions(y).positional('file', { type: 'string', demandOption: true, coerce: restoreStdin, describe: 'capture file, or - for standard input' }),
   handler: (args) => runHandler(segmentsHandler, args),
 };

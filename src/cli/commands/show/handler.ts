@@ -1,3 +1,4 @@
+import { decodeOptions, type DecodeArgs } from '../../decode-options.js';
 import { tunnelText } from '../../../sinks/tunnel-text.js';
 import type { ConnectionReport } from '../../../diagnosis/report.js';
 import { run } from '../../../pipeline/run.js';
@@ -12,7 +13,7 @@ import { EXIT_BAD_INPUT, EXIT_OK, failureLine } from '../../fail.js';
 import { outputWidth } from '../../terminal.js';
 import { wrap } from '../../../sinks/text.js';
 
-export interface ShowArgs {
+export interface ShowArgs extends DecodeArgs {
   file: string;
   stream: number;
   /** --frames A-B, as parsed by the command. */
@@ -30,6 +31,7 @@ export async function showHandler(args: ShowArgs): Promise<number> {
     [args.file],
     {
       order: 'finish',
+      decode: decodeOptions(args),
       filter: { streams: [args.stream] },
       onSegment: (rec, d, stream) => {
         if (stream !== args.stream) return;

@@ -1,3 +1,4 @@
+import { withDecodeOptions } from '../../decode-options.js';
 import type { CommandModule } from 'yargs';
 import { triageHandler, type TriageArgs } from './handler.js';
 import { runHandler } from '../../run.js';
@@ -7,7 +8,7 @@ export const triageCommand: CommandModule<object, TriageArgs> = {
   command: 'triage <file>',
   describe: 'For incidents: problems grouped by scanner, client, service or server, over time, named in words',
   builder: (y) =>
-    y
+    withDecodeOptions(y)
       .positional('file', { type: 'string', demandOption: true, coerce: restoreStdin, describe: 'capture file, or - for standard input' })
       .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text, or the groups as JSON' }),
   handler: (args) => runHandler(triageHandler, args),

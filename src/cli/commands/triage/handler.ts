@@ -1,10 +1,11 @@
+import { decodeOptions, type DecodeArgs } from '../../decode-options.js';
 import { run } from '../../../pipeline/run.js';
 import { TriageSink } from '../../../sinks/triage-sink.js';
 import { writeOut } from '../../../sinks/stdout.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine } from '../../fail.js';
 import { outputWidth } from '../../terminal.js';
 
-export interface TriageArgs {
+export interface TriageArgs extends DecodeArgs {
   file: string;
   format: 'text' | 'json';
 }
@@ -13,7 +14,7 @@ export interface TriageArgs {
 export async function triageHandler(args: TriageArgs): Promise<number> {
   const sink = new TriageSink();
   // As connections finish: the builder's result does not depend on their order.
-  await run([args.file], { order: 'finish' }, sink);
+  await run([args.file], { order: 'finish', decode: decodeOptions(args) }, sink);
   const failure = sink.ended?.failure ?? null;
   if (failure !== null) {
     process.stderr.write(failureLine(args.file, failure) + '\n');
