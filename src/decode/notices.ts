@@ -8,8 +8,8 @@ import type { DecodeCounts } from './packet.js';
  */
 export function decodeNotices(counts: DecodeCounts): string[] {
   const notices: string[] = [];
-  for (const [linkType, frames] of counts.unsupportedLinkTypes) {
-    notices.push(`${frames} frame${frames === 1 ? '' : 's'} of link type ${linkTypeName(linkType)} skipped: not decoded by this tool`);
+  for (const [linkType, { frames, firstFrame }] of counts.unsupportedLinkTypes) {
+    notices.push(`${frames} frame${frames === 1 ? '' : 's'} of link type ${linkTypeName(linkType)} skipped: not decoded by this tool (first: frame ${firstFrame})`);
   }
   const malformed = counts.byOutcome.malformed;
   if (malformed > 0) {

@@ -53,7 +53,8 @@ export class DecodeCounts {
   readonly tally = new Float64Array(DECODE_OUTCOMES.length);
   /** Frames that came through each kind of tunnel (TUNNEL_KINDS order), counted once per layer. */
   readonly tunnelled = new Float64Array(TUNNEL_KINDS.length);
-  readonly unsupportedLinkTypes = new Map<number, number>();
+  /** Frames per link type not decoded, and the first of them. */
+  readonly unsupportedLinkTypes = new Map<number, { frames: number; firstFrame: number }>();
   firstMalformedFrame = 0;
   firstTruncatedFrame = 0;
   /** Later fragments of TCP datagrams: their bytes are not reassembled, so not seen. */
@@ -124,7 +125,9 @@ export class PacketDecoder {
     if (code === MALFORMED && counts.firstMalformedFrame === 0) counts.firstMalformedFrame = rec.frame;
     else if (code === TRUNCATED && counts.firstTruncatedFrame === 0) counts.firstTruncatedFrame = rec.frame;
     else if (code === UNSUPPORTED_LINK) {
-      counts.unsupportedLinkTypes.set(rec.linkType, (counts.unsupportedLinkTypes.get(rec.linkType) ?? 0) + 1);
+      const seen = counts.unsupportedLinkTypes.get(rec.linkType);
+      if (seen === undefined) counts.unsupportedLinkTypes.set(rec.linkType, { frames: 1, firstFrame: rec.frame });
+      else seen.frames++;
     }
   }
 

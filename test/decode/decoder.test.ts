@@ -151,7 +151,8 @@ describe('link layers', () => {
     const d = new PacketDecoder();
     d.decode(record(Buffer.alloc(40), 147));
     d.decode(record(Buffer.alloc(40), 147));
-    expect(d.counts.unsupportedLinkTypes.get(147)).toBe(2);
+    expect(d.counts.unsupportedLinkTypes.get(147)).toEqual({ frames: 2, firstFrame: 1 });
+    expect(decodeNotices(d.counts)).toEqual(['2 frames of link type unknown (147) skipped: not decoded by this tool (first: frame 1)']);
     expect(d.decode(record(ethernet(Buffer.alloc(28), 0x0806)))).toBe('not-ip');
   });
 
