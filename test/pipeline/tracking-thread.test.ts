@@ -17,7 +17,7 @@ describe('tracking on a worker thread', () => {
       const events: (number | 'connection')[] = [];
       const never = { idleSeconds: 1e9, closedQuietSeconds: 1e9 };
       const to = { learnStrings: () => undefined, addPacked: () => void events.push('connection'), drain: async () => undefined };
-      await trackOnThread(file, never, to, (bytes) => events.push(bytes));
+      await trackOnThread(file, { tracker: never, decode: undefined }, to, (bytes) => events.push(bytes));
       const first = events.indexOf('connection');
       const before = events.slice(0, first) as number[];
       expect(before.length).toBeGreaterThanOrEqual(3);
