@@ -401,7 +401,6 @@ export class Tracker {
     if (this.spare.length < this.options.spareConnections) this.spare.push(c);
   }
 
-  /** Reports `c` and leaves a tombstone in its place (or nothing, at capture end). */
   /** The connection a new SYN replaced, reported as it stood at `time`. */
   private reportReplaced(old: Connection, time: number): void {
     old.finalize(time);
@@ -435,6 +434,7 @@ export class Tracker {
     this.reportReplaced(old, old.endingRst?.time ?? this.at.time);
   }
 
+  /** Reports `c` and leaves a tombstone in its place (or nothing, at capture end). */
   private retire(c: Connection, reason: ReportReason, now: number, tombstone: boolean): void {
     this.forgetAttempt(c);
     this.reportPredecessor(c);
