@@ -1,4 +1,4 @@
-import { u16be } from '../capture/byte-order.js';
+import { i32be, u16be } from '../capture/byte-order.js';
 import { newAddress, setIpv4, setIpv6, type AddressWords } from './address.js';
 import { ETHERTYPE_IPV4 } from './link.js';
 
@@ -39,6 +39,10 @@ export class IpHeader {
   fragmented = false;
   /** Offset of this fragment in bytes; non-zero means the upper-layer header is elsewhere. */
   fragmentOffset = 0;
+  /** The MF bit: more fragments of this datagram follow this one. */
+  moreFragments = false;
+  /** The fragmented datagram's identification (IPv4 id, IPv6 Fragment header's 32 bits). */
+  fragmentId = 0;
   /** The IP length field was 0 (TSO/GRO or BIG TCP capture) and the frame length was used. */
   lengthFromFrame = false;
 }
@@ -75,7 +79,9 @@ function parseIpv4(b: Buffer, off: number, end: number, frameBytes: number, out:
   setIpv4(out.src, b, off + 12);
   setIpv4(out.dst, b, off + 16);
   out.fragmentOffset = (fragmentField & 0x1fff) * 8;
-  out.fragmented = (fragmentField & 0x2000) !== 0 || out.fragmentOffset !== 0;
+  out.moreFragments = (fragmentField & 0x2000) !== 0;
+  out.fragmented = out.moreFragments || out.fragmentOffset !== 0;
+  out.fragmentId = out.id;
   out.payloadOffset = off + headerLength;
   out.payloadLength = total - headerLength;
   return 'ok';
@@ -96,6 +102,8 @@ function parseIpv6(b: Buffer, off: number, end: number, frameBytes: number, out:
   setIpv6(out.dst, b, off + 24);
   out.fragmented = false;
   out.fragmentOffset = 0;
+  out.moreFragments = false;
+  out.fragmentId = 0;
   let next = b[off + 6]!;
   let p = off + 40;
   const payloadEnd = p + payload;
@@ -106,6 +114,8 @@ function parseIpv6(b: Buffer, off: number, end: number, frameBytes: number, out:
     if (next === IPV6_FRAGMENT) {
       const field = u16be(b, p + 2);
       out.fragmentOffset = field & 0xfff8;
+      out.moreFragments = (field & 1) !== 0;
+      out.fragmentId = i32be(b, p + 4);
       out.fragmented = true;
       length = 8;
     } else if (next === IPV6_AUTH) {

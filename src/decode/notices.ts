@@ -3,7 +3,7 @@ import type { DecodeCounts } from './packet.js';
 
 /**
  * Decoding problems worth one line each per file: frames skipped for their link type,
- * headers that were malformed or cut short, TCP fragments not reassembled. None of them
+ * headers that were malformed or cut short, TCP datagrams whose fragments never all came. None of them
  * is fatal.
  */
 export function decodeNotices(counts: DecodeCounts): string[] {
@@ -19,9 +19,10 @@ export function decodeNotices(counts: DecodeCounts): string[] {
   if (truncated > 0) {
     notices.push(`${truncated} frame${truncated === 1 ? '' : 's'} cut short before the TCP header skipped (first: frame ${counts.firstTruncatedFrame}; snapshot length too small?)`);
   }
-  if (counts.tcpFragments > 0) {
-    const n = counts.tcpFragments;
-    notices.push(`${n} later fragment${n === 1 ? '' : 's'} of fragmented TCP datagrams not reassembled (first: frame ${counts.firstTcpFragmentFrame}): the TCP data they carry is not counted`);
+  const fragments = counts.incompleteTcpFragments;
+  if (fragments.frames > 0) {
+    const n = fragments.frames;
+    notices.push(`${n} fragment${n === 1 ? '' : 's'} of TCP datagrams never completed (first: frame ${fragments.firstFrame}): the TCP they carry is not seen`);
   }
   return notices;
 }

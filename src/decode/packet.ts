@@ -1,4 +1,5 @@
 import type { PacketRecord } from '../capture/record.js';
+import { FragmentReassembler } from './fragments.js';
 import { IcmpError, parseIcmpError } from './icmp.js';
 import { IpHeader, parseIp, PROTO_GRE, PROTO_ICMP, PROTO_ICMPV6, PROTO_IPV4, PROTO_IPV6, PROTO_TCP, PROTO_UDP } from './ip.js';
 import { etherPayload, ETHERTYPE_IPV4, ETHERTYPE_IPV6, LINKTYPE, locateNetwork, type LinkOutcome, type LinkResult } from './link.js';
@@ -27,7 +28,8 @@ import {
  * - icmp-error: an ICMP/ICMPv6 error message (unreachable, time exceeded, too big, ...)
  *   quoting a TCP header; `ip` and `icmp`.
  * - other-ip: IP carrying something else (UDP, ICMP echo, ...).
- * - fragment: a non-first IP fragment (its TCP header is in another frame).
+ * - fragment: an IP fragment that does not complete its datagram (the frame that does
+ *   carries the reassembled datagram), or a later fragment of a protocol not reassembled.
  * - not-ip: a link-layer frame without IP (ARP, LLDP, ...).
  * - unsupported-link: a link type this decoder does not read.
  * - truncated: headers cut off by the snapshot length before TCP could be read.
@@ -57,9 +59,20 @@ export class DecodeCounts {
   readonly unsupportedLinkTypes = new Map<number, { frames: number; firstFrame: number }>();
   firstMalformedFrame = 0;
   firstTruncatedFrame = 0;
-  /** Later fragments of TCP datagrams: their bytes are not reassembled, so not seen. */
-  tcpFragments = 0;
-  firstTcpFragmentFrame = 0;
+
+  constructor(private readonly fragments: FragmentReassembler) {}
+
+  /**
+   * Fragments of TCP datagrams that never came together (given up, or still waiting at
+   * the end), and the first frame of them (0: none): TCP the capture holds but no
+   * connection shows.
+   */
+  get incompleteTcpFragments(): { frames: number; firstFrame: number } {
+    const f = this.fragments;
+    const waiting = f.pending();
+    const firstFrame = f.firstDroppedFrame === 0 || (waiting.firstFrame !== 0 && waiting.firstFrame < f.firstDroppedFrame) ? waiting.firstFrame : f.firstDroppedFrame;
+    return { frames: f.droppedFrames + waiting.frames, firstFrame };
+  }
 
   get byOutcome(): Record<DecodeOutcome, number> {
     return Object.fromEntries(DECODE_OUTCOMES.map((o, i) => [o, this.tally[i]!])) as Record<DecodeOutcome, number>;
@@ -70,6 +83,16 @@ export class DecodeCounts {
     return Object.fromEntries(TUNNEL_KINDS.map((k, i) => [k, this.tunnelled[i]!]).filter(([, n]) => n !== 0));
   }
 }
+
+/**
+ * IP protocols whose fragments are reassembled (1 by protocol number): TCP, and what
+ * can lead to it (ICMP errors quoting it; tunnels, whose outer datagrams are often
+ * fragmented on a 1500-byte path). The fragments of anything else are only counted.
+ */
+const REASSEMBLED = new Uint8Array(256);
+for (const p of [PROTO_TCP, PROTO_ICMP, PROTO_ICMPV6, PROTO_UDP, PROTO_GRE, PROTO_IPV4, PROTO_IPV6]) REASSEMBLED[p] = 1;
+
+const EMPTY = Buffer.alloc(0);
 
 /** Not an outcome: the tunnel led to another IP header, to decode in turn. */
 const INNER_IP = -1;
@@ -90,7 +113,10 @@ export class PacketDecoder {
   readonly ip = new IpHeader();
   readonly tcp = new TcpHeader();
   readonly icmp = new IcmpError();
-  readonly counts = new DecodeCounts();
+  private readonly fragments = new FragmentReassembler();
+  readonly counts = new DecodeCounts(this.fragments);
+  /** The bytes `ip`'s and `tcp`'s offsets point into: the frame's, or its reassembled datagram's. */
+  data: Buffer = EMPTY;
   /** The tunnels the last TCP segment or ICMP error came through (null: none). */
   tunnel: TunnelChain | null = null;
   private readonly link: LinkResult = { networkOffset: 0, etherType: 0 };
@@ -107,6 +133,7 @@ export class PacketDecoder {
 
   decode(rec: PacketRecord): DecodeOutcome {
     this.stack.depth = 0;
+    this.fragments.release();
     const code = this.classify(rec);
     const counts = this.counts;
     counts.tally[code] = counts.tally[code]! + 1;
@@ -131,14 +158,10 @@ export class PacketDecoder {
     }
   }
 
-  private noteTcpFragment(frame: number): void {
-    const counts = this.counts;
-    if (counts.tcpFragments++ === 0) counts.firstTcpFragmentFrame = frame;
-  }
-
   /** The frame's outcome as an index into DECODE_OUTCOMES. */
   private classify(rec: PacketRecord): number {
-    const b = rec.data;
+    let b = rec.data;
+    this.data = b;
     const start = rec.offset;
     this.end = start + rec.capturedLength;
     const link = this.link;
@@ -151,9 +174,17 @@ export class PacketDecoder {
     for (;;) {
       const ipOutcome = parseIp(link.etherType, b, link.networkOffset, this.end, frameBytes, ip);
       if (ipOutcome !== 'ok') return ipOutcome === 'truncated' ? TRUNCATED : MALFORMED;
-      if (ip.fragmentOffset !== 0) {
-        if (ip.protocol === PROTO_TCP) this.noteTcpFragment(rec.frame);
-        return FRAGMENT;
+      if (ip.fragmented && (ip.moreFragments || ip.fragmentOffset !== 0)) {
+        if (REASSEMBLED[ip.protocol] === 0) return ip.fragmentOffset === 0 ? OTHER_IP : FRAGMENT;
+        if (!this.fragments.add(ip, b, this.end, rec.frame, rec.tsSec + rec.tsNsec / 1e9)) return FRAGMENT;
+        // The frame that completes a datagram carries it whole (Wireshark shows the
+        // reassembled TCP in that frame): decoding goes on in the reassembled bytes.
+        const whole = this.fragments.completed!;
+        b = this.data = whole.bytes!;
+        ip.payloadOffset = 0;
+        ip.payloadLength = whole.total;
+        ip.fragmentOffset = 0;
+        this.end = Math.min(whole.total, whole.capturedEnd);
       }
       const protocol = ip.protocol;
       if (protocol === PROTO_TCP) {

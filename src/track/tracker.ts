@@ -228,7 +228,7 @@ export class Tracker {
         if (pureSyn && side === 0 && e.synSide === 0 && !e.attemptListed && e.dirs[1].segments === 0) this.listAttempt(e);
       }
     }
-    conn.segment(conn.sideOf(ip.src, tcp.srcPort), tcp, at, ip, rec.data, this.duplicates.isDuplicate(conn.stream, ip.id, tcp, at));
+    conn.segment(conn.sideOf(ip.src, tcp.srcPort), tcp, at, ip, d.data, this.duplicates.isDuplicate(conn.stream, ip.id, tcp, at));
     if (conn.predecessorSettled) this.reportPredecessor(conn);
     if (conn.oneSidedSeen) this.noteOneSidedPath(conn);
     this.table.touch(conn, conn.closed ? CLOSED : LIVE);

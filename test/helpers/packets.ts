@@ -41,6 +41,7 @@ export interface Ipv4Fields {
   options?: number;
   totalLength?: number;
   fragment?: number;
+  id?: number;
 }
 
 export function ipv4(payload: Buffer, f: Ipv4Fields = {}): Buffer {
@@ -48,6 +49,7 @@ export function ipv4(payload: Buffer, f: Ipv4Fields = {}): Buffer {
   const h = Buffer.alloc(hl);
   h[0] = 0x40 | (hl / 4);
   h.writeUInt16BE(f.totalLength ?? hl + payload.length, 2);
+  h.writeUInt16BE(f.id ?? 0, 4);
   h.writeUInt16BE(f.fragment ?? 0x4000, 6);
   h[8] = 64;
   h[9] = f.protocol ?? 6;
