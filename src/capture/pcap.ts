@@ -59,6 +59,9 @@ export async function readPcap(ctx: ReadContext, flavour: PcapFlavour): Promise<
 
   const rec = ctx.record;
   rec.linkType = linkField & 0xffff;
+  // Bit 26 says bits 28-31 hold the FCS length, in 16-bit words (libpcap's
+  // LT_FCS_LENGTH_PRESENT, LT_FCS_LENGTH).
+  rec.fcsLength = (linkField & 0x04000000) !== 0 ? (linkField >>> 28) * 2 : 0;
   rec.interfaceId = 0;
   // A record holds no more than the snapshot length allows (with Wireshark's floor),
   // nor more than the whole file (when its size is known).

@@ -17,6 +17,11 @@ export interface PacketRecord {
   originalLength: number;
   /** LINKTYPE_* value of the interface the packet was captured on. */
   linkType: number;
+  /**
+   * Bytes of frame check sequence at the end of the frame, where the capture says so
+   * (the pcap header's FCS field, pcapng's if_fcslen); 0 when it says nothing.
+   */
+  fcsLength: number;
   /** pcapng interface index within its section; 0 for classic pcap. */
   interfaceId: number;
   data: Buffer;
@@ -34,6 +39,7 @@ export function newPacketRecord(): PacketRecord {
     capturedLength: 0,
     originalLength: 0,
     linkType: 0,
+    fcsLength: 0,
     interfaceId: 0,
     data: EMPTY,
     offset: 0,

@@ -164,13 +164,21 @@ export class PacketDecoder {
     this.data = b;
     const start = rec.offset;
     this.end = start + rec.capturedLength;
+    let original = rec.originalLength;
+    if (rec.fcsLength !== 0) {
+      // The FCS ends the frame: not part of what it carries (an IP length of 0, from
+      // segmentation offload, is taken from the frame's length). Captured only if the
+      // snapshot length left the frame whole.
+      this.end -= Math.max(0, Math.min(rec.capturedLength, rec.fcsLength - (original - rec.capturedLength)));
+      original = Math.max(0, original - rec.fcsLength);
+    }
     const link = this.link;
     const linkOutcome = locateNetwork(rec.linkType, b, start, this.end, link);
     if (linkOutcome !== 'ip') {
       return linkOutcome === 'unsupported' ? UNSUPPORTED_LINK : linkOutcome === 'truncated' ? TRUNCATED : NOT_IP;
     }
     const ip = this.ip;
-    let frameBytes = rec.originalLength - (link.networkOffset - start);
+    let frameBytes = original - (link.networkOffset - start);
     for (;;) {
       const ipOutcome = parseIp(link.etherType, b, link.networkOffset, this.end, frameBytes, ip);
       if (ipOutcome !== 'ok') return ipOutcome === 'truncated' ? TRUNCATED : MALFORMED;
