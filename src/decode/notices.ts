@@ -3,7 +3,8 @@ import type { DecodeCounts } from './packet.js';
 
 /**
  * Decoding problems worth one line each per file: frames skipped for their link type,
- * headers that were malformed or cut short, TCP datagrams whose fragments never all came. None of them
+ * headers that were malformed or cut short, TCP datagrams whose fragments never all came,
+ * UDP ports that seem to carry a tunnel not decoded. None of them
  * is fatal.
  */
 export function decodeNotices(counts: DecodeCounts): string[] {
@@ -23,6 +24,9 @@ export function decodeNotices(counts: DecodeCounts): string[] {
   if (fragments.frames > 0) {
     const n = fragments.frames;
     notices.push(`${n} fragment${n === 1 ? '' : 's'} of TCP datagrams never completed (first: frame ${fragments.firstFrame}): the TCP they carry is not seen`);
+  }
+  for (const [port, { kind, datagrams, firstFrame }] of counts.tunnelGuesses) {
+    notices.push(`${datagrams} UDP datagram${datagrams === 1 ? '' : 's'} on port ${port} look${datagrams === 1 ? 's' : ''} like ${kind} carrying TCP, not read as a tunnel (first: frame ${firstFrame}): decode port ${port} as ${kind} (--decode-as ${port}=${kind}) to see the connections inside`);
   }
   return notices;
 }

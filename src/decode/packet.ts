@@ -1,3 +1,4 @@
+import { u16be } from '../capture/byte-order.js';
 import type { PacketRecord } from '../capture/record.js';
 import { FragmentReassembler } from './fragments.js';
 import { IcmpError, parseIcmpError } from './icmp.js';
@@ -10,6 +11,7 @@ import {
   parseGre,
   parseUdpTunnel,
   TUNNEL_GRE,
+  udpTunnelGuess,
   TUNNEL_IP_IN_IP,
   TUNNEL_KINDS,
   TunnelChains,
@@ -55,6 +57,11 @@ export class DecodeCounts {
   readonly tally = new Float64Array(DECODE_OUTCOMES.length);
   /** Frames that came through each kind of tunnel (TUNNEL_KINDS order), counted once per layer. */
   readonly tunnelled = new Float64Array(TUNNEL_KINDS.length);
+  /**
+   * UDP ports whose datagrams look like a tunnel carrying TCP but are not read as one
+   * (see udpTunnelGuess): the kind they look like, how many, and the first frame.
+   */
+  readonly tunnelGuesses = new Map<number, { kind: UdpTunnelKind; datagrams: number; firstFrame: number }>();
   /** Frames per link type not decoded, and the first of them. */
   readonly unsupportedLinkTypes = new Map<number, { frames: number; firstFrame: number }>();
   firstMalformedFrame = 0;
@@ -94,6 +101,9 @@ for (const p of [PROTO_TCP, PROTO_ICMP, PROTO_ICMPV6, PROTO_UDP, PROTO_GRE, PROT
 
 const EMPTY = Buffer.alloc(0);
 
+/** UDP ports followed as possible tunnels (tunnelGuesses) per capture. */
+const MAX_TUNNEL_GUESSES = 16;
+
 /** Not an outcome: the tunnel led to another IP header, to decode in turn. */
 const INNER_IP = -1;
 
@@ -126,6 +136,8 @@ export class PacketDecoder {
   private readonly payload: TunnelPayload = { offset: 0, etherType: 0, id: -1, kind: 0 };
   /** Where the datagram being decoded ends: captured bytes, then each tunnel's bound. */
   private end = 0;
+  /** The frame being decoded. */
+  private frame = 0;
 
   constructor(options: DecodeOptions = {}) {
     this.udpPorts = new UdpTunnelPorts(options.udpTunnelPorts);
@@ -162,6 +174,7 @@ export class PacketDecoder {
   private classify(rec: PacketRecord): number {
     let b = rec.data;
     this.data = b;
+    this.frame = rec.frame;
     const start = rec.offset;
     this.end = start + rec.capturedLength;
     let original = rec.originalLength;
@@ -234,6 +247,7 @@ export class PacketDecoder {
       outcome = parseUdpTunnel(b, ip.payloadOffset, this.end, this.udpPorts, p);
       // A datagram on a tunnel's port that is not that tunnel's: plain UDP.
       if (outcome === 'malformed') outcome = 'none';
+      if (outcome === 'none') this.noteTunnelGuess(b);
     } else {
       outcome = 'none';
     }
@@ -242,6 +256,18 @@ export class PacketDecoder {
     if (!this.stack.push(p.kind, ip.version, ip.src, ip.dst, p.id)) return MALFORMED;
     const inner = this.locateInner(b);
     return inner === 'ip' ? INNER_IP : inner === 'truncated' ? TRUNCATED : OTHER_IP;
+  }
+
+  /** Counts a UDP datagram that looks like a tunnel carrying TCP on a port not read as one (udpTunnelGuess). */
+  private noteTunnelGuess(b: Buffer): void {
+    const udp = this.ip.payloadOffset;
+    const kind = udpTunnelGuess(b, udp, this.end);
+    if (kind < 0) return;
+    const port = Math.min(u16be(b, udp), u16be(b, udp + 2));
+    const guesses = this.counts.tunnelGuesses;
+    const seen = guesses.get(port);
+    if (seen !== undefined) seen.datagrams++;
+    else if (guesses.size < MAX_TUNNEL_GUESSES) guesses.set(port, { kind: TUNNEL_KINDS[kind] as UdpTunnelKind, datagrams: 1, firstFrame: this.frame });
   }
 
   /** The tunnel's payload: an Ethernet frame, a PPP frame, or what an EtherType names. */

@@ -283,6 +283,39 @@ export function parseUdpTunnel(b: Buffer, off: number, end: number, ports: UdpTu
   }
 }
 
+/**
+ * Whether a UDP datagram on a port that means no tunnel looks like one carrying TCP
+ * anyway: a VXLAN or Geneve header with its reserved bits clear around an Ethernet
+ * frame, or a GTP-U G-PDU, holding an IP packet of protocol TCP. Linux's VXLAN devices
+ * default to port 8472, not IANA's 4789, and mobile cores move GTP-U: such a capture
+ * would otherwise show no connection and no reason. Returns the TUNNEL_KINDS index, or
+ * -1. Strict enough that DNS, QUIC and RTP do not pass: every reserved field must be
+ * zero and the inner headers must agree.
+ */
+export function udpTunnelGuess(b: Buffer, udp: number, end: number): number {
+  const p = udp + 8;
+  if (end - p < 8 + 14 + 20) return -1;
+  if (b[p] === 0x08 && b[p + 1] === 0 && b[p + 2] === 0 && b[p + 3] === 0 && b[p + 7] === 0 && ethernetCarriesTcp(b, p + 8, end)) return TUNNEL_VXLAN;
+  if (b[p]! >>> 6 === 0 && (b[p + 1]! & 0x3f) === 0 && u16be(b, p + 2) === ETHERTYPE_TRANSPARENT_ETHERNET && b[p + 7] === 0 && ethernetCarriesTcp(b, p + 8 + (b[p]! & 0x3f) * 4, end)) return TUNNEL_GENEVE;
+  if (b[p + 1] === 255 && parseGtpU(b, p, end, guessed) === 'ok' && ipCarriesTcp(b, guessed.offset, end)) return TUNNEL_GTP_U;
+  return -1;
+}
+
+/** Where udpTunnelGuess lets parseGtpU write (reused: a guess allocates nothing). */
+const guessed: TunnelPayload = { offset: 0, etherType: 0, id: -1, kind: 0 };
+
+function ethernetCarriesTcp(b: Buffer, p: number, end: number): boolean {
+  return end - p >= 14 && (u16be(b, p + 12) === 0x0800 || u16be(b, p + 12) === 0x86dd) && ipCarriesTcp(b, p + 14, end);
+}
+
+/** An IPv4 header of 20+ bytes or an IPv6 header whose next header is TCP. */
+function ipCarriesTcp(b: Buffer, p: number, end: number): boolean {
+  if (end - p < 40) return false;
+  const first = b[p]!;
+  if (first >>> 4 === 4) return (first & 0x0f) >= 5 && b[p + 9] === 6;
+  return first >>> 4 === 6 && b[p + 6] === 6;
+}
+
 function carried(out: TunnelPayload, kind: number, etherType: number, offset: number, id: number, end: number): TunnelOutcome {
   out.kind = kind;
   out.etherType = etherType;

@@ -33,6 +33,11 @@ describe.skipIf(!existsSync(ZEEK))('tunnels in the CLI', () => {
     writeFileSync(file, bytes);
     const count = async (...args: string[]): Promise<number> => (await teardown(['analyze', '--format', 'ndjson', ...args, file])).stdout.split('\n').filter((l) => l !== '').length;
     expect(await count()).toBe(0);
+    // Not silently nothing: the datagrams look like VXLAN with TCP inside, and it says so.
+    const plain = await teardown(['analyze', file]);
+    expect(plain.stderr.trim()).toBe(
+      `teardown: ${file}: warning: 12 UDP datagrams on port 8472 look like vxlan carrying TCP, not read as a tunnel (first: frame 1): decode port 8472 as vxlan (--decode-as 8472=vxlan) to see the connections inside`,
+    );
     expect(await count('--decode-as', '8472=vxlan')).toBe(1);
     const { connections } = await analyzeFile(file, { decode: { udpTunnelPorts: { 8472: 'vxlan' } } });
     expect(connections.map((c) => [c.zeek.history, c.tunnel[0]?.kind])).toEqual([['ShADadFf', 'vxlan']]);
