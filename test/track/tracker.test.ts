@@ -3,7 +3,7 @@ import type { PacketRecord } from '../../src/capture/record.js';
 import { PacketDecoder } from '../../src/decode/packet.js';
 import { TCP_ACK, TCP_FIN, TCP_SYN } from '../../src/decode/tcp.js';
 import { trackedConnection, type TrackedConnection } from '../../src/track/report.js';
-import { ConnectionTable, flowHash, LIVE, type TableEntry } from '../../src/track/table.js';
+import { CLOSED, ConnectionTable, flowHash, LIVE, TOMBSTONES, type ListId, type TableEntry } from '../../src/track/table.js';
 import { Tracker, type ReportReason, type TrackerOptions } from '../../src/track/tracker.js';
 import { ethernet, ipv4, record, tcp } from '../helpers/packets.js';
 
@@ -182,10 +182,161 @@ describe('connection table', () => {
     expect(table.counts[LIVE]).toBe(reference.size);
   });
 
+  it('keeps each list in order of last activity: touch moves to the tail, across lists too', () => {
+    const table = new ConnectionTable<Item>();
+    const [a, b, c] = [1, 2, 3].map((id) => {
+      const it = item(id);
+      it.hash = flowHash(4, it.addr[0], it.port[0], it.addr[1], it.port[1]);
+      table.insert(it, LIVE);
+      return it;
+    });
+    const order = (list: ListId): number[] => {
+      const ids: number[] = [];
+      for (let e = table.oldest(list) as Item | null; e !== null; e = e.next as Item | null) ids.push(e.id);
+      return ids;
+    };
+    expect(order(LIVE)).toEqual([1, 2, 3]);
+    table.touch(a!, LIVE);
+    expect(order(LIVE)).toEqual([2, 3, 1]);
+    table.touch(a!, LIVE); // already the newest
+    table.touch(c!, CLOSED);
+    expect([order(LIVE), order(CLOSED), table.counts[LIVE], table.counts[CLOSED]]).toEqual([[2, 1], [3], 2, 1]);
+    const d = item(2);
+    d.id = 20;
+    d.hash = b!.hash;
+    table.replace(b!, d, TOMBSTONES);
+    expect([order(LIVE), order(TOMBSTONES), table.size]).toEqual([[1], [20], 3]);
+    expect(table.find(d.hash, 4, d.addr[0], 2, d.addr[1], 80, null)?.id).toBe(20);
+    table.remove(a!);
+    table.remove(c!);
+    expect([order(LIVE), order(CLOSED), table.counts, table.size]).toEqual([[], [], [0, 0, 1, 0], 1]);
+    expect([...table.entries()].map((e) => e.id)).toEqual([20]);
+  });
+
+  it('tells entries apart by IP version and tunnel as well as by 4-tuple', () => {
+    const table = new ConnectionTable<Item>();
+    const v4 = item(5);
+    v4.hash = 42;
+    table.insert(v4, LIVE);
+    const [src, dst] = v4.addr;
+    expect(table.find(42, 4, src, 5, dst, 80, null)?.id).toBe(5);
+    expect(table.find(42, 6, src, 5, dst, 80, null)).toBeUndefined();
+    expect(table.find(42, 4, src, 5, dst, 80, { id: 1, layers: [] })).toBeUndefined();
+    expect(table.find(42, 4, src, 5, dst, 81, null)).toBeUndefined();
+    expect(table.find(42, 4, src, 6, dst, 80, null)).toBeUndefined();
+    expect(table.find(42, 4, dst, 80, src, 5, null)?.id).toBe(5);
+  });
+
   it('hashes both directions of a 4-tuple alike', () => {
     const a = [0, 0, 0xffff, 1];
     const b = [0, 0, 0xffff, 2];
     expect(flowHash(4, a, 1, b, 2)).toBe(flowHash(4, b, 2, a, 1));
     expect(flowHash(4, a, 1, b, 2)).not.toBe(flowHash(4, a, 2, b, 1));
+    expect(flowHash(4, a, 1, b, 2, 7)).toBe(flowHash(4, b, 2, a, 1, 7));
+    expect(new Set([flowHash(4, a, 1, b, 2), flowHash(6, a, 1, b, 2), flowHash(4, a, 1, b, 2, 7), flowHash(4, a, 1, b, 2, 8)]).size).toBe(4);
+    // Every word of an address counts (IPv6 addresses differ anywhere).
+    for (let w = 0; w < 4; w++) {
+      const c = [...a];
+      c[w]! ^= 0x100;
+      expect(flowHash(6, c, 1, b, 2), `word ${w}`).not.toBe(flowHash(6, a, 1, b, 2));
+    }
+    // An int32, as the table masks and compares it.
+    expect(Number.isInteger(flowHash(4, a, 1, b, 2)) && flowHash(4, a, 1, b, 2) === (flowHash(4, a, 1, b, 2) | 0)).toBe(true);
+  });
+});
+
+describe('what the tracker learns across connections', () => {
+  /** An unanswered attempt from `sport`: its SYN at `start`, sent again a second later. */
+  const attempt = (f: Feed, start: number, sport: number, dport = 80): void => {
+    f.packet(start, { sport, dport, seq: 5000 + sport, flags: TCP_SYN });
+    f.packet(start + 1, { sport, dport, seq: 5000 + sport, flags: TCP_SYN });
+  };
+  const superseded = (f: Feed): [number, unknown][] => f.reports.map((r) => [r.stream, r.conn.supersededBy]);
+
+  it('marks an unanswered attempt superseded by the same client’s next one, begun at least 1 s after its last SYN', () => {
+    const f = new Feed();
+    attempt(f, 100, 40000);
+    f.packet(102, { sport: 40001, dport: 80, seq: 1, flags: TCP_SYN });
+    attempt(f, 200, 41000);
+    f.packet(201.999, { sport: 41001, dport: 80, seq: 1, flags: TCP_SYN }); // 0.999 s after: parallel, not a retry
+    f.tracker.finish(300);
+    expect(superseded(f)).toEqual([[0, { stream: 1, time: 102 }], [1, null], [2, null], [3, null]]);
+  });
+
+  it('does not mark an answered attempt, nor one to another server port', () => {
+    const f = new Feed();
+    attempt(f, 100, 40000);
+    f.packet(101.5, { sport: 80, dport: 40000, seq: 9000, ack: 45001, flags: TCP_SYN | TCP_ACK });
+    attempt(f, 110, 40002, 443);
+    f.packet(120, { sport: 40001, dport: 80, seq: 1, flags: TCP_SYN });
+    f.tracker.finish(300);
+    expect(superseded(f).map(([, s]) => s)).toEqual([null, null, null]);
+  });
+
+  it('follows at most 16 unanswered attempts per client and server endpoint: the older ones are left alone', () => {
+    const f = new Feed();
+    for (let i = 0; i < 17; i++) attempt(f, 100 + i * 0.01, 40000 + i);
+    f.packet(110, { sport: 50000, dport: 80, seq: 1, flags: TCP_SYN });
+    f.tracker.finish(300);
+    const marked = superseded(f).filter(([, s]) => s !== null).map(([stream]) => stream);
+    expect(marked).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+  });
+
+  it('forgets an attempt once reported: a later SYN does not mark it', () => {
+    const f = new Feed({ idleSeconds: 30 });
+    attempt(f, 100, 40000);
+    f.packet(140, { sport: 40001, dport: 80, seq: 1, flags: TCP_SYN });
+    expect(f.reports.map((r) => [r.stream, r.reason, r.conn.supersededBy])).toEqual([[0, 'idle', null]]);
+  });
+
+  it('tells a connection between two hosts whose other connection was captured one way only', () => {
+    const f = new Feed();
+    // Stream 0: the client acknowledges a SYN-ACK the capture lacks.
+    f.packet(100, { sport: 40000, dport: 80, seq: 1, flags: TCP_SYN });
+    f.packet(100.1, { sport: 40000, dport: 80, seq: 2, ack: 9001, flags: TCP_ACK });
+    f.packet(101, { sport: 40001, dport: 80, seq: 1, flags: TCP_SYN });
+    f.tracker.finish(200);
+    expect(f.reports.map((r) => [r.stream, r.conn.flags.includes('one-sided'), r.conn.pathOneSided])).toEqual([[0, true, true], [1, false, true]]);
+    const g = new Feed();
+    g.packet(101, { sport: 40001, dport: 80, seq: 1, flags: TCP_SYN });
+    g.tracker.finish(200);
+    expect(g.reports[0]!.conn.pathOneSided).toBe(false);
+  });
+
+  it('ends the connections of a recording at its last packet when the next recording starts a confirmed day later', () => {
+    const f = new Feed({ idleSeconds: 3600 });
+    const day = 86_400;
+    f.packet(100, { sport: 40000, dport: 80, seq: 1, flags: TCP_SYN });
+    f.packet(100 + 2 * day, { sport: 40001, dport: 80, seq: 1, flags: TCP_SYN });
+    expect(f.reports).toEqual([]);
+    f.packet(100 + 2 * day + 1, { sport: 40001, dport: 80, seq: 1, flags: TCP_SYN });
+    expect(f.reports.map((r) => [r.stream, r.reason, r.conn.reportedAt])).toEqual([[0, 'capture-end', 100]]);
+    f.tracker.finish(100 + 2 * day + 5);
+    expect(f.reports.map((r) => [r.stream, r.reason, r.conn.reportedAt])).toEqual([[0, 'capture-end', 100], [1, 'capture-end', 100 + 2 * day + 5]]);
+  });
+
+  it('holds a closed connection whose roles are guessed for a SYN on its ports, as long as a tombstone lasts', () => {
+    const f = new Feed({ closedQuietSeconds: 5, tombstoneSeconds: 60 });
+    // Captured mid-stream: no SYN, so roles are guessed.
+    f.packet(100, { sport: 40000, dport: 80, seq: 1, ack: 9001, flags: TCP_FIN | TCP_ACK });
+    f.packet(100.001, { sport: 80, dport: 40000, seq: 9001, ack: 2, flags: TCP_FIN | TCP_ACK });
+    f.packet(100.002, { sport: 40000, dport: 80, seq: 2, ack: 9002, flags: TCP_ACK });
+    f.packet(130, { sport: 40001, dport: 80, seq: 1, flags: TCP_SYN });
+    expect(f.reports).toEqual([]);
+    f.packet(161, { sport: 40001, dport: 80, seq: 1, flags: TCP_SYN });
+    expect(f.reports.map((r) => [r.stream, r.reason, r.conn.roleGuessed])).toEqual([[0, 'closed', true]]);
+  });
+
+  it('counts an ICMP error for a reported connection as late, not as a new stream', () => {
+    const f = new Feed({ closedQuietSeconds: 5 });
+    f.connection(100, 40000);
+    f.packet(110, { sport: 40001, dport: 80, seq: 1, flags: TCP_SYN });
+    expect(f.reports.map((r) => r.stream)).toEqual([0]);
+    const quoted = ipv4(tcp({ sport: 40000, dport: 80, seq: 1002, flags: TCP_ACK }), { src: '198.18.1.2', dst: '198.18.2.2' });
+    const r = record(ethernet(ipv4(Buffer.concat([Buffer.from([3, 1, 0, 0, 0, 0, 0, 0]), quoted]), { protocol: 1, src: '198.18.1.1', dst: '198.18.1.2' })));
+    r.tsSec = 111;
+    expect(f.decoder.decode(r)).toBe('icmp-error');
+    f.tracker.icmpError(r, f.decoder);
+    expect(f.tracker.stats).toMatchObject({ connections: 2, latePackets: 1, unmatchedIcmp: 0 });
   });
 });
