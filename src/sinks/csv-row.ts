@@ -10,7 +10,7 @@ function field(value: string | number | null): string {
 export const CSV_COLUMNS = [
   'file', 'stream', 'client', 'server', 'start', 'end', 'duration', 'ending', 'detail', 'closer',
   'packets_client', 'packets_server', 'bytes_client', 'bytes_server', 'flags', 'zeek_conn_state',
-  'zeek_history', 'filter', 'explanation',
+  'zeek_history', 'filter', 'explanation', 'community_id',
 ] as const;
 
 export function csvHeader(): string {
@@ -21,6 +21,6 @@ export function csvRow(file: string, c: ConnectionReport): string {
   return [
     file, c.stream, formatEndpoint(c.client), formatEndpoint(c.server), c.start.toFixed(6), c.end.toFixed(6),
     (c.end - c.start).toFixed(6), c.ending, c.detail, c.closer, c.packets.client, c.packets.server, c.bytes.client,
-    c.bytes.server, c.flags.join(' '), c.zeek.connState, c.zeek.history, c.filter, c.explanation,
+    c.bytes.server, c.flags.join(' '), c.zeek.connState, c.zeek.history, c.filter, c.explanation, c.communityId,
   ].map(field).join(',');
 }

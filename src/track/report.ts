@@ -3,6 +3,7 @@ import { formatAddress } from '../decode/address.js';
 import type { TcpState } from '../state/tcp-state.js';
 import type { Step } from '../state/timeline.js';
 import { unsignedSeq } from '../state/seq.js';
+import { communityId } from './community-id.js';
 import type { Connection, ConnectionFlag, EndingRst } from './connection.js';
 import type { Direction, RetransmissionSeries } from './direction.js';
 import type { ReportReason } from './tracker.js';
@@ -120,6 +121,8 @@ export interface TrackedConnection {
   pathOneSided: boolean;
   /** A later attempt from the client host to the same server endpoint, begun after this one's last packet (stream, time). */
   supersededBy: { stream: number; time: number } | null;
+  /** Community ID v1 of its endpoints (community-id.ts): the same flow's key in Zeek, Suricata, Arkime. */
+  communityId: string;
   /** Why it was reported at that point, and when (capture time: the end, for those open then). */
   reportedBecause: ReportReason;
   reportedAt: number;
@@ -149,7 +152,8 @@ export function roles(c: Connection): { client: 0 | 1; guessed: boolean } {
   return { client: 0, guessed };
 }
 
-export function trackedConnection(c: Connection, reason: ReportReason, at: number): TrackedConnection {
+/** `c` as reported, for `reason` at capture time `at`; `seed` is the Community ID's. */
+export function trackedConnection(c: Connection, reason: ReportReason, at: number, seed = 0): TrackedConnection {
   const { client: ci, guessed } = roles(c);
   const si = (1 - ci) as 0 | 1;
   const address = (i: 0 | 1): EndpointAddress => ({ ip: formatAddress(c.version, c.addr[i]), port: c.port[i] });
@@ -176,6 +180,7 @@ export function trackedConnection(c: Connection, reason: ReportReason, at: numbe
     endedInStream: c.endedInStream < 0 ? null : { stream: c.endedInStream, ackFrame: c.endedByAckFrame },
     pathOneSided: c.pathOneSided,
     supersededBy: c.supersededBy < 0 ? null : { stream: c.supersededBy, time: c.supersededAt },
+    communityId: communityId(c.version, c.addr[0], c.port[0], c.addr[1], c.port[1], seed),
     reportedBecause: reason,
     reportedAt: at,
   };

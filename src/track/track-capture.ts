@@ -36,7 +36,8 @@ export async function trackCapture(
   } = {},
 ): Promise<TrackResult> {
   const decoder = new PacketDecoder(options.decode);
-  const tracker = new Tracker((c, reason, at) => visit(trackedConnection(c, reason, at)), options.tracker);
+  const seed = options.tracker?.communityIdSeed ?? 0;
+  const tracker = new Tracker((c, reason, at) => visit(trackedConnection(c, reason, at, seed)), options.tracker);
   let lastSec = 0;
   let lastNsec = 0;
   let any = false;

@@ -23,6 +23,8 @@ export interface TrackerOptions {
    * memory of a past burst. 0 turns reuse off (the tests compare both).
    */
   spareConnections: number;
+  /** The seed of each report's Community ID (0, the spec's default, unless sites agree on another). */
+  communityIdSeed: number;
 }
 
 /**
@@ -40,6 +42,7 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   tombstoneSeconds: 3600,
   maxConnections: 200_000,
   spareConnections: 1024,
+  communityIdSeed: 0,
 };
 
 /**

@@ -90,6 +90,7 @@ export async function showHandler(args: ShowArgs): Promise<number> {
     para(`flags: ${c.flags.length === 0 ? '-' : c.flags.join(' ')}`, '  '),
     para(`Wireshark: ${c.filter}`, '  '),
     para(`Zeek: conn_state ${c.zeek.connState}, history ${c.zeek.history}`, '  '),
+    para(`Community ID: ${c.communityId}`, '  '),
   ];
   await writeOut(text.join('\n') + '\n');
   return EXIT_OK;

@@ -1,0 +1,40 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { newAddress } from '../../src/decode/address.js';
+import { analyzeFile } from '../../src/library.js';
+import { communityId } from '../../src/track/community-id.js';
+import { REPO } from '../helpers/paths.js';
+
+const v4 = (text: string): Uint32Array => {
+  const a = newAddress();
+  a.set([0, 0, 0xffff, text.split('.').reduce((n, o) => n * 256 + Number(o), 0)]);
+  return a;
+};
+
+describe('Community ID v1', () => {
+  // The spec's published TCP vectors (community-id-spec baseline; Zeek's own test of community_id_v1).
+  it('equals the reference values for TCP 1.2.3.4:1122 ↔ 5.6.7.8:3344, either way round, seeds 0 and 1', () => {
+    const [a, b] = [v4('1.2.3.4'), v4('5.6.7.8')];
+    expect(communityId(4, a, 1122, b, 3344)).toBe('1:wCb3OG7yAFWelaUydu0D+125CLM=');
+    expect(communityId(4, b, 3344, a, 1122)).toBe('1:wCb3OG7yAFWelaUydu0D+125CLM=');
+    expect(communityId(4, a, 1122, b, 3344, 1)).toBe('1:HhA1B+6CoLbiKPEs5nhNYN4XWfk=');
+    expect(communityId(4, b, 3344, a, 1122, 1)).toBe('1:HhA1B+6CoLbiKPEs5nhNYN4XWfk=');
+  });
+
+  it('orders equal addresses by port, and addresses above 128.0.0.0 as unsigned', () => {
+    const a = v4('198.18.1.2');
+    expect(communityId(4, a, 40000, a, 80)).toBe(communityId(4, a, 80, a, 40000));
+    const [low, high] = [v4('10.0.0.1'), v4('200.0.0.1')];
+    expect(communityId(4, low, 1, high, 2)).toBe(communityId(4, high, 2, low, 1));
+  });
+
+  it('is on every report: equal to tshark 4.0’s communityid for a real IPv4 and IPv6 connection, seed from the options', async () => {
+    const file = join(REPO, 'fixtures', 'reader', 'eth-us.pcap');
+    // tshark -r eth-us.pcap --enable-protocol communityid -T fields -e tcp.stream -e communityid
+    const { connections } = await analyzeFile(file);
+    expect(connections.map((c) => c.communityId)).toEqual(['1:1+Php9Go7r9s/tBJVkLchry7yCM=', '1:BeT3cu6OrnyJGnaFk4oDTOjB6dM=']);
+    const seeded = await analyzeFile(file, { tracker: { communityIdSeed: 1 } });
+    // The same with -o communityid.seed:1.
+    expect(seeded.connections.map((c) => c.communityId)).toEqual(['1:p8RV//aFGKmQmbF49ik3qnCwdS4=', '1:F8NiIlIzxneshB8yrzDNKojotqk=']);
+  });
+});
