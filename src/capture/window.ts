@@ -1,6 +1,6 @@
 import type { ByteSource } from './source.js';
 
-/** Read size: large enough that a read costs nothing next to parsing it (2 MiB read 20% slower), small enough that the two buffers stay 10 MB. */
+/** Read size: large enough that a read costs nothing next to parsing it (half of it read measurably slower), small enough that the two buffers stay small beside the tracker's memory. */
 export const DEFAULT_WINDOW_BYTES = 4 * 1024 * 1024;
 
 /** Room kept before each read for the record that straddles two reads (see take). */
@@ -12,8 +12,7 @@ const MAX_HEAD_BYTES = 1024 * 1024;
  *
  * Two buffers take turns: while the parser walks one, the next read fills the other
  * (reading a file copies it from the page cache on libuv's thread pool, so on a second
- * core it costs the parser nothing; awaited in turn it left the parser idle a fifth of
- * the time). Each read lands after `head` bytes of room, where the straddling part of
+ * core it costs the parser nothing; awaited in turn it left the parser idle). Each read lands after `head` bytes of room, where the straddling part of
  * the last record is copied, so there is no per-packet concatenation and, for records
  * shorter than the room, no moving of the data that was read. A record longer than
  * the room is assembled in one buffer grown to fit it.

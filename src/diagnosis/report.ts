@@ -16,8 +16,8 @@ export type Flag = ConnectionFlag | DiagnosisFlag;
 /**
  * Diagnoses a finished connection at the capture time it was reported. The report is
  * the tracked object itself, completed (it is made fresh for each report): spreading
- * both into a new object cost a tenth of `analyze --format ndjson` and left an object
- * of 40 keys that V8 keeps as a dictionary, which JSON.stringify walks slowly.
+ * both into a new object showed in the benchmark of `analyze --format ndjson`, and left
+ * an object of 40 keys that V8 keeps as a dictionary, which JSON.stringify walks slowly.
  */
 export function connectionReport(c: TrackedConnection): ConnectionReport {
   const d = diagnose(c, c.reportedAt);

@@ -31,11 +31,17 @@ export type IcmpCode = `code-${number}`;
 /** Every detail any ending carries. */
 export type Detail = (typeof DETAILS)[Ending][number] | IcmpCode;
 
-/** What the diagnosis flags, besides the tracker's flags (docs/output.md). */
-export type DiagnosisFlag = 'one-sided' | 'lost-last-ack' | 'fin-retransmitted';
+/**
+ * What the diagnosis flags, besides the tracker's flags (docs/output.md). `one-sided`
+ * is both: the tracker's when it saw a handshake from one side, the diagnosis's when
+ * the verdict rests on a capture with one direction missing.
+ */
+export const DIAGNOSIS_FLAGS = ['one-sided', 'lost-last-ack', 'fin-retransmitted'] as const;
+export type DiagnosisFlag = (typeof DIAGNOSIS_FLAGS)[number];
 
 /** Zeek's conn_state values (scripts/base/protocols/conn/main.zeek). */
-export type ZeekConnState = 'S0' | 'S1' | 'SF' | 'REJ' | 'S2' | 'S3' | 'RSTO' | 'RSTR' | 'RSTOS0' | 'RSTRH' | 'SH' | 'SHR' | 'OTH';
+export const ZEEK_CONN_STATES = ['S0', 'S1', 'SF', 'REJ', 'S2', 'S3', 'RSTO', 'RSTR', 'RSTOS0', 'RSTRH', 'SH', 'SHR', 'OTH'] as const;
+export type ZeekConnState = (typeof ZEEK_CONN_STATES)[number];
 
 /** Details that are a family rather than a word: ICMP codes without a name. */
 export const DETAIL_PATTERNS: { readonly [E in Ending]?: RegExp } = { unreachable: /^code-\d+$/ };

@@ -9,9 +9,10 @@ import { seqAdd, seqGe, seqGt, seqLt } from '../state/seq.js';
 import type { TcpState } from '../state/tcp-state.js';
 import { Direction, SEG_GAP, SEG_KEEPALIVE, SEG_RETRANSMISSION, SEG_ZERO_WINDOW } from './direction.js';
 import { ZeekHistory } from './history.js';
+import { sideOf } from './table.js';
 
 /** In alphabetical order, so a connection's flags come out sorted (see ConnectionFlags.list). */
-const CONNECTION_FLAGS = [
+export const CONNECTION_FLAGS = [
   'capture-loss', // the peer acknowledged bytes the capture never saw
   'data-after-fin', // data kept flowing in the open direction after the peer's FIN (half-close)
   'hardware-duplicates', // the same IP datagram captured twice (counted once, never a retransmission)
@@ -33,8 +34,8 @@ export type ConnectionFlag = (typeof CONNECTION_FLAGS)[number];
 
 /**
  * A connection's flags as bits. A Set's clear() allocates a new table, once per
- * connection object used again (most connections carry a flag: port-reuse), and was a
- * quarter of Connection.restart on the bench's mixed capture.
+ * connection object used again (most connections carry a flag: port-reuse), which
+ * dominated Connection.restart in the benchmark.
  */
 export class ConnectionFlags {
   private bits = 0;
@@ -118,7 +119,7 @@ export interface IcmpEvent {
 }
 
 const MAX_ICMP_EVENTS = 32;
-/** Nothing more is expected from a side in these states but strays. (Compared, not looked up in a Set: asked for every packet, the Set cost 5% of tracking.) */
+/** Nothing more is expected from a side in these states but strays. (Compared, not looked up in a Set: asked for every packet, the Set showed in tracking's profile.) */
 const isClosedState = (s: TcpState): boolean => s === 'CLOSED' || s === 'TIME-WAIT';
 
 /** What the connection reads of a segment's IP header (IpHeader fits it). */
@@ -149,7 +150,7 @@ export const NO_SEGMENT = -1;
 /**
  * When a packet was seen. The tracker fills one reused instance per packet and passes
  * the object: a fractional time passed as a plain argument to a call V8 does not inline
- * is boxed in a fresh heap number (measured: ~20 collections per million packets).
+ * is boxed in a fresh heap number: garbage per packet.
  */
 export interface Moment {
   frame: number;
@@ -244,8 +245,7 @@ export class Connection {
    * Makes this object the connection a packet just opened. The tracker uses reported
    * connections' objects again (see Tracker.recycle): a connection lives seconds, long
    * enough for V8 to move it to the old generation, and a stream of dead ones there
-   * cost a fifth of the run in collections and most of the peak heap (measured on the
-   * bench's mixed capture). A report made its own step objects from the timelines,
+   * cost old-generation collections and most of the peak heap (test/bench/connection-heap.ts). A report made its own step objects from the timelines,
    * which start over here in the same arrays, and took over the retransmission series'
    * arrays, which are replaced, not cleared.
    */
@@ -287,8 +287,7 @@ export class Connection {
 
   /** Which endpoint sent a packet from `src:srcPort` (the caller matched the 4-tuple). */
   sideOf(src: AddressWords, srcPort: number): 0 | 1 {
-    const a = this.addr[0];
-    return srcPort === this.port[0] && src[0] === a[0] && src[1] === a[1] && src[2] === a[2] && src[3] === a[3] ? 0 : 1;
+    return sideOf(this, src, srcPort);
   }
 
   /** Both sides have closed (or sit in TIME-WAIT): nothing more is expected but strays. */

@@ -188,8 +188,8 @@ export function trackedConnection(c: Connection, reason: ReportReason, at: numbe
 
 /**
  * The RST seen from the roles. Records here are literals with every field named, not
- * spreads: V8 copies a spread (or a rest pattern) property by property, measured at
- * microseconds per connection.
+ * spreads: V8 copies a spread (or a rest pattern) property by property, which showed
+ * per connection in the benchmark.
  */
 function endingRst(r: EndingRst, client: 0 | 1): EndingRstRecord {
   return {

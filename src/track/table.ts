@@ -51,6 +51,11 @@ export function flowHash(version: number, src: ArrayLike<number>, srcPort: numbe
   return h ^ (h >>> 16);
 }
 
+/** Which endpoint of `e` (0: the first packet's sender) sent from `src`:`srcPort`. */
+export function sideOf(e: TableEntry, src: AddressWords, srcPort: number): 0 | 1 {
+  return sameEndpoint(e.addr[0], e.port[0], src, srcPort) ? 0 : 1;
+}
+
 function sameEndpoint(words: AddressWords, port: number, w: ArrayLike<number>, p: number): boolean {
   return port === p && words[3] === w[3] && words[2] === w[2] && words[1] === w[1] && words[0] === w[0];
 }

@@ -6,7 +6,7 @@ import { TCP_ACK, TCP_SYN } from '../decode/tcp.js';
 import type { PacketRecord } from '../capture/record.js';
 import { Connection, NO_SEGMENT, type Moment } from './connection.js';
 import { DuplicateWindow } from './duplicates.js';
-import { CLOSED, ConnectionTable, flowHash, HELD, LIVE, TOMBSTONES, type ListId, type TableEntry } from './table.js';
+import { CLOSED, ConnectionTable, flowHash, HELD, LIVE, sideOf, TOMBSTONES, type ListId, type TableEntry } from './table.js';
 
 export interface TrackerOptions {
   /** A connection without packets for this long is reported as it stands (seconds). */
@@ -97,8 +97,7 @@ class Tombstone implements TableEntry {
   }
 
   sideOf(src: AddressWords, srcPort: number): 0 | 1 {
-    const a = this.addr[0];
-    return srcPort === this.port[0] && src[0] === a[0] && src[1] === a[1] && src[2] === a[2] && src[3] === a[3] ? 0 : 1;
+    return sideOf(this, src, srcPort);
   }
 }
 

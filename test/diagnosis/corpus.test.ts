@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { connectionReport } from '../../src/diagnosis/report.js';
+import { ENDINGS, ZEEK_CONN_STATES } from '../../src/diagnosis/types.js';
 import { connectionsOf } from '../helpers/track.js';
 import { CORPUS, HAS_CORPUS, corpusCaptures } from '../helpers/paths.js';
 
-const ENDINGS = ['graceful', 'simultaneous-close', 'half-closed', 'reset', 'refused', 'unreachable', 'timeout', 'half-open', 'open', 'not-established'];
-const ZEEK_STATES = ['S0', 'S1', 'SF', 'REJ', 'S2', 'S3', 'RSTO', 'RSTR', 'RSTOS0', 'RSTRH', 'SH', 'SHR', 'OTH'];
 
 /**
  * Endings the corpus MANIFEST states in words for single-connection captures
@@ -27,7 +26,7 @@ describe.skipIf(!HAS_CORPUS)('diagnosis of the public corpus', () => {
       for (const c of connections) {
         const r = connectionReport(c);
         expect(ENDINGS).toContain(r.ending);
-        expect(ZEEK_STATES).toContain(r.zeek.connState);
+        expect(ZEEK_CONN_STATES).toContain(r.zeek.connState);
         expect(r.explanation.length).toBeGreaterThan(20);
       }
       if (file in STATED) expect(connections.map((c) => connectionReport(c).ending)).toEqual([STATED[file]]);

@@ -246,5 +246,5 @@ const PAIRS = ascii(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, 
 const TRUE = ascii('true');
 const FALSE = ascii('false');
 const COMMA = ascii(',');
-/** Fields written by one function of a compiled writer (see compile): 6 and 12 measured the same. */
+/** Fields written by one function of a compiled writer (see compile): small enough for V8 to inline; more or fewer made no difference. */
 const FIELDS_PER_FUNCTION = 8;

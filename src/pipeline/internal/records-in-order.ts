@@ -65,10 +65,8 @@ export class RecordsInOrder {
   /**
    * Writes records until the output is full (true) or none is left (false). A plain
    * loop, not one in the async writeAll: V8 dropped that one's optimised code again and
-   * again (87 of the run's 148 deoptimisations on the bench's mixed capture,
-   * "insufficient type feedback") and compiled it anew each time, the diagnosis and
-   * JSON writer inlined. Now 67 in all; the run's time and CPU were the same within
-   * this machine's noise, the compiling having run beside the work.
+   * again ("insufficient type feedback", most of a run's deoptimisations) and compiled
+   * it anew each time, the diagnosis and JSON writer inlined.
    */
   private writeUntilFull(records: Iterator<string | Uint8Array>): boolean {
     for (let r = records.next(); r.done !== true; r = records.next()) {
