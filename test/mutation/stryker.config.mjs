@@ -26,8 +26,11 @@ const config = {
   jsonReporter: { fileName: 'dist/mutation/mutation.json' },
   tempDirName: 'dist/stryker-tmp',
   ignorePatterns: ['dist', '.git'],
-  concurrency: 2,
-  timeoutMS: 60000,
+  // Two test runners beside the TypeScript checker: the checker waits most of the time.
+  concurrency: 3,
+  // A mutant that loops forever (a probe or sweep loop in the tracker made endless) is
+  // stopped this long after its tests' own time; a minute made such mutants most of a run.
+  timeoutMS: 10000,
   cleanTempDir: 'always',
 };
 export default config;
