@@ -8,9 +8,8 @@ import { infoCommand } from './commands/info/command.js';
 import { segmentsCommand } from './commands/segments/command.js';
 import { showCommand } from './commands/show/command.js';
 import { triageCommand } from './commands/triage/command.js';
-import { EXIT_BAD_INPUT, EXIT_OK, warningLine } from './fail.js';
+import { EXIT_BAD_INPUT, EXIT_OK } from './fail.js';
 import { protectStdinArg } from './stdin-arg.js';
-import { tempFileProblem } from '../pipeline/run.js';
 
 const commands = [analyzeCommand, assertCommand, connectionsCommand, infoCommand, segmentsCommand, showCommand, triageCommand];
 
@@ -46,8 +45,6 @@ async function main(): Promise<void> {
     });
   for (const command of commands) cli.command(command as never);
   await cli.parseAsync();
-  const problem = tempFileProblem();
-  if (problem !== null) process.stderr.write(warningLine(null, problem) + '\n');
 }
 
 let finished = false;

@@ -12,9 +12,9 @@ export function failureLine(file: string, err: unknown): string {
   return `teardown: ${file}: ${what}`;
 }
 
-/** The one line a warning prints: `teardown: FILE: warning: <what>`, or without FILE when it is about the run, not a file. */
-export function warningLine(file: string | null, warning: string): string {
-  return `teardown: ${file === null ? '' : `${file}: `}warning: ${warning}`;
+/** The one line a warning prints: `teardown: FILE: warning: <what>`. */
+export function warningLine(file: string, warning: string): string {
+  return `teardown: ${file}: warning: ${warning}`;
 }
 
 /** A file's failure, or its warnings (unless quiet), on stderr a line each; returns the exit code the file earns. */

@@ -10,9 +10,6 @@ import { runJobs } from './internal/jobs.js';
 import { trackOnThread } from './internal/tracking-thread.js';
 import type { FileEnd, Sink } from './sink.js';
 
-/** Why no temporary file could be made, if that happened (output that waited stayed in memory). */
-export { tempFileProblem } from './internal/temp-file.js';
-
 /** The order a sink receives connections in. */
 export type DeliveryOrder =
   /** Of their first packets: Wireshark's tcp.stream order (docs/output.md). */
@@ -54,10 +51,19 @@ export interface Progress {
 export async function run(inputs: readonly CaptureInput[], options: PipelineOptions, sink: Sink): Promise<void> {
   checkFilter(options.filter);
   const files = inputs.filter((i): i is string => typeof i === 'string');
+  // Why --jobs could not run, said with the first file's warnings (null: it ran, or was not asked for).
+  let notParallel: string | null = null;
   if ((options.jobs ?? 1) > 1 && inputs.length > 1 && files.length === inputs.length && options.onSegment === undefined) {
-    if (await runJobs(files, options.jobs!, options, sink)) return sink.end();
+    const ran = await runJobs(files, options.jobs!, options, sink);
+    if (ran === true) return sink.end();
+    notParallel = ran;
   }
-  for (const input of inputs) await sink.fileEnd(nameOf(input), await runOne(input, options, sink));
+  for (const input of inputs) {
+    const end = await runOne(input, options, sink);
+    if (notParallel !== null) end.warnings.unshift(notParallel);
+    notParallel = null;
+    await sink.fileEnd(nameOf(input), end);
+  }
   await sink.end();
 }
 
@@ -95,5 +101,6 @@ export async function runOne(input: CaptureInput, options: PipelineOptions, sink
     progress?.done();
   }
   // Counted as connections were delivered, so only now, after the last of them.
-  return { ...end, count: delivery.count };
+  const warnings = delivery.problem === null ? end.warnings : [...end.warnings, delivery.problem];
+  return { ...end, warnings, count: delivery.count };
 }

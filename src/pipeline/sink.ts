@@ -19,7 +19,12 @@ export interface Sink {
   readonly blocked: boolean;
   /** Lets written output drain; the pipeline awaits it between reads of the input, so a slow consumer slows the reading. */
   flush(): Promise<void>;
-  /** A file read to its end, or failed after delivering every connection seen before the damage. */
+  /**
+   * A file read to its end, or failed after delivering every connection seen before the
+   * damage. A sink may add a warning about its own output to `end.warnings` (its rows
+   * waited in memory, no temporary file being possible): a wrapper that reports the
+   * file's warnings reads them after.
+   */
   fileEnd(file: string, end: FileEnd): Promise<void>;
   /** Every file is done. */
   end(): Promise<void>;

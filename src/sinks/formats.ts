@@ -77,6 +77,11 @@ class SortedSpools {
     await this.others?.out.flush();
   }
 
+  /** Why rows waited in memory, not in a temporary file (see openUnlinked), or null. */
+  problem(): string | null {
+    return this.problems?.problem ?? this.others?.problem ?? null;
+  }
+
   /** Copies problems then the rest to stdout; `skip` bytes of whatever comes first are left out. */
   async copyOut(skip: number): Promise<void> {
     for (const spool of [this.problems, this.others]) {
@@ -122,6 +127,8 @@ class CsvSink implements Sink {
 
   /** A damaged file's rows went out in capture order as they came; problems-first spools are dropped. */
   async fileEnd(_file: string, end: FileEnd): Promise<void> {
+    const problem = this.spools?.problem() ?? null;
+    if (problem !== null) end.warnings.push(problem);
     await this.out.flush();
     if (end.failure === null) await this.spools?.copyOut(0);
     else this.spools?.close();
@@ -177,7 +184,14 @@ class JsonSink implements Sink {
   }
 
   /** A damaged file has no document: its failure line says what happened. */
-  async fileEnd(file: string, { warnings, failure }: FileEnd): Promise<void> {
+  async fileEnd(file: string, end: FileEnd): Promise<void> {
+    // Said on stderr, not in the document: the report is the same whether rows waited on disk or in memory.
+    const problem = this.spools.problem();
+    await this.document(file, end);
+    if (problem !== null) end.warnings.push(problem);
+  }
+
+  private async document(file: string, { warnings, failure }: FileEnd): Promise<void> {
     if (failure !== null) {
       this.summary = new SummaryBuilder();
       this.spools.close();

@@ -68,12 +68,21 @@ describe('teardown analyze', () => {
     expect((await teardown(['--format', 'json', '--stream', '9999', DEMO])).stdout).toBe(JSON.stringify(doc(none), null, 2) + '\n');
   });
 
-  it('still gives the same report without a writable temporary directory, and says it kept output in memory', async () => {
-    const normal = await teardown(['--format', 'json', DEMO]);
-    const without = await teardown(['--format', 'json', DEMO], { env: { ...process.env, TMPDIR: join(REPO, 'no-such-directory') } });
-    expect(without.code).toBe(0);
-    expect(without.stdout).toBe(normal.stdout);
-    expect(without.stderr).toMatch(/^teardown: warning: no temporary file in .*no-such-directory .*: output that waits was kept in memory\n$/);
+  it('still gives the same report without a writable temporary directory, and says with the file that it kept output in memory', async () => {
+    const env = { ...process.env, TMPDIR: join(REPO, 'no-such-directory') };
+    const warning = (file: string): RegExp => new RegExp(`^teardown: ${file}: warning: no temporary file in .*no-such-directory .*: output that waits was kept in memory$`);
+    for (const format of ['json', 'csv']) {
+      const normal = await teardown(['--format', format, '--sort', 'problems', DEMO]);
+      const without = await teardown(['--format', format, '--sort', 'problems', DEMO], { env });
+      expect(without.code).toBe(0);
+      expect(without.stdout).toBe(normal.stdout);
+      expect(without.stderr.trim().split('\n')).toEqual([expect.stringMatching(warning(DEMO))]);
+    }
+    // --jobs cannot make its directory: the files go one at a time, said once, with the first.
+    const jobs = await teardown(['--format', 'ndjson', '--jobs', '2', DEMO, DEMO], { env });
+    const ndjson = await teardown(['--format', 'ndjson', DEMO, DEMO]);
+    expect(jobs.stdout).toBe(ndjson.stdout);
+    expect(jobs.stderr).toMatch(new RegExp(`^teardown: ${DEMO}: warning: --jobs needs a temporary directory in .*no-such-directory .*: analysing one file at a time\n`));
   });
 
   it('--format ndjson prints one object per connection in first-packet order and nothing else', async () => {

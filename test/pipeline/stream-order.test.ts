@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze, analyzeFile } from '../../src/library.js';
 import { SpilledRecords } from '../../src/pipeline/internal/spilled-records.js';
-import { tempFileProblem } from '../../src/pipeline/internal/temp-file.js';
 import { StreamOrder } from '../../src/pipeline/internal/stream-order.js';
 import { REPO } from '../helpers/paths.js';
 
@@ -89,7 +88,7 @@ describe('SpilledRecords without a temporary directory', () => {
       const lines = Array.from({ length: 200 }, (_, i) => `{"stream":${i},"pad":"${'z'.repeat(i % 150)}"}`);
       for (let i = 199; i >= 1; i--) order.add(i, lines[i]!);
       expect(held.spilled).toBeGreaterThan(150);
-      expect(tempFileProblem()).toMatch(/no-such-directory/);
+      expect(held.problem).toMatch(/no-such-directory/);
       order.add(0, lines[0]!);
       expect(drain(order.ready()).map(text)).toEqual(lines);
       held.close();

@@ -57,6 +57,11 @@ export class Delivery implements PackedConnections {
     return this.waiting === null ? this.sink.flush() : this.waiting.drain();
   }
 
+  /** Why connections waited in memory instead of a temporary file, or null. */
+  get problem(): string | null {
+    return this.waiting?.problem ?? null;
+  }
+
   /** The input is over or failed: delivers everything still held and frees the temporary file. */
   end(): Promise<void> {
     return this.waiting === null ? this.sink.flush() : this.waiting.end();

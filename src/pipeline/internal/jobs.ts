@@ -18,12 +18,13 @@ interface Reply {
  * `--jobs N`: the files analysed on N worker threads (job-worker.ts), each into an
  * NDJSON file in a private directory, and handed to `sink` in input order as soon as a
  * file and every file before it are done (so output merges in order and no file waits
- * in memory). False, with a warning, when no temporary directory can be made: the
- * caller then runs the files one at a time.
+ * in memory). When no temporary directory can be made, why not (a warning's words):
+ * the caller then runs the files one at a time.
  */
-export async function runJobs(files: readonly string[], jobs: number, options: PipelineOptions, sink: Sink): Promise<boolean> {
-  const dir = spoolDirectory();
-  if (dir === null) return false;
+export async function runJobs(files: readonly string[], jobs: number, options: PipelineOptions, sink: Sink): Promise<true | string> {
+  const spool = spoolDirectory();
+  if ('problem' in spool) return spool.problem;
+  const dir = spool.dir;
   try {
     for await (const { file, ndjson, end } of inParallel(files, jobs, options, dir)) {
       if (sink.copyLines !== undefined) await copyOut(ndjson, sink.copyLines.bind(sink));
@@ -78,13 +79,12 @@ function spoolFile(dir: string, index: number): string {
   return join(dir, `${index}.ndjson`);
 }
 
-/** A private directory for the workers' output, or null (with a warning) if none can be made. */
-function spoolDirectory(): string | null {
+/** A private directory for the workers' output, or why none can be made. */
+function spoolDirectory(): { dir: string } | { problem: string } {
   try {
-    return mkdtempSync(join(tmpdir(), 'teardown-jobs-'));
+    return { dir: mkdtempSync(join(tmpdir(), 'teardown-jobs-')) };
   } catch (err) {
-    process.stderr.write(`teardown: warning: --jobs needs a temporary directory in ${tmpdir()} (${err instanceof Error ? err.message : String(err)}): analysing one file at a time\n`);
-    return null;
+    return { problem: `--jobs needs a temporary directory in ${tmpdir()} (${err instanceof Error ? err.message : String(err)}): analysing one file at a time` };
   }
 }
 

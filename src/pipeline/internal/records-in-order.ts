@@ -32,6 +32,11 @@ export class RecordsInOrder {
     this.order = new StreamOrder(this.held);
   }
 
+  /** Why records waited in memory instead of a temporary file, or null. */
+  get problem(): string | null {
+    return this.held.problem;
+  }
+
   /** The record of `stream`; '' for one left out, which still takes its turn. */
   add(stream: number, record: string | Uint8Array): void {
     this.order.add(stream, record);

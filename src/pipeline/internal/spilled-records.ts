@@ -31,7 +31,8 @@ export class SpilledRecords implements HeldItems<string | Uint8Array> {
   /** Records that would have gone to disk when no temporary file could be made. */
   private readonly kept = new Map<number, Uint8Array>();
   private fd: number | null = null;
-  private noFile = false;
+  /** Why no temporary file could be made (records then stay in memory), or null. */
+  problem: string | null = null;
   private fileEnd = 0;
   /** Each run's end offset in the file, and the block last read from it. */
   private runEnds: number[] = [];
@@ -132,9 +133,10 @@ export class SpilledRecords implements HeldItems<string | Uint8Array> {
 
   /** The spill file, made at the first spill; null (for good) if none can be made. */
   private file(): number | null {
-    if (this.fd === null && !this.noFile) {
-      this.fd = openUnlinked();
-      this.noFile = this.fd === null;
+    if (this.fd === null && this.problem === null) {
+      const file = openUnlinked();
+      if (typeof file === 'number') this.fd = file;
+      else this.problem = file;
     }
     return this.fd;
   }

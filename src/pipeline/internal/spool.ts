@@ -13,14 +13,18 @@ const COPY_BLOCK = 1024 * 1024;
  * openUnlinked) it waits in memory instead.
  */
 export class Spool {
-  private readonly fd = openUnlinked();
+  private readonly fd: number | null;
+  /** Why the output waits in memory instead of a temporary file, or null. */
+  readonly problem: string | null;
   /** What was written, when there is no file. */
   private readonly chunks: Buffer[] = [];
   private size = 0;
   readonly out: LineWriter;
 
   constructor() {
-    const fd = this.fd;
+    const file = openUnlinked();
+    const fd = (this.fd = typeof file === 'number' ? file : null);
+    this.problem = typeof file === 'string' ? file : null;
     this.out = new LineWriter(
       new Writable({
         write: (chunk: Buffer, _encoding, done) => {

@@ -2,15 +2,14 @@ import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-let tempFileFailure: string | null = null;
-
 /**
  * A temporary file nobody else can see, gone from the disk once closed (or the process
- * dies); null when none can be made (no writable $TMPDIR, a read-only container), and
- * then callers keep what would have gone there in memory: output stays right, only
- * bounded memory is lost. tempFileProblem() says why, for a warning.
+ * dies), as its descriptor; when none can be made (no writable $TMPDIR, a read-only
+ * container), why not, in a warning's words: callers then keep what would have gone
+ * there in memory (output stays right, only bounded memory is lost) and hand the
+ * warning on with the file it concerns.
  */
-export function openUnlinked(): number | null {
+export function openUnlinked(): number | string {
   try {
     const dir = mkdtempSync(join(tmpdir(), 'teardown-'));
     try {
@@ -19,12 +18,6 @@ export function openUnlinked(): number | null {
       rmSync(dir, { recursive: true, force: true });
     }
   } catch (err) {
-    tempFileFailure ??= `no temporary file in ${tmpdir()} (${err instanceof Error ? err.message : String(err)}): output that waits was kept in memory`;
-    return null;
+    return `no temporary file in ${tmpdir()} (${err instanceof Error ? err.message : String(err)}): output that waits was kept in memory`;
   }
-}
-
-/** Why a temporary file could not be made, if one could not (see openUnlinked). */
-export function tempFileProblem(): string | null {
-  return tempFileFailure;
 }
