@@ -1,6 +1,6 @@
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { EndingSpecError, fitsSpec, parseEndingSpec, specText, type EndingSpec } from '../diagnosis/ending-spec.js';
-import { keepSmallest, wouldKeep } from '../sinks/keep-smallest.js';
+import { keepSmallest, wouldKeep } from '../diagnosis/keep-smallest.js';
 import { byStream, halfClosedFor, type ConnectionReport } from '../diagnosis/report.js';
 
 type Comparison = '<=' | '>=' | '==' | '<' | '>';

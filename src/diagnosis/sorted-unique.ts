@@ -1,4 +1,4 @@
-import { keepSmallest } from '../sinks/keep-smallest.js';
+import { keepSmallest } from './keep-smallest.js';
 
 /**
  * `items` without repeats, sorted (numbers numerically, strings by code unit). Reports

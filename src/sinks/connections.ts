@@ -1,7 +1,7 @@
 import type { ConnectionReport } from '../diagnosis/report.js';
 import { byStream } from '../diagnosis/report.js';
 import { startHeading, startTime, timeFormat, type TimeFormat } from './time.js';
-import { keepSmallest } from './keep-smallest.js';
+import { keepSmallest } from '../diagnosis/keep-smallest.js';
 import { LineWriter } from '../pipeline/output.js';
 import type { FileEnd, Sink } from '../pipeline/sink.js';
 import { fitTable, type Column } from './fit-table.js';

@@ -1,6 +1,6 @@
 import type { Detail, Ending } from '../diagnosis/types.js';
 import type { ConnectionReport } from '../diagnosis/report.js';
-import { keepSmallest } from './keep-smallest.js';
+import { keepSmallest } from '../diagnosis/keep-smallest.js';
 import { isProblem } from '../pipeline/filter.js';
 import { formatEndpoint } from '../track/report.js';
 

@@ -1,6 +1,6 @@
 import { byStream, type ConnectionReport } from '../diagnosis/report.js';
 import { isProblem } from '../pipeline/filter.js';
-import { keepSmallest } from './keep-smallest.js';
+import { keepSmallest } from '../diagnosis/keep-smallest.js';
 import { SummaryBuilder, type Summary } from './summary.js';
 import { wrap } from './text.js';
 import { fitTable, type Column } from './fit-table.js';
