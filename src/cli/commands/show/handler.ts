@@ -1,17 +1,12 @@
 import { decodeOptions, type DecodeArgs } from '../../decode-options.js';
-import { tunnelText } from '../../../sinks/tunnel-text.js';
 import type { ConnectionReport } from '../../../diagnosis/report.js';
 import { run } from '../../../pipeline/run.js';
-import { QuietSink, type FileEnd } from '../../../pipeline/sink.js';
 import { writeOut } from '../../../sinks/stdout.js';
-import { renderLadder } from '../../../sinks/ladder.js';
+import { OneConnection, showText } from '../../../sinks/show.js';
 import { SegmentWindow, type WindowChoice } from '../../../sinks/segment-window.js';
-import { utcTime } from '../../../sinks/time.js';
-import { formatEndpoint } from '../../../track/report.js';
 import { formatAddress } from '../../../decode/address.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine } from '../../fail.js';
 import { outputWidth } from '../../terminal.js';
-import { wrap } from '../../../sinks/text.js';
 
 export interface ShowArgs extends DecodeArgs {
   file: string;
@@ -69,43 +64,6 @@ export async function showHandler(args: ShowArgs): Promise<number> {
     process.stderr.write(`teardown: ${args.file}: stream ${args.stream} has no segment in ${asked} (its frames are ${c.firstFrame}-${c.lastFrame})\n`);
     return EXIT_BAD_INPUT;
   }
-  const width = outputWidth();
-  const para = (text: string, indent = ''): string => wrap(text, width, indent).join('\n');
-  const since = firstPacket === null ? '' : ` (+${(c.start - firstPacket).toFixed(3)} s into the capture)`;
-  const text = [
-    para(`stream ${c.stream}: ${formatEndpoint(c.client)} → ${formatEndpoint(c.server)}${c.roleGuessed ? ' (roles guessed)' : ''}`, '  '),
-    ...(c.tunnel.length === 0 ? [] : [para(`inside ${tunnelText(c.tunnel)}`, '  ')]),
-    para(`started ${utcTime(c.start)} UTC${since}, lasted ${(c.end - c.start).toFixed(3)} s, ${total} segment${total === 1 ? '' : 's'}`, '  '),
-    para(`ending: ${c.ending}${c.detail === null ? '' : ` (${c.detail})`}${c.closer === null ? '' : `, closed by ${c.closer === 'both' ? 'both sides' : `the ${c.closer}`}`}`, '  '),
-    '',
-    renderLadder(c, segments, total, width),
-    para('  (* a change inferred from what the capture shows the other side sent)', '    '),
-    '',
-    para(c.explanation),
-    '',
-    'what the applications saw:',
-    para(`  client: ${c.apps.client}`, '    '),
-    para(`  server: ${c.apps.server}`, '    '),
-    para(`evidence: frames ${c.evidence.join(', ')}`, '  '),
-    para(`flags: ${c.flags.length === 0 ? '-' : c.flags.join(' ')}`, '  '),
-    para(`Wireshark: ${c.filter}`, '  '),
-    para(`Zeek: conn_state ${c.zeek.connState}, history ${c.zeek.history}`, '  '),
-    para(`Community ID: ${c.communityId}`, '  '),
-  ];
-  await writeOut(text.join('\n') + '\n');
+  await writeOut(showText(c, segments, total, outputWidth(), firstPacket));
   return EXIT_OK;
-}
-
-/** The connection `show` draws (the filter lets only its stream through), and the file's end. */
-class OneConnection extends QuietSink {
-  report: ConnectionReport | null = null;
-  ended: FileEnd | null = null;
-
-  connection(c: ConnectionReport): void {
-    this.report = c;
-  }
-
-  override async fileEnd(_file: string, end: FileEnd): Promise<void> {
-    this.ended = end;
-  }
 }
