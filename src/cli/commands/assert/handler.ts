@@ -1,9 +1,9 @@
 import { decodeOptions, type DecodeArgs } from '../../decode-options.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { run } from '../../../pipeline/run.js';
-import { ChecksSink } from '../../../sinks/checks.js';
+import { checksText, ChecksSink } from '../../../sinks/checks.js';
 import { writeOut } from '../../../sinks/stdout.js';
-import { Check, offenderLines, parseExpectation, parseRulesFile, tally, type Expectation, type Suite } from '../../../assert/expectations.js';
+import { Check, parseExpectation, parseRulesFile, tally, type Expectation, type Suite } from '../../../assert/expectations.js';
 import { junitXml } from '../../../sinks/junit.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, warningLine } from '../../fail.js';
 
@@ -49,7 +49,6 @@ export async function assertHandler(args: AssertArgs): Promise<number> {
   }
 
   const suites: Suite[] = [];
-  const out: string[] = [];
   for (const file of args.files) {
     const checks = new ChecksSink(expectations.map((e) => new Check(e, args.all)));
     // Streamed as connections finish: each check keeps counts and offender lines.
@@ -67,15 +66,9 @@ export async function assertHandler(args: AssertArgs): Promise<number> {
     for (const w of warnings) process.stderr.write(warningLine(file, w) + '\n');
     const verdicts = checks.checks.map((check) => check.verdict());
     suites.push({ file, verdicts, warnings });
-    if (args.files.length > 1) out.push(file);
-    for (const v of verdicts) {
-      out.push(`${v.outcome.toUpperCase()}  ${v.expectation.text}  (${v.message})`);
-      for (const line of offenderLines(v)) out.push(`      ${line}`);
-    }
   }
-  const { tests, failures, errors } = tally(suites);
-  out.push(`${tests - failures - errors} passed, ${failures} failed${errors === 0 ? '' : `, ${errors} error${errors === 1 ? '' : 's'}`}`);
-  await writeOut(out.join('\n') + '\n');
+  await writeOut(checksText(suites, args.files.length > 1));
+  const { failures, errors } = tally(suites);
   if (args.junit !== undefined) await writeFile(args.junit, junitXml(suites));
   return errors > 0 ? EXIT_BAD_INPUT : failures > 0 ? EXIT_EXPECTATION_FAILED : EXIT_OK;
 }
