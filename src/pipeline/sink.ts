@@ -7,7 +7,9 @@ import type { TrackerStats } from '../track/tracker.js';
  * Where the pipeline (run.ts) delivers: every output format, the library's results and
  * the checks of `assert` are sinks. A sink receives plain reports, already diagnosed and
  * filtered, in the order asked for, then each file's end; it never sees threads,
- * workers, packing or temporary files.
+ * workers or packing. What a sink may use of the speed machinery to write its output
+ * (large chunks with back-pressure, output that waits in a temporary file) it takes
+ * from output.ts, and nothing else.
  */
 export interface Sink {
   /** A connection the filter kept, in stream order (or finish order, when asked). */
