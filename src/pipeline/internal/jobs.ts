@@ -43,23 +43,33 @@ async function* inParallel(files: readonly string[], jobs: number, options: Pipe
   let wake: (() => void) | null = null;
   let next = 0;
   const workers = Array.from({ length: Math.min(jobs, files.length) }, () => new Worker(new URL('./job-worker.js', import.meta.url)));
+  /** The file each worker is analysing. */
+  const holding = new Map<Worker, number>();
+  let alive = workers.length;
   const give = (w: Worker): void => {
     if (next >= files.length) return;
+    holding.set(w, next);
     const job: Job = { index: next, file: files[next]!, tracker: options.tracker, decode: options.decode, filter: options.filter, ndjsonTo: spoolFile(dir, next), order: options.order ?? 'capture' };
     w.postMessage(job);
     next++;
   };
   for (const w of workers) {
     w.on('message', ({ index, end }: Reply) => {
+      holding.delete(w);
       ends.set(index, { ...end, failure: end.failure === null ? null : fromFailure(end.failure) });
       give(w);
       wake?.();
     });
     w.on('error', (err) => {
-      // A worker that died takes its file with it: reported as that file's failure.
-      for (let i = 0; i < files.length; i++) {
+      // A worker that died takes its file with it: reported as that file's failure. The
+      // others go on with the files left; if none is left alive, those fail too.
+      const fail = (i: number): void => {
         if (!ends.has(i)) ends.set(i, { warnings: [], firstPacket: null, count: { connections: 0, matched: 0 }, failure: new Error(`worker failed (${err.message})`) });
-      }
+      };
+      const held = holding.get(w);
+      holding.delete(w);
+      if (held !== undefined) fail(held);
+      if (--alive === 0) for (let i = next; i < files.length; i++) fail(i);
       wake?.();
     });
     give(w);
