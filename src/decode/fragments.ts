@@ -16,6 +16,13 @@ const MAX_PAYLOAD = 65535;
  * means fragments sprayed out of order on purpose (an evasion attempt): given up.
  */
 const MAX_HOLES = 16;
+/**
+ * A completed datagram's key is remembered this long, so a copy of one of its fragments
+ * (the same frame captured twice, by a SPAN port or on both sides of a router) is known
+ * for one and does not start a datagram that can never complete. Short, because IPv4's
+ * 16-bit identification comes round again on a busy pair of hosts.
+ */
+const REMEMBER_DONE_SECONDS = 1;
 
 /** One datagram being reassembled: its key, its bytes so far, and what is missing. */
 class Datagram {
@@ -37,6 +44,8 @@ class Datagram {
   frames = 0;
   started = 0;
   inUse = false;
+  /** When it was completed (see REMEMBER_DONE_SECONDS). */
+  doneAt = -Infinity;
 }
 
 /**
@@ -67,10 +76,16 @@ export class FragmentReassembler {
    */
   add(ip: IpHeader, b: Buffer, end: number, frame: number, time: number): boolean {
     this.expire(time);
-    const d = this.find(ip) ?? this.start(ip, frame, time);
+    const found = this.find(ip, time);
+    // A copy of a fragment of a datagram just completed: nothing more to do with it.
+    if (found !== undefined && !found.inUse) return false;
+    const d = found ?? this.start(ip, frame, time);
     const first = ip.fragmentOffset;
     const length = ip.payloadLength;
-    if (first + length > MAX_PAYLOAD) {
+    const last = first + length;
+    // Beyond any datagram, or past (or short of) where the last fragment said it ends:
+    // inconsistent fragments, which Linux drops with their datagram (ip_frag_queue).
+    if (last > MAX_PAYLOAD || (d.total >= 0 && (last > d.total || (!ip.moreFragments && last !== d.total)))) {
       this.drop(d);
       return false;
     }
@@ -85,6 +100,7 @@ export class FragmentReassembler {
     }
     if (d.holeCount !== 0 || d.total < 0) return false;
     d.inUse = false;
+    d.doneAt = time;
     this.completed = d;
     return true;
   }
@@ -106,15 +122,16 @@ export class FragmentReassembler {
     return { frames, firstFrame };
   }
 
-  private find(ip: IpHeader): Datagram | undefined {
+  /** The datagram `ip` is a fragment of: waiting for fragments, or completed just now. */
+  private find(ip: IpHeader, time: number): Datagram | undefined {
     for (const d of this.slots) {
-      if (d.inUse && d.id === ip.fragmentId && d.version === ip.version && d.protocol === ip.protocol && same(d.src, ip.src) && same(d.dst, ip.dst)) return d;
+      if ((d.inUse || time - d.doneAt <= REMEMBER_DONE_SECONDS) && d.id === ip.fragmentId && d.version === ip.version && d.protocol === ip.protocol && same(d.src, ip.src) && same(d.dst, ip.dst)) return d;
     }
     return undefined;
   }
 
   private start(ip: IpHeader, frame: number, time: number): Datagram {
-    let d = this.freeSlot();
+    let d = this.freeSlot(time);
     if (d === null) {
       d = new Datagram();
       this.slots.push(d);
@@ -135,18 +152,29 @@ export class FragmentReassembler {
     d.firstFrame = frame;
     d.frames = 0;
     d.started = time;
+    d.doneAt = -Infinity;
     return d;
   }
 
-  /** An unused slot; when all MAX_DATAGRAMS are busy, the oldest datagram's, given up. */
-  private freeSlot(): Datagram | null {
+  /**
+   * An unused slot (null: make one); past MAX_DATAGRAMS, one whose completed datagram is
+   * remembered, else the oldest waiting datagram's, given up.
+   */
+  private freeSlot(time: number): Datagram | null {
+    let remembered: Datagram | null = null;
     let oldest: Datagram | null = null;
     for (const s of this.slots) {
       if (s === this.completed) continue;
-      if (!s.inUse) return s;
-      if (oldest === null || s.started < oldest.started) oldest = s;
+      if (!s.inUse && time - s.doneAt > REMEMBER_DONE_SECONDS) return s;
+      if (!s.inUse) remembered ??= s;
+      else if (oldest === null || s.started < oldest.started) oldest = s;
     }
-    if (this.slots.length < MAX_DATAGRAMS || oldest === null) return null;
+    if (this.slots.length < MAX_DATAGRAMS) return null;
+    if (remembered !== null) {
+      remembered.doneAt = -Infinity;
+      return remembered;
+    }
+    if (oldest === null) return null;
     this.drop(oldest);
     return oldest;
   }
@@ -157,6 +185,7 @@ export class FragmentReassembler {
 
   private drop(d: Datagram): void {
     d.inUse = false;
+    d.doneAt = -Infinity;
     if (d.frames === 0 || d.protocol !== PROTO_TCP) return;
     if (this.firstDroppedFrame === 0 || d.firstFrame < this.firstDroppedFrame) this.firstDroppedFrame = d.firstFrame;
     this.droppedFrames += d.frames;

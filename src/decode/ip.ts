@@ -15,6 +15,8 @@ const IPV6_ROUTING = 43;
 const IPV6_FRAGMENT = 44;
 const IPV6_AUTH = 51;
 const IPV6_DEST_OPTIONS = 60;
+/** Extension headers that may follow a Fragment header, in the fragmentable part (RFC 8200 4.1). */
+export const IPV6_FRAGMENTABLE_HEADERS = [IPV6_ROUTING, IPV6_AUTH, IPV6_DEST_OPTIONS] as const;
 /** Bound on the extension-header walk, so a hostile chain cannot loop for long. */
 const MAX_EXTENSION_HEADERS = 16;
 
@@ -104,9 +106,18 @@ function parseIpv6(b: Buffer, off: number, end: number, frameBytes: number, out:
   out.fragmentOffset = 0;
   out.moreFragments = false;
   out.fragmentId = 0;
-  let next = b[off + 6]!;
-  let p = off + 40;
-  const payloadEnd = p + payload;
+  return ipv6Headers(b, off + 40, off + 40 + payload, end, b[off + 6]!, out);
+}
+
+/**
+ * Walks IPv6 extension headers from `p` (the first of type `next`) to the upper layer,
+ * within the payload ending at `payloadEnd` and the captured bytes ending at `end`:
+ * sets `out`'s protocol and payload (and its fragment fields at a Fragment header).
+ * At the Fragment header of a real fragment it stops: the headers after it are in the
+ * fragmentable part (RFC 8200 4.5), read once the datagram is reassembled, by calling
+ * this again on the reassembled bytes.
+ */
+export function ipv6Headers(b: Buffer, p: number, payloadEnd: number, end: number, next: number, out: IpHeader): IpOutcome {
   for (let n = 0; n < MAX_EXTENSION_HEADERS; n++) {
     if (next !== IPV6_HOP_BY_HOP && next !== IPV6_ROUTING && next !== IPV6_FRAGMENT && next !== IPV6_AUTH && next !== IPV6_DEST_OPTIONS) break;
     if (end - p < 8) return 'truncated';
@@ -126,7 +137,7 @@ function parseIpv6(b: Buffer, off: number, end: number, frameBytes: number, out:
     next = b[p]!;
     p += length;
     if (p > payloadEnd) return 'malformed';
-    if (out.fragmentOffset !== 0) break; // later fragment: the rest is not a header
+    if (out.fragmentOffset !== 0 || out.moreFragments) break; // a fragment: the rest is the fragmentable part
   }
   out.protocol = next;
   out.payloadOffset = p;

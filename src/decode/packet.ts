@@ -2,7 +2,7 @@ import { u16be } from '../capture/byte-order.js';
 import type { PacketRecord } from '../capture/record.js';
 import { FragmentReassembler } from './fragments.js';
 import { IcmpError, parseIcmpError } from './icmp.js';
-import { IpHeader, parseIp, PROTO_GRE, PROTO_ICMP, PROTO_ICMPV6, PROTO_IPV4, PROTO_IPV6, PROTO_TCP, PROTO_UDP } from './ip.js';
+import { IpHeader, ipv6Headers, IPV6_FRAGMENTABLE_HEADERS, parseIp, PROTO_GRE, PROTO_ICMP, PROTO_ICMPV6, PROTO_IPV4, PROTO_IPV6, PROTO_TCP, PROTO_UDP } from './ip.js';
 import { etherPayload, ETHERTYPE_IPV4, ETHERTYPE_IPV6, LINKTYPE, locateNetwork, type LinkOutcome, type LinkResult } from './link.js';
 import { parseTcp, TcpHeader } from './tcp.js';
 import {
@@ -94,10 +94,11 @@ export class DecodeCounts {
 /**
  * IP protocols whose fragments are reassembled (1 by protocol number): TCP, and what
  * can lead to it (ICMP errors quoting it; tunnels, whose outer datagrams are often
- * fragmented on a 1500-byte path). The fragments of anything else are only counted.
+ * fragmented on a 1500-byte path; IPv6 headers that may come before them in the
+ * fragmentable part). The fragments of anything else are only counted.
  */
 const REASSEMBLED = new Uint8Array(256);
-for (const p of [PROTO_TCP, PROTO_ICMP, PROTO_ICMPV6, PROTO_UDP, PROTO_GRE, PROTO_IPV4, PROTO_IPV6]) REASSEMBLED[p] = 1;
+for (const p of [PROTO_TCP, PROTO_ICMP, PROTO_ICMPV6, PROTO_UDP, PROTO_GRE, PROTO_IPV4, PROTO_IPV6, ...IPV6_FRAGMENTABLE_HEADERS]) REASSEMBLED[p] = 1;
 
 const EMPTY = Buffer.alloc(0);
 
@@ -182,7 +183,7 @@ export class PacketDecoder {
       // The FCS ends the frame: not part of what it carries (an IP length of 0, from
       // segmentation offload, is taken from the frame's length). Captured only if the
       // snapshot length left the frame whole.
-      this.end -= Math.max(0, Math.min(rec.capturedLength, rec.fcsLength - (original - rec.capturedLength)));
+      this.end -= Math.max(0, Math.min(rec.capturedLength, rec.fcsLength - Math.max(0, original - rec.capturedLength)));
       original = Math.max(0, original - rec.fcsLength);
     }
     const link = this.link;
@@ -202,10 +203,17 @@ export class PacketDecoder {
         // reassembled TCP in that frame): decoding goes on in the reassembled bytes.
         const whole = this.fragments.completed!;
         b = this.data = whole.bytes!;
-        ip.payloadOffset = 0;
-        ip.payloadLength = whole.total;
         ip.fragmentOffset = 0;
+        ip.moreFragments = false;
         this.end = Math.min(whole.total, whole.capturedEnd);
+        if (ip.version === 6) {
+          // The extension headers after the Fragment header came in the datagram.
+          const walked = ipv6Headers(b, 0, whole.total, this.end, ip.protocol, ip);
+          if (walked !== 'ok') return walked === 'truncated' ? TRUNCATED : MALFORMED;
+        } else {
+          ip.payloadOffset = 0;
+          ip.payloadLength = whole.total;
+        }
       }
       const protocol = ip.protocol;
       if (protocol === PROTO_TCP) {
@@ -261,7 +269,7 @@ export class PacketDecoder {
   /** Counts a UDP datagram that looks like a tunnel carrying TCP on a port not read as one (udpTunnelGuess). */
   private noteTunnelGuess(b: Buffer): void {
     const udp = this.ip.payloadOffset;
-    const kind = udpTunnelGuess(b, udp, this.end);
+    const kind = udpTunnelGuess(b, udp, Math.min(this.end, udp + this.ip.payloadLength));
     if (kind < 0) return;
     const port = Math.min(u16be(b, udp), u16be(b, udp + 2));
     const guesses = this.counts.tunnelGuesses;

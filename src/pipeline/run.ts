@@ -4,7 +4,7 @@ import type { DecodeOptions, PacketDecoder } from '../decode/packet.js';
 import { checkFilter, type ConnectionFilter } from './filter.js';
 import { captureWarnings } from './warnings.js';
 import { trackCapture } from '../track/track-capture.js';
-import type { TrackerOptions } from '../track/tracker.js';
+import { checkTrackerOptions, type TrackerOptions } from '../track/tracker.js';
 import { Delivery } from './internal/delivery.js';
 import { runJobs } from './internal/jobs.js';
 import { trackOnThread } from './internal/tracking-thread.js';
@@ -44,12 +44,14 @@ export interface Progress {
  * The pipeline: reads each input, decodes, tracks, diagnoses, filters and orders its
  * connections, and delivers them to `sink`, file after file in input order. It is the
  * only place that does; the library and every command are a sink and options over it.
- * Throws HostPatternError before reading for a filter host that is no address; a
+ * Throws HostPatternError before reading for a filter host that is no address, and a
+ * RangeError for tracker options out of range (a Community ID seed past 16 bits); a
  * damaged capture is not thrown but handed to the sink as its file's failure, after the
  * connections before the damage.
  */
 export async function run(inputs: readonly CaptureInput[], options: PipelineOptions, sink: Sink): Promise<void> {
   checkFilter(options.filter);
+  checkTrackerOptions(options.tracker);
   const files = inputs.filter((i): i is string => typeof i === 'string');
   // Why --jobs could not run, said with the first file's warnings (null: it ran, or was not asked for).
   let notParallel: string | null = null;

@@ -45,6 +45,14 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   communityIdSeed: 0,
 };
 
+/** Throws a RangeError for options no tracker can take (the library checks before reading). */
+export function checkTrackerOptions(options: Partial<TrackerOptions> = {}): void {
+  const seed = options.communityIdSeed;
+  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= 65535)) {
+    throw new RangeError(`communityIdSeed must be a whole number from 0 to 65535, not ${seed}`);
+  }
+}
+
 /**
  * A timestamp this far ahead of the capture clock is believed only if the next agrees;
  * then it starts a new recording (see Tracker.endRecording).

@@ -85,3 +85,13 @@ describe('teardown show on a short connection', () => {
     expect(gaps).toEqual([]);
   });
 });
+
+describe('teardown show: the Community ID', () => {
+  it('is the one analyze gives, with the same seed', async () => {
+    for (const seed of ['0', '7']) {
+      const [c] = (await analyzeFile(SHORT, { tracker: { communityIdSeed: Number(seed) } })).connections;
+      const r = await teardown(['show', SHORT, '--stream', '0', '--community-id-seed', seed]);
+      expect(r.stdout).toContain(`\nCommunity ID: ${c!.communityId}\n`);
+    }
+  });
+});

@@ -71,6 +71,31 @@ describe('IP fragment reassembly', () => {
     expect(d.tcp.payloadLength).toBe(10);
   });
 
+  it('knows a copy of a fragment of a datagram completed within the second before (a frame captured twice), and says nothing of it', () => {
+    const d = new PacketDecoder();
+    const [a, b] = fragments4(segment(300), [160], 12, 1, 100);
+    const copies = [a!, b!].map((r) => ({ ...r, frame: r.frame + 10 }));
+    copies[0]!.tsSec = 101.5;
+    copies[1]!.tsSec = 103;
+    expect(decodeAll(d, [a!, b!, copies[0]!])).toEqual(['fragment', 'tcp', 'fragment']);
+    expect(d.counts.incompleteTcpFragments.frames).toBe(0);
+    // Later than that, the same identification is a new datagram (IPv4's comes round).
+    expect(d.decode(copies[1]!)).toBe('fragment');
+    expect(d.counts.incompleteTcpFragments).toEqual({ frames: 1, firstFrame: 12 });
+  });
+
+  it('drops a datagram whose fragments disagree on where it ends (as Linux does)', () => {
+    const d = new PacketDecoder();
+    const payload = segment(600);
+    const [first, last] = fragments4(payload, [320], 13);
+    const shorter = fragments4(payload.subarray(0, 480), [320], 13)[1]!;
+    expect(decodeAll(d, [last!, shorter, first!])).toEqual(['fragment', 'fragment', 'fragment']);
+    // A fragment past the end the last one gave.
+    const beyond = new PacketDecoder();
+    const past = fragments4(Buffer.concat([payload, Buffer.alloc(80)]), [320, 624], 13)[2]!;
+    expect(decodeAll(beyond, [last!, past, first!])).toEqual(['fragment', 'fragment', 'fragment']);
+  });
+
   it('keeps datagrams apart by identification and addresses', () => {
     const d = new PacketDecoder();
     const one = fragments4(segment(300, 41000), [160], 1);
@@ -83,6 +108,21 @@ describe('IP fragment reassembly', () => {
     const d = new PacketDecoder();
     expect(decodeAll(d, fragments6(segment(1500), [512, 1024], 0xdeadbeef).reverse())).toEqual(['fragment', 'fragment', 'tcp']);
     expect([d.ip.version, d.tcp.payloadLength]).toEqual([6, 1500]);
+  });
+
+  it('reads the IPv6 headers after the Fragment header (Destination Options) once the datagram is whole', () => {
+    const d = new PacketDecoder();
+    const options = Buffer.alloc(8);
+    options[0] = 6; // next header: TCP
+    options[1] = 0; // 8 bytes
+    const fragmentable = Buffer.concat([options, segment(600)]);
+    const parts = fragments6(fragmentable, [320], 7).map((r) => {
+      // The Fragment header's next header is Destination Options (60), not TCP.
+      r.data[r.offset + 14 + 40] = 60;
+      return r;
+    });
+    expect(decodeAll(d, parts)).toEqual(['fragment', 'tcp']);
+    expect([d.tcp.dstPort, d.tcp.payloadLength]).toEqual([80, 600]);
   });
 
   it('says how many fragments of TCP datagrams never completed, from the first of them; not for UDP', () => {

@@ -26,6 +26,14 @@ describe('packed records', () => {
     expect(n).toBeGreaterThan(100);
   });
 
+  it('write a unique string (a Community ID) out, without filling the table of interned ones', () => {
+    const codec = new PackedCodec<{ kind: string; id: string }>({ object: { kind: 'string', id: 'unique-string' } });
+    const ids = Array.from({ length: 300 }, (_, i) => `1:${String(i).padStart(27, 'x')}=`);
+    const packed = ids.map((id) => Buffer.from(codec.pack({ kind: 'graceful', id })));
+    expect(codec.newStrings()).toEqual(['graceful']);
+    expect(packed.map((b) => codec.unpack(b).id)).toEqual(ids);
+  });
+
   it('keep every number and string exactly, however many strings there are', () => {
     interface Sample {
       n: number;

@@ -26,9 +26,12 @@ export async function runJobs(files: readonly string[], jobs: number, options: P
   if ('problem' in spool) return spool.problem;
   const dir = spool.dir;
   try {
-    for await (const { file, ndjson, end } of inParallel(files, jobs, options, dir)) {
-      if (sink.copyLines !== undefined) await copyOut(ndjson, sink.copyLines.bind(sink));
-      else await readBack(ndjson, (c) => sink.connection(c, file));
+    for await (const { file, ndjson, end, lost } of inParallel(files, jobs, options, dir)) {
+      // A dead worker's file may end in a torn line: none of it is read (its failure says why).
+      if (!lost) {
+        if (sink.copyLines !== undefined) await copyOut(ndjson, sink.copyLines.bind(sink));
+        else await readBack(ndjson, (c) => sink.connection(c, file));
+      }
       await sink.fileEnd(file, end);
     }
   } finally {
@@ -37,9 +40,10 @@ export async function runJobs(files: readonly string[], jobs: number, options: P
   return true;
 }
 
-/** Yields each file's end in input order, with the path its NDJSON was written to. */
-async function* inParallel(files: readonly string[], jobs: number, options: PipelineOptions, dir: string): AsyncGenerator<{ file: string; ndjson: string; end: FileEnd }> {
+/** Yields each file's end in input order, with the path its NDJSON was written to (`lost`: its worker died). */
+async function* inParallel(files: readonly string[], jobs: number, options: PipelineOptions, dir: string): AsyncGenerator<{ file: string; ndjson: string; end: FileEnd; lost: boolean }> {
   const ends = new Map<number, FileEnd>();
+  const lost = new Set<number>();
   let wake: (() => void) | null = null;
   let next = 0;
   const workers = Array.from({ length: Math.min(jobs, files.length) }, () => new Worker(new URL('./job-worker.js', import.meta.url)));
@@ -64,7 +68,9 @@ async function* inParallel(files: readonly string[], jobs: number, options: Pipe
       // A worker that died takes its file with it: reported as that file's failure. The
       // others go on with the files left; if none is left alive, those fail too.
       const fail = (i: number): void => {
-        if (!ends.has(i)) ends.set(i, { warnings: [], firstPacket: null, count: { connections: 0, matched: 0 }, failure: new Error(`worker failed (${err.message})`) });
+        if (ends.has(i)) return;
+        lost.add(i);
+        ends.set(i, { warnings: [], firstPacket: null, count: { connections: 0, matched: 0 }, failure: new Error(`worker failed (${err.message})`) });
       };
       const held = holding.get(w);
       holding.delete(w);
@@ -77,7 +83,7 @@ async function* inParallel(files: readonly string[], jobs: number, options: Pipe
   try {
     for (let i = 0; i < files.length; i++) {
       while (!ends.has(i)) await new Promise<void>((resolve) => (wake = resolve));
-      yield { file: files[i]!, ndjson: spoolFile(dir, i), end: ends.get(i)! };
+      yield { file: files[i]!, ndjson: spoolFile(dir, i), end: ends.get(i)!, lost: lost.has(i) };
       ends.delete(i);
     }
   } finally {

@@ -185,7 +185,7 @@ export class JsonBytes {
     };
     const value = (l: Layout, v: string): string => {
       if (l === 'number') return `${constant()} w.number(${v});`;
-      if (l === 'string') return `${constant()} w.string(${v});`;
+      if (l === 'string' || l === 'unique-string') return `${constant()} w.string(${v});`;
       if (l === 'boolean') return `${constant()} w.boolean(${v});`;
       const x = `v${names++}`;
       if ('nullable' in l) {

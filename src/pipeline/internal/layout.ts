@@ -4,7 +4,11 @@
  * Code is compiled from it: the packed codec (packed.ts) and the JSON writer
  * (json-bytes.ts). Layouts are constants in the source, never input.
  */
-export type Layout = 'number' | 'string' | 'boolean' | { nullable: Layout } | { list: Layout } | { object: { [key: string]: Layout } };
+/**
+ * `unique-string`: a string that differs from record to record (a hash), written out
+ * rather than interned: it would only fill the packed codec's table.
+ */
+export type Layout = 'number' | 'string' | 'unique-string' | 'boolean' | { nullable: Layout } | { list: Layout } | { object: { [key: string]: Layout } };
 
 /**
  * The layout of a T: every key of an object must be described, so a field added to a
@@ -15,7 +19,7 @@ export type LayoutOf<T> = [null] extends [T]
   : [T] extends [number]
     ? 'number'
     : [T] extends [string]
-      ? 'string'
+      ? 'string' | 'unique-string'
       : [T] extends [boolean]
         ? 'boolean'
         : [T] extends [readonly (infer E)[]]

@@ -74,8 +74,9 @@ class PackedWriter {
     this.pos = pos;
   }
 
-  string(s: string): void {
-    const index = s.length <= INTERN_MAX_LENGTH ? this.strings.indexOf(s) : -1;
+  /** `s`, interned when short (`unique`: written out, never interned). */
+  string(s: string, unique = false): void {
+    const index = !unique && s.length <= INTERN_MAX_LENGTH ? this.strings.indexOf(s) : -1;
     this.room(index >= 0 ? 3 : 5 + s.length * 3);
     const buf = this.buf;
     if (index >= 0 && index < SMALL_LIMIT) buf[this.pos++] = index;
@@ -248,6 +249,7 @@ function compile<T>(layout: Layout): [(w: PackedWriter, v: T) => void, (r: Packe
   const encoder = (l: Layout, v: string): string => {
     if (l === 'number') return `w.number(${v});`;
     if (l === 'string') return `w.string(${v});`;
+    if (l === 'unique-string') return `w.string(${v}, true);`;
     if (l === 'boolean') return `w.byte(${v} ? 1 : 0);`;
     const x = `v${names++}`;
     if ('nullable' in l) return `{ const ${x} = ${v}; if (${x} === null) w.byte(0); else { w.byte(1); ${encoder(l.nullable, x)} } }`;
@@ -256,7 +258,7 @@ function compile<T>(layout: Layout): [(w: PackedWriter, v: T) => void, (r: Packe
   };
   const decoder = (l: Layout): string => {
     if (l === 'number') return 'r.number()';
-    if (l === 'string') return 'r.string()';
+    if (l === 'string' || l === 'unique-string') return 'r.string()';
     if (l === 'boolean') return 'r.byte() === 1';
     if ('nullable' in l) return `(r.byte() === 0 ? null : ${decoder(l.nullable)})`;
     if ('list' in l) {

@@ -105,7 +105,7 @@ export const TRACKED_LAYOUT: LayoutOf<TrackedConnection> = {
     endedInStream: { nullable: { object: { stream: 'number', ackFrame: 'number' } } },
     pathOneSided: 'boolean',
     supersededBy: { nullable: { object: { stream: 'number', time: 'number' } } },
-    communityId: 'string',
+    communityId: 'unique-string',
     reportedBecause: 'string',
     reportedAt: 'number',
   },

@@ -1,4 +1,5 @@
 import { withDecodeOptions } from '../../decode-options.js';
+import { withTrackerOptions } from '../../tracker-options.js';
 import type { CommandModule } from 'yargs';
 import { showHandler, type ShowArgs } from './handler.js';
 import { runHandler } from '../../run.js';
@@ -17,7 +18,7 @@ export const showCommand: CommandModule<object, ShowArgs> = {
   command: 'show <file>',
   describe: "One connection's story: a ladder of both state timelines, then the diagnosis",
   builder: (y) =>
-    withDecodeOptions(y)
+    withDecodeOptions(withTrackerOptions(y))
       .positional('file', { type: 'string', demandOption: true, coerce: restoreStdin, describe: 'capture file, or - for standard input' })
       .option('stream', { type: 'number', demandOption: true, describe: "Wireshark's tcp.stream of the connection" })
       .option('frames', {

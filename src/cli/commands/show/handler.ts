@@ -1,4 +1,5 @@
 import { decodeOptions, type DecodeArgs } from '../../decode-options.js';
+import { trackerOptions, type TrackerArgs } from '../../tracker-options.js';
 import type { ConnectionReport } from '../../../diagnosis/report.js';
 import { run } from '../../../pipeline/run.js';
 import { writeOut } from '../../../sinks/stdout.js';
@@ -8,7 +9,7 @@ import { formatAddress } from '../../../decode/address.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine } from '../../fail.js';
 import { outputWidth } from '../../terminal.js';
 
-export interface ShowArgs extends DecodeArgs {
+export interface ShowArgs extends DecodeArgs, TrackerArgs {
   file: string;
   stream: number;
   /** --frames A-B, as parsed by the command. */
@@ -26,6 +27,7 @@ export async function showHandler(args: ShowArgs): Promise<number> {
     [args.file],
     {
       order: 'finish',
+      tracker: trackerOptions(args),
       decode: decodeOptions(args),
       filter: { streams: [args.stream] },
       onSegment: (rec, d, stream) => {
