@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newAddress } from '../../src/decode/address.js';
@@ -26,6 +27,13 @@ describe('Community ID v1', () => {
     expect(communityId(4, a, 40000, a, 80)).toBe(communityId(4, a, 80, a, 40000));
     const [low, high] = [v4('10.0.0.1'), v4('200.0.0.1')];
     expect(communityId(4, low, 1, high, 2)).toBe(communityId(4, high, 2, low, 1));
+  });
+
+  it('on equal addresses puts the smaller port first, as the spec orders them (checked against a hash made here)', () => {
+    const a = v4('198.18.1.2');
+    const bytes = Buffer.from([0, 0, 198, 18, 1, 2, 198, 18, 1, 2, 6, 0, 0, 80, 0x9c, 0x40]);
+    const expected = `1:${createHash('sha1').update(bytes).digest('base64')}`;
+    expect([communityId(4, a, 40000, a, 80), communityId(4, a, 80, a, 40000)]).toEqual([expected, expected]);
   });
 
   it('is on every report: equal to tshark 4.0’s communityid for a real IPv4 and IPv6 connection, seed from the options', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IcmpError } from '../../src/decode/icmp.js';
 import { TCP_ACK, TCP_RST } from '../../src/decode/tcp.js';
-import { ACK, CLIENT, established, header, SERVER, synSent, type Wire } from '../helpers/wire.js';
+import { ACK, CLIENT, established, FIN, header, SERVER, SYN, synSent, Wire } from '../helpers/wire.js';
 
 /**
  * The connection's reading of single segments: RSTs (RFC 9293 3.10.7 with RFC 5961 3.2,
@@ -137,5 +137,58 @@ describe('an ICMP error', () => {
     const w = established();
     for (let i = 0; i < 40; i++) w.conn.icmpError(CLIENT, error(4, 11, 0), { frame: 100 + i, time: w.time + i });
     expect([w.conn.icmp.length, w.conn.icmp[31]!.frame, w.conn.flags.has('icmp')]).toEqual([32, 131, true]);
+  });
+});
+
+describe('what an RST payload counts as text', () => {
+  it('takes printable ASCII up to the tilde, and at least 4 characters before a NUL', () => {
+    for (const [text, expected] of [['ab~c', 'ab~c'], ['abc\0xyz', null], ['abcd\0xyz', 'abcd']] as const) {
+      const w = withTtl();
+      rst(w, SERVER, w.next[SERVER]!, { text });
+      expect(w.conn.endingRst?.text, JSON.stringify(text)).toBe(expected);
+    }
+  });
+});
+
+describe('an RST from the side that closed first', () => {
+  it('says whether the peer wrote after that close', () => {
+    const quiet = established();
+    quiet.say(CLIENT, FIN);
+    quiet.say(SERVER, 0);
+    rst(quiet, CLIENT, quiet.next[CLIENT]!);
+    expect(quiet.conn.endingRst).toMatchObject({ senderHadClosed: true, peerWroteAfterClose: false });
+    const wrote = established();
+    wrote.say(CLIENT, FIN);
+    wrote.say(SERVER, 0, 200);
+    rst(wrote, CLIENT, wrote.next[CLIENT]!);
+    expect(wrote.conn.endingRst).toMatchObject({ senderHadClosed: true, peerWroteAfterClose: true });
+  });
+});
+
+describe('a capture of one direction only', () => {
+  /** Only the client's packets: SYN, the ACK of a SYN-ACK the tap missed, a request, its FIN. */
+  const clientOnly = (): Wire => {
+    const w = new Wire({ seq: 100, flags: SYN });
+    w.send(CLIENT, { seq: 101, ack: 5001, flags: ACK });
+    w.send(CLIENT, { seq: 101, ack: 5001, flags: ACK, len: 50 });
+    w.send(CLIENT, { seq: 151, ack: 5001, flags: FIN | ACK });
+    return w;
+  };
+
+  it('infers the peer’s FIN from a bare ACK one past the last after the own FIN', () => {
+    const w = clientOnly();
+    w.send(CLIENT, { seq: 152, ack: 5002, flags: ACK });
+    expect([w.conn.dirs[SERVER].finInferred, w.state(CLIENT)]).toEqual([true, 'TIME-WAIT']);
+  });
+
+  it('not from an ACK of data (more than one past), one carrying data, or one before the own FIN', () => {
+    const data = clientOnly();
+    data.send(CLIENT, { seq: 152, ack: 5003, flags: ACK });
+    const carrying = clientOnly();
+    carrying.send(CLIENT, { seq: 152, ack: 5002, flags: ACK, len: 10 });
+    const early = new Wire({ seq: 100, flags: SYN });
+    early.send(CLIENT, { seq: 101, ack: 5001, flags: ACK });
+    early.send(CLIENT, { seq: 101, ack: 5002, flags: ACK });
+    for (const w of [data, carrying, early]) expect(w.conn.dirs[SERVER].finInferred).toBe(false);
   });
 });
