@@ -12,8 +12,9 @@ const MAX_HEAD_BYTES = 1024 * 1024;
  *
  * Two buffers take turns: while the parser walks one, the next read fills the other
  * (reading a file copies it from the page cache on libuv's thread pool, so on a second
- * core it costs the parser nothing; awaited in turn it left the parser idle). Each read lands after `head` bytes of room, where the straddling part of
- * the last record is copied, so there is no per-packet concatenation and, for records
+ * core it costs the parser nothing; awaited in turn it left the parser idle). Each
+ * read lands after `head` bytes of room, where the straddling part of the last record
+ * is copied, so there is no per-packet concatenation and, for records
  * shorter than the room, no moving of the data that was read. A record longer than
  * the room is assembled in one buffer grown to fit it.
  */

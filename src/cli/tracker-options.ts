@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../track/tracker.js';
+import { checkTrackerOptions, DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../track/tracker.js';
 
 /** The tracker limits every command that tracks connections takes from the command line. */
 export interface TrackerArgs {
@@ -17,8 +17,7 @@ export function withTrackerOptions<T>(y: Argv<T>): Argv<T & TrackerArgs> {
       if (!(a['idle-timeout'] > 0) || !Number.isInteger(a['max-connections']) || a['max-connections'] < 1) {
         throw new Error('--idle-timeout must be positive and --max-connections a whole number of at least 1');
       }
-      const seed = a['community-id-seed'];
-      if (!Number.isInteger(seed) || seed < 0 || seed > 65535) throw new Error(`--community-id-seed must be a whole number from 0 to 65535, not ${seed}`);
+      checkTrackerOptions(trackerOptions(a));
       return true;
     });
 }

@@ -13,6 +13,11 @@ export function newAddress(): AddressWords {
 }
 
 // Stores into a Uint32Array wrap the signed reads to their unsigned values.
+/** The same address (compare the IP versions beside it: see above). */
+export function sameAddress(a: AddressWords, b: AddressWords): boolean {
+  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+}
+
 export function setIpv4(out: AddressWords, b: Buffer, p: number): void {
   out[0] = 0;
   out[1] = 0;

@@ -1,4 +1,4 @@
-import { newAddress, type AddressWords } from './address.js';
+import { newAddress, sameAddress, type AddressWords } from './address.js';
 import { PROTO_TCP, type IpHeader } from './ip.js';
 
 /**
@@ -125,7 +125,7 @@ export class FragmentReassembler {
   /** The datagram `ip` is a fragment of: waiting for fragments, or completed just now. */
   private find(ip: IpHeader, time: number): Datagram | undefined {
     for (const d of this.slots) {
-      if ((d.inUse || time - d.doneAt <= REMEMBER_DONE_SECONDS) && d.id === ip.fragmentId && d.version === ip.version && d.protocol === ip.protocol && same(d.src, ip.src) && same(d.dst, ip.dst)) return d;
+      if ((d.inUse || time - d.doneAt <= REMEMBER_DONE_SECONDS) && d.id === ip.fragmentId && d.version === ip.version && d.protocol === ip.protocol && sameAddress(d.src, ip.src) && sameAddress(d.dst, ip.dst)) return d;
     }
     return undefined;
   }
@@ -192,10 +192,6 @@ export class FragmentReassembler {
   }
 }
 
-function same(a: AddressWords, b: AddressWords): boolean {
-  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
-}
-
 /**
  * RFC 815 steps 1-6: the fragment [first, last] removes every hole it touches, leaving
  * what it did not cover on either side (after it only when more fragments follow).
@@ -210,22 +206,25 @@ function fill(d: Datagram, first: number, last: number, more: boolean): boolean 
       i++;
       continue;
     }
-    // Step 4: delete this hole (the last one moves into its place).
-    d.holeCount--;
-    h[i * 2] = h[d.holeCount * 2]!;
-    h[i * 2 + 1] = h[d.holeCount * 2 + 1]!;
+    // Step 4: delete this hole.
+    removeHole(d, i);
     if (first > holeFirst && !addHole(d, holeFirst, first - 1)) return false;
     if (last < holeLast && more && !addHole(d, last + 1, holeLast)) return false;
   }
   // The last fragment bounds the datagram: nothing past it is missing.
   if (!more) for (let i = 0; i < d.holeCount; ) {
-    if (h[i * 2]! > last) {
-      d.holeCount--;
-      h[i * 2] = h[d.holeCount * 2]!;
-      h[i * 2 + 1] = h[d.holeCount * 2 + 1]!;
-    } else i++;
+    if (h[i * 2]! > last) removeHole(d, i);
+    else i++;
   }
   return true;
+}
+
+/** Deletes hole `i`: the last one moves into its place (order does not matter). */
+function removeHole(d: Datagram, i: number): void {
+  const h = d.holes;
+  d.holeCount--;
+  h[i * 2] = h[d.holeCount * 2]!;
+  h[i * 2 + 1] = h[d.holeCount * 2 + 1]!;
 }
 
 function addHole(d: Datagram, first: number, last: number): boolean {

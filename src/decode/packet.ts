@@ -137,8 +137,6 @@ export class PacketDecoder {
   private readonly payload: TunnelPayload = { offset: 0, etherType: 0, id: -1, kind: 0 };
   /** Where the datagram being decoded ends: captured bytes, then each tunnel's bound. */
   private end = 0;
-  /** The frame being decoded. */
-  private frame = 0;
 
   constructor(options: DecodeOptions = {}) {
     this.udpPorts = new UdpTunnelPorts(options.udpTunnelPorts);
@@ -175,7 +173,6 @@ export class PacketDecoder {
   private classify(rec: PacketRecord): number {
     let b = rec.data;
     this.data = b;
-    this.frame = rec.frame;
     const start = rec.offset;
     this.end = start + rec.capturedLength;
     let original = rec.originalLength;
@@ -224,7 +221,7 @@ export class PacketDecoder {
         const icmpOutcome = parseIcmpError(ip.version, b, ip.payloadOffset, this.end, this.icmp);
         return icmpOutcome === 'tcp-quoted' ? ICMP_ERROR : icmpOutcome === 'truncated' ? TRUNCATED : OTHER_IP;
       }
-      const next = this.enterTunnel(b);
+      const next = this.enterTunnel(b, rec.frame);
       if (next !== INNER_IP) return next;
       // The inner packet lies within the outer datagram: a trailer after it is not its.
       const datagramEnd = ip.payloadOffset + ip.payloadLength;
@@ -237,7 +234,7 @@ export class PacketDecoder {
    * The IP header in `ip` carries a tunnel: records the layer and points `link` at the
    * inner IP header (INNER_IP), or gives the frame's outcome (OTHER_IP: not a tunnel).
    */
-  private enterTunnel(b: Buffer): number {
+  private enterTunnel(b: Buffer, frame: number): number {
     const ip = this.ip;
     const p = this.payload;
     const protocol = ip.protocol;
@@ -255,7 +252,7 @@ export class PacketDecoder {
       outcome = parseUdpTunnel(b, ip.payloadOffset, this.end, this.udpPorts, p);
       // A datagram on a tunnel's port that is not that tunnel's: plain UDP.
       if (outcome === 'malformed') outcome = 'none';
-      if (outcome === 'none') this.noteTunnelGuess(b);
+      if (outcome === 'none') this.noteTunnelGuess(b, frame);
     } else {
       outcome = 'none';
     }
@@ -267,7 +264,7 @@ export class PacketDecoder {
   }
 
   /** Counts a UDP datagram that looks like a tunnel carrying TCP on a port not read as one (udpTunnelGuess). */
-  private noteTunnelGuess(b: Buffer): void {
+  private noteTunnelGuess(b: Buffer, frame: number): void {
     const udp = this.ip.payloadOffset;
     const kind = udpTunnelGuess(b, udp, Math.min(this.end, udp + this.ip.payloadLength));
     if (kind < 0) return;
@@ -275,7 +272,7 @@ export class PacketDecoder {
     const guesses = this.counts.tunnelGuesses;
     const seen = guesses.get(port);
     if (seen !== undefined) seen.datagrams++;
-    else if (guesses.size < MAX_TUNNEL_GUESSES) guesses.set(port, { kind: TUNNEL_KINDS[kind] as UdpTunnelKind, datagrams: 1, firstFrame: this.frame });
+    else if (guesses.size < MAX_TUNNEL_GUESSES) guesses.set(port, { kind: TUNNEL_KINDS[kind] as UdpTunnelKind, datagrams: 1, firstFrame: frame });
   }
 
   /** The tunnel's payload: an Ethernet frame, a PPP frame, or what an EtherType names. */

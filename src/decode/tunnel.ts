@@ -1,5 +1,5 @@
 import { u16be } from '../capture/byte-order.js';
-import { formatAddress, newAddress, type AddressWords } from './address.js';
+import { formatAddress, newAddress, sameAddress, type AddressWords } from './address.js';
 
 /**
  * Tunnels: the encapsulations a frame's TCP can ride in, outer to inner. Each layer is
@@ -116,14 +116,10 @@ export class TunnelStack {
   }
 }
 
-function same(a: AddressWords, b: AddressWords): boolean {
-  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
-}
-
 /** Whether `l` and `r` are the same layer, either way round. */
 function sameLayer(l: TunnelLayer, r: TunnelLayer): boolean {
   if (l.kind !== r.kind || l.version !== r.version || l.id !== r.id) return false;
-  return (same(l.src, r.src) && same(l.dst, r.dst)) || (same(l.src, r.dst) && same(l.dst, r.src));
+  return (sameAddress(l.src, r.src) && sameAddress(l.dst, r.dst)) || (sameAddress(l.src, r.dst) && sameAddress(l.dst, r.src));
 }
 
 /** A chain interned, with the raw layers it was made from to compare frames against. */

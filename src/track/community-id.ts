@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AddressWords } from '../decode/address.js';
 import { PROTO_TCP } from '../decode/ip.js';
 
@@ -11,20 +11,25 @@ import { PROTO_TCP } from '../decode/ip.js';
  * the inner endpoints, as Zeek does.
  */
 export function communityId(version: 4 | 6, a: AddressWords, portA: number, b: AddressWords, portB: number, seed = 0): string {
+  const order = compare(version, a, b);
+  const swap = order > 0 || (order === 0 && portA > portB);
+  const data = version === 4 ? V4 : V6;
   const size = version === 4 ? 4 : 16;
-  const swap = compare(version, a, b) > 0 || (compare(version, a, b) === 0 && portA > portB);
-  const [first, firstPort, second, secondPort] = swap ? [b, portB, a, portA] : [a, portA, b, portB];
-  const data = Buffer.alloc(2 + size * 2 + 6);
   data.writeUInt16BE(seed, 0);
-  writeAddress(data, 2, version, first);
-  writeAddress(data, 2 + size, version, second);
+  writeAddress(data, 2, version, swap ? b : a);
+  writeAddress(data, 2 + size, version, swap ? a : b);
   const p = 2 + size * 2;
   data[p] = PROTO_TCP;
   data[p + 1] = 0;
-  data.writeUInt16BE(firstPort, p + 2);
-  data.writeUInt16BE(secondPort, p + 4);
-  return `1:${createHash('sha1').update(data).digest('base64')}`;
+  data.writeUInt16BE(swap ? portB : portA, p + 2);
+  data.writeUInt16BE(swap ? portA : portB, p + 4);
+  // crypto.hash: one call, no Hash object made per connection.
+  return `1:${hash('sha1', data, 'base64')}`;
 }
+
+/** The hashed bytes, rewritten for each connection: seed, two addresses, protocol, zero, two ports. */
+const V4 = Buffer.alloc(2 + 4 * 2 + 6);
+const V6 = Buffer.alloc(2 + 16 * 2 + 6);
 
 /** Addresses as the spec orders them: bytewise, in network order (words compare as unsigned). */
 function compare(version: 4 | 6, a: AddressWords, b: AddressWords): number {

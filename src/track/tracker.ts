@@ -1,5 +1,5 @@
 import type { AddressWords } from '../decode/address.js';
-import { newAddress } from '../decode/address.js';
+import { newAddress, sameAddress } from '../decode/address.js';
 import type { PacketDecoder } from '../decode/packet.js';
 import type { TunnelChain } from '../decode/tunnel.js';
 import { TCP_ACK, TCP_SYN } from '../decode/tcp.js';
@@ -49,7 +49,7 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
 export function checkTrackerOptions(options: Partial<TrackerOptions> = {}): void {
   const seed = options.communityIdSeed;
   if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= 65535)) {
-    throw new RangeError(`communityIdSeed must be a whole number from 0 to 65535, not ${seed}`);
+    throw new RangeError(`the Community ID seed must be a whole number from 0 to 65535, not ${seed}`);
   }
 }
 
@@ -159,10 +159,6 @@ function pathKey(c: Connection): number {
 /** The key of a connection's attempt list: client address, server address and port. */
 function attemptKey(c: Connection): number {
   return flowHash(c.version, c.addr[0], 0, c.addr[1], c.port[1]);
-}
-
-function sameWords(a: AddressWords, b: AddressWords): boolean {
-  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
 }
 
 type Entry = Connection | Tombstone;
@@ -350,7 +346,7 @@ export class Tracker {
     if (this.attempts.size === 0) return;
     const time = this.at.time;
     for (let old = this.attempts.get(attemptKey(c)) ?? null; old !== null; old = old.nextAttempt) {
-      const same = old.version === c.version && old.port[1] === c.port[1] && sameWords(old.addr[0], c.addr[0]) && sameWords(old.addr[1], c.addr[1]);
+      const same = old.version === c.version && old.port[1] === c.port[1] && sameAddress(old.addr[0], c.addr[0]) && sameAddress(old.addr[1], c.addr[1]);
       if (same && old.dirs[1].segments === 0 && time - old.end >= RETRY_AFTER_SECONDS && old.supersededAt < old.end) {
         old.supersededBy = c.stream;
         old.supersededAt = time;

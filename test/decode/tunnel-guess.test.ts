@@ -36,7 +36,7 @@ describe('a UDP tunnel on a port not read as one', () => {
     });
   }
 
-  it('is not guessed for plain UDP of the corpus fixtures (DNS, and the rest of the tunnels’ traffic)', async () => {
+  it('is not guessed for the UDP of other captures: the traffic around other tunnels and inside them', async () => {
     for (const file of ['gre.pcap', 'teredo.pcap', 'ayiya.pcap', 'vxlan-in-gre.pcap']) {
       const { decoder } = await readRows(join(ENCAPSULATED, file));
       expect(decoder.counts.tunnelGuesses.size, file).toBe(0);

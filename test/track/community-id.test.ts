@@ -45,6 +45,6 @@ describe('Community ID v1', () => {
     // The same with -o communityid.seed:1.
     expect(seeded.connections.map((c) => c.communityId)).toEqual(['1:p8RV//aFGKmQmbF49ik3qnCwdS4=', '1:F8NiIlIzxneshB8yrzDNKojotqk=']);
     // A seed the 16-bit field cannot hold is refused before reading.
-    for (const seed of [65536, -1, 1.5]) await expect(analyzeFile(file, { tracker: { communityIdSeed: seed } })).rejects.toThrow(/communityIdSeed must be a whole number from 0 to 65535/);
+    for (const seed of [65536, -1, 1.5]) await expect(analyzeFile(file, { tracker: { communityIdSeed: seed } })).rejects.toThrow(/the Community ID seed must be a whole number from 0 to 65535/);
   });
 });
