@@ -26,8 +26,10 @@ const config = {
   jsonReporter: { fileName: 'dist/mutation/mutation.json' },
   tempDirName: 'dist/stryker-tmp',
   ignorePatterns: ['dist', '.git'],
-  // Two test runners beside the TypeScript checker: the checker waits most of the time.
-  concurrency: 3,
+  // Stryker gives half the concurrency to TypeScript checkers and half to test runners
+  // (ConcurrencyTokenProvider): 4 is two of each on two cores, the checkers waiting most
+  // of the time; 3 would be two checkers and one runner.
+  concurrency: 4,
   // A mutant that loops forever (a probe or sweep loop in the tracker made endless) is
   // stopped this long after its tests' own time; a minute made such mutants most of a run.
   timeoutMS: 10000,
