@@ -1,7 +1,6 @@
-import type { Writable } from 'node:stream';
 import type { ConnectionReport } from '../diagnosis/report.js';
-import { copyFile, JsonBytes, LineWriter, writeReportJson } from '../pipeline/output.js';
-import type { FileEnd, Sink } from '../pipeline/sink.js';
+import { copyFile, JsonBytes, writeReportJson } from '../pipeline/output.js';
+import { WrittenSink } from './written.js';
 
 /**
  * `analyze --format ndjson` (docs/output.md): one line per connection, `file` first,
@@ -9,15 +8,10 @@ import type { FileEnd, Sink } from '../pipeline/sink.js';
  * into a reused buffer (report-json.ts) and the `file` key spliced in for the report's
  * opening brace, not copied into a new object or string.
  */
-export class NdjsonSink implements Sink {
+export class NdjsonSink extends WrittenSink {
   private readonly json = new JsonBytes();
-  private readonly out: LineWriter;
   private file: string | null = null;
   private prefix = '';
-
-  constructor(private readonly target: Writable = process.stdout) {
-    this.out = new LineWriter(target);
-  }
 
   connection(report: ConnectionReport, file: string): void {
     if (file !== this.file) {
@@ -27,22 +21,6 @@ export class NdjsonSink implements Sink {
     this.json.clear();
     writeReportJson(this.json, report);
     this.out.push(this.json.bytes.subarray(1), this.prefix);
-  }
-
-  get blocked(): boolean {
-    return this.out.blocked;
-  }
-
-  flush(): Promise<void> {
-    return this.out.flush();
-  }
-
-  fileEnd(_file: string, _end: FileEnd): Promise<void> {
-    return this.out.flush();
-  }
-
-  end(): Promise<void> {
-    return this.out.flush();
   }
 
   /** A --jobs worker's lines are this sink's lines: copied out as they are, waiting whenever stdout is full. */
