@@ -40,7 +40,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   builder: (y) =>
     withDecodeOptions(withTime(withThreads(withLimit(withTrackerOptions(y)))))
       .positional('files', { type: 'string', array: true, demandOption: true, coerce: restoreStdinAll, describe: 'capture files, or - for standard input' })
-      .option('format', { choices: ['table', 'json', 'ndjson', 'csv'] as const, default: 'table' as const, describe: 'output format (json and ndjson: one object per connection, fields in docs/output.md of the package)' })
+      .option('format', { choices: ['table', 'json', 'ndjson', 'csv', 'zeek', 'zeek-json', 'parquet'] as const, default: 'table' as const, describe: "output format (json and ndjson: one object per connection, fields in docs/output.md of the package; zeek and zeek-json: the conn.log Zeek would write, with each row's ending; parquet: NDJSON's fields as typed columns, to a file or a pipe)" })
       .option('sort', { choices: ['capture', 'problems', 'finish'] as const, default: 'capture' as const, describe: 'capture order, problems first, or (ndjson) as connections finish' })
       .option('ending', { type: 'string', coerce: checkedList<EndingFilter>('ending', parseEndingSpec), describe: `only these endings (${ENDINGS.join(', ')}), each optionally with a detail: reset:stale, timeout:connect` })
       .option('problems', { type: 'boolean', default: false, describe: 'only problems: every ending but graceful, simultaneous-close and open' })
@@ -54,6 +54,16 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
         if ((a.port ?? []).some((n) => n > 65535)) throw new Error('--port takes a port number, 0 to 65535');
         if (!Number.isInteger(a.jobs) || a.jobs < 1) throw new Error('--jobs takes a whole number of at least 1');
         if (a.sort === 'finish' && a.format !== 'ndjson') throw new Error('--sort finish is for --format ndjson');
+        // Checked before any capture is read: a terminal would show garbage, and an engine sorts for itself.
+        if (a.format === 'parquet' && process.stdout.isTTY) throw new Error('--format parquet writes binary: redirect it to a file');
+        if (a.format === 'parquet' && a.sort !== 'capture') throw new Error('--format parquet writes rows in capture order: sort in the query (ORDER BY)');
+        // Zeek's rows follow Zeek's connection life, not ours: a filter of our connections
+        // would leave rows of a stream half kept. Its readers filter rows (zeek-cut, jq).
+        if (a.format === 'zeek' || a.format === 'zeek-json') {
+          const filtered = (a.ending ?? []).length > 0 || a.problems || (a.host ?? []).length > 0 || (a.port ?? []).length > 0 || (a.stream ?? []).length > 0;
+          if (filtered) throw new Error(`--format ${a.format} writes every row, as Zeek does: filter its rows with zeek-cut, awk or jq`);
+          if (a.sort !== 'capture') throw new Error(`--format ${a.format} writes rows as they complete, as Zeek does: --sort is not for it`);
+        }
         return true;
       }),
   handler: (args) => runHandler(analyzeHandler, args),

@@ -5,6 +5,7 @@ import { run, type PipelineOptions } from '../../../pipeline/run.js';
 import type { FileEnd, Sink } from '../../../pipeline/sink.js';
 import { formatSink } from '../../../sinks/formats.js';
 import { NdjsonSink } from '../../../sinks/ndjson.js';
+import { ZeekLogSink, type ZeekStyle } from '../../../sinks/zeek-log.js';
 import { EXIT_BAD_INPUT, EXIT_OK, sayFileEnd } from '../../fail.js';
 import { progressFor } from '../../progress.js';
 import { threadsFor, type ThreadsArgs } from '../../threads.js';
@@ -14,7 +15,7 @@ import { tableLook, type TimeArgs } from '../../table-look.js';
 
 export interface AnalyzeArgs extends TrackerArgs, DecodeArgs, LimitArgs, ThreadsArgs, TimeArgs {
   files: string[];
-  format: 'table' | 'json' | 'ndjson' | 'csv';
+  format: 'table' | 'json' | 'ndjson' | 'csv' | ZeekStyle | 'parquet';
   sort: 'capture' | 'problems' | 'finish';
   ending?: EndingFilter[];
   problems: boolean;
@@ -30,7 +31,13 @@ export interface AnalyzeArgs extends TrackerArgs, DecodeArgs, LimitArgs, Threads
 /** Analyses each file into the format's sink: a report per file, labelled when there are several. */
 export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
   const filter: ConnectionFilter = { endings: args.ending, problems: args.problems, hosts: args.host, ports: args.port, streams: args.stream };
-  const format = args.format === 'ndjson' ? new NdjsonSink() : formatSink(args.format, sortOf(args), args.limit, args.files.length, tableLook(args));
+  let zeek: ZeekLogSink | null = null;
+  let format: Sink;
+  if (args.format === 'zeek' || args.format === 'zeek-json') format = zeek = new ZeekLogSink(args.format);
+  else if (args.format === 'ndjson') format = new NdjsonSink();
+  // Loaded only when asked for: the Parquet writer would add its loading to every command's start.
+  else if (args.format === 'parquet') format = new (await import('../../../sinks/parquet.js')).ParquetSink();
+  else format = formatSink(args.format, sortOf(args), args.limit, args.files.length, tableLook(args));
   const sink = new SaidOnStderr(format, args);
   const options: PipelineOptions = {
     filter,
@@ -39,10 +46,13 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
     // NDJSON with --sort finish goes as connections finish; so does the table, which keeps
     // its first rows by stream number whatever the order (sparing the wait in order);
     // CSV and JSON are written in stream order.
-    order: (args.format === 'ndjson' && args.sort === 'finish') || args.format === 'table' ? 'finish' : 'capture',
+    // Zeek's rows go as they complete (the sink pairs each with its report).
+    order: (args.format === 'ndjson' && args.sort === 'finish') || args.format === 'table' || zeek !== null ? 'finish' : 'capture',
     threads: (file) => threadsFor(file, args.threads),
     jobs: args.jobs,
     progress: (file) => progressFor(file, args.quiet),
+    // Zeek's rows need every segment: the file is read on this thread.
+    onSegment: zeek?.segment,
   };
   await run(args.files, options, sink);
   return sink.exitCode;
