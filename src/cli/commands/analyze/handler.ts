@@ -5,7 +5,7 @@ import { run, type PipelineOptions } from '../../../pipeline/run.js';
 import type { FileEnd, Sink } from '../../../pipeline/sink.js';
 import { formatSink } from '../../../sinks/formats.js';
 import { NdjsonSink } from '../../../sinks/ndjson.js';
-import { ZeekLogSink, type ZeekStyle } from '../../../sinks/zeek-log.js';
+import type { ZeekLogSink, ZeekStyle } from '../../../sinks/zeek-log.js';
 import { EXIT_BAD_INPUT, EXIT_OK, sayFileEnd } from '../../fail.js';
 import { progressFor } from '../../progress.js';
 import { threadsFor, type ThreadsArgs } from '../../threads.js';
@@ -33,9 +33,10 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
   const filter: ConnectionFilter = { endings: args.ending, problems: args.problems, hosts: args.host, ports: args.port, streams: args.stream };
   let zeek: ZeekLogSink | null = null;
   let format: Sink;
-  if (args.format === 'zeek' || args.format === 'zeek-json') format = zeek = new ZeekLogSink(args.format);
+  // The Zeek and Parquet sinks are loaded only when asked for: their modules would add
+  // their loading to every command's start.
+  if (args.format === 'zeek' || args.format === 'zeek-json') format = zeek = new (await import('../../../sinks/zeek-log.js')).ZeekLogSink(args.format);
   else if (args.format === 'ndjson') format = new NdjsonSink();
-  // Loaded only when asked for: the Parquet writer would add its loading to every command's start.
   else if (args.format === 'parquet') format = new (await import('../../../sinks/parquet.js')).ParquetSink();
   else format = formatSink(args.format, sortOf(args), args.limit, args.files.length, tableLook(args));
   const sink = new SaidOnStderr(format, args);
