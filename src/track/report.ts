@@ -135,9 +135,9 @@ export interface EndingRstRecord extends Omit<EndingRst, 'side'> {
 /**
  * Client and server (docs/endings.md "Roles"): the sender of the first SYN is the client.
  * Without one the role is guessed: the receiver of a SYN-ACK, else the side that sent
- * the SYN of the next connection on the same ports, else the side of a
- * well-known port (below 1024) facing an ephemeral one is the server, else the lower
- * port, else whoever spoke first is the client.
+ * the SYN of the next connection on the same ports, else the side of the lower port is
+ * the server (which covers a well-known port, below 1024, facing an ephemeral one: it
+ * is always the lower), else whoever spoke first is the client.
  */
 export function roles(c: Connection): { client: 0 | 1; guessed: boolean } {
   const guessed = c.flags.has('midstream') || c.synSide === null;
@@ -147,7 +147,6 @@ export function roles(c: Connection): { client: 0 | 1; guessed: boolean } {
   // of this socket pair (the same client port reused), whatever the port numbers say.
   if (c.reopenedBy !== null) return { client: c.reopenedBy, guessed };
   const [p0, p1] = c.port;
-  if (p0 < 1024 !== p1 < 1024) return { client: p0 < 1024 ? 1 : 0, guessed };
   if (p0 !== p1) return { client: p0 < p1 ? 1 : 0, guessed };
   return { client: 0, guessed };
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { newAddress } from '../../src/decode/address.js';
 import { analyzeFile } from '../../src/library.js';
 import { communityId } from '../../src/track/community-id.js';
+import { checkTrackerOptions } from '../../src/track/tracker.js';
 import { REPO } from '../helpers/paths.js';
 
 const v4 = (text: string): Uint32Array => {
@@ -46,5 +47,10 @@ describe('Community ID v1', () => {
     expect(seeded.connections.map((c) => c.communityId)).toEqual(['1:p8RV//aFGKmQmbF49ik3qnCwdS4=', '1:F8NiIlIzxneshB8yrzDNKojotqk=']);
     // A seed the 16-bit field cannot hold is refused before reading.
     for (const seed of [65536, -1, 1.5]) await expect(analyzeFile(file, { tracker: { communityIdSeed: seed } })).rejects.toThrow(/the Community ID seed must be a whole number from 0 to 65535/);
+  });
+
+  it('takes every seed the 16-bit field holds, its bounds 0 and 65535 included', () => {
+    for (const seed of [0, 65535]) expect(() => checkTrackerOptions({ communityIdSeed: seed })).not.toThrow();
+    for (const seed of [-1, 65536]) expect(() => checkTrackerOptions({ communityIdSeed: seed })).toThrow(RangeError);
   });
 });
