@@ -19,8 +19,8 @@ class Feed {
     this.tracker = new Tracker((conn, reason, at) => this.reports.push({ stream: conn.stream, reason, conn: trackedConnection(conn, reason, at) }), options);
   }
 
-  /** A segment at `time`; packets from port 80 come from the server's address. */
-  packet(time: number, fields: Parameters<typeof tcp>[0]): void {
+  /** A segment at `time`, and the stream it joined (-1: not tracked); packets from port 80 come from the server's address. */
+  packet(time: number, fields: Parameters<typeof tcp>[0]): number {
     const fromServer = fields.sport === 80;
     const [src, dst] = fromServer ? ['198.18.2.2', '198.18.1.2'] : ['198.18.1.2', '198.18.2.2'];
     const r: PacketRecord = record(ethernet(ipv4(tcp(fields), { src, dst })));
@@ -28,7 +28,7 @@ class Feed {
     r.tsSec = Math.floor(time);
     r.tsNsec = Math.round((time - Math.floor(time)) * 1e9);
     expect(this.decoder.decode(r)).toBe('tcp');
-    this.tracker.segment(r, this.decoder);
+    return this.tracker.segment(r, this.decoder);
   }
 
   /** A complete connection from `sport`: handshake, client close, server close. */
@@ -76,6 +76,14 @@ describe('tracker', () => {
     expect(f.reports[0]!.conn.flags).toContain('idle-evicted');
   });
 
+  it('leaves a tombstone for an idle connection: its late packets keep its stream', () => {
+    const f = new Feed({ idleSeconds: 60 });
+    f.packet(100, { sport: 40000, dport: 80, seq: 1, flags: TCP_SYN });
+    f.packet(161, { sport: 50000, dport: 80, seq: 1, flags: TCP_SYN });
+    expect(f.packet(162, { sport: 80, dport: 40000, seq: 9, ack: 2, flags: TCP_ACK })).toBe(0);
+    expect(f.tracker.stats).toMatchObject({ connections: 2, latePackets: 1 });
+  });
+
   it('is not thrown by one wild timestamp', () => {
     const f = new Feed({ idleSeconds: 60 });
     f.packet(100, { sport: 40000, dport: 80, seq: 1, flags: TCP_SYN });
@@ -87,7 +95,8 @@ describe('tracker', () => {
 
   it('stops tracking at the cap and counts what it could not track', () => {
     const f = new Feed({ maxConnections: 2 });
-    for (let i = 0; i < 5; i++) f.packet(100 + i * 0.001, { sport: 40000 + i, dport: 80, seq: 1, flags: TCP_SYN });
+    const streams = Array.from({ length: 5 }, (_, i) => f.packet(100 + i * 0.001, { sport: 40000 + i, dport: 80, seq: 1, flags: TCP_SYN }));
+    expect(streams).toEqual([0, 1, -1, -1, -1]);
     expect(f.tracker.tracked).toBe(2);
     expect(f.tracker.stats).toMatchObject({ connections: 2, overflowPackets: 3, peakTracked: 2 });
   });
