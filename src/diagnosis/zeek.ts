@@ -1,18 +1,17 @@
 import type { SideRecord, TrackedConnection } from '../track/report.js';
 import type { ZeekConnState } from './types.js';
+import { CLOSED, ESTABLISHED, INACTIVE, PARTIAL, RESET, SYN_ACK_SENT, SYN_SENT, zeekTcpConnState } from '../zeek/conn-state.js';
 
-/** Zeek's per-endpoint TCP states (analyzer/protocol/tcp), derived from what each side sent. */
-type ZeekEndpoint = 'INACTIVE' | 'SYN_SENT' | 'SYN_ACK_SENT' | 'PARTIAL' | 'ESTABLISHED' | 'CLOSED' | 'RESET';
-
-function endpointState(side: SideRecord, originator: boolean, established: boolean): ZeekEndpoint {
-  if (side.rsts > 0) return 'RESET';
-  if (side.fins > 0) return 'CLOSED';
-  if (side.packets === 0) return 'INACTIVE';
+/** Zeek's per-endpoint TCP state (TCP_Endpoint.h), derived from what each side sent. */
+function endpointState(side: SideRecord, originator: boolean, established: boolean): number {
+  if (side.rsts > 0) return RESET;
+  if (side.fins > 0) return CLOSED;
+  if (side.packets === 0) return INACTIVE;
   const pureSyns = side.syns - side.synAcks;
-  if (originator && pureSyns > 0) return established ? 'ESTABLISHED' : 'SYN_SENT';
+  if (originator && pureSyns > 0) return established ? ESTABLISHED : SYN_SENT;
   // An originator's SYN-ACK too (Zeek: weird "connection_originator_SYN_ack").
-  if (side.synAcks > 0) return established ? 'ESTABLISHED' : 'SYN_ACK_SENT';
-  return established ? 'ESTABLISHED' : 'PARTIAL';
+  if (side.synAcks > 0) return established ? ESTABLISHED : SYN_ACK_SENT;
+  return established ? ESTABLISHED : PARTIAL;
 }
 
 /**
@@ -31,20 +30,6 @@ export function zeekConnState(c: TrackedConnection): ZeekConnState {
   // A side that sent nothing is INACTIVE whatever `established` says (a capture begun mid-stream).
   const os = endpointState(c.sides.client, true, c.established);
   const rs = endpointState(c.sides.server, false, c.established);
-  const oInactive = os === 'INACTIVE' || os === 'PARTIAL';
-  const rInactive = rs === 'INACTIVE' || rs === 'PARTIAL';
-  if (rs === 'RESET') {
-    if (os === 'SYN_SENT' || os === 'SYN_ACK_SENT' || (os === 'RESET' && c.bytes.client === 0 && c.bytes.server === 0)) return 'REJ';
-    return oInactive ? 'RSTRH' : 'RSTR';
-  }
-  if (os === 'RESET') {
-    if (rInactive) return /^\^?S[^HAFGIQ]*R/.test(c.history) ? 'RSTOS0' : 'OTH';
-    return 'RSTO';
-  }
-  if (rs === 'CLOSED' && os === 'CLOSED') return 'SF';
-  if (os === 'CLOSED') return rInactive ? 'SH' : 'S2';
-  if (rs === 'CLOSED') return oInactive ? 'SHR' : 'S3';
-  if (os === 'SYN_SENT' && rs === 'INACTIVE') return 'S0';
-  if (os === 'ESTABLISHED' && rs === 'ESTABLISHED') return 'S1';
-  return 'OTH';
+  // Payload bytes stand for Zeek's sequence-number sizes (TCP_Endpoint::Size).
+  return zeekTcpConnState(os, rs, c.bytes.client, c.bytes.server, c.history);
 }

@@ -1,4 +1,16 @@
-import { CLOSED, ESTABLISHED, INACTIVE, PARTIAL, RESET, SYN_ACK_SENT, SYN_SENT } from './endpoint.js';
+import type { ZeekConnState } from '../diagnosis/types.js';
+
+/**
+ * Zeek's per-side TCP state (src/analyzer/protocol/tcp/TCP_Endpoint.h, EndpointState),
+ * numbered as init-bare.zeek's TCP_INACTIVE .. TCP_RESET.
+ */
+export const INACTIVE = 0;
+export const SYN_SENT = 1;
+export const SYN_ACK_SENT = 2;
+export const PARTIAL = 3;
+export const ESTABLISHED = 4;
+export const CLOSED = 5;
+export const RESET = 6;
 
 // conn_state's RSTOS0 test, `/\^?S[^HAFGIQ]*R.*/ == c$history`: a Zeek pattern compared
 // with == must match the whole string.
@@ -9,7 +21,7 @@ const RSTOS0_HISTORY = /^\^?S[^HAFGIQ]*R.*$/s;
  * computes it from the endpoint states (c$orig$state, c$resp$state), the sizes
  * (c$orig$size, c$resp$size: TCP_Endpoint::Size) and the history.
  */
-export function zeekTcpConnState(os: number, rs: number, origSize: number, respSize: number, history: string): string {
+export function zeekTcpConnState(os: number, rs: number, origSize: number, respSize: number, history: string): ZeekConnState {
   const oInactive = os === INACTIVE || os === PARTIAL;
   const rInactive = rs === INACTIVE || rs === PARTIAL;
   if (rs === RESET) {

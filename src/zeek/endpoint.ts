@@ -1,19 +1,8 @@
 import type { ZeekParams } from './params.js';
 import { Reassembler, type ReassemblerEndpoint, type ReassemblerHost } from './reassembler.js';
+import { INACTIVE, RESET, SYN_SENT } from './conn-state.js';
 
-/**
- * Zeek's per-side TCP state (src/analyzer/protocol/tcp/TCP_Endpoint.h, EndpointState),
- * numbered as init-bare.zeek's TCP_INACTIVE .. TCP_RESET.
- */
-export const INACTIVE = 0;
-export const SYN_SENT = 1;
-export const SYN_ACK_SENT = 2;
-export const PARTIAL = 3;
-export const ESTABLISHED = 4;
-export const CLOSED = 5;
-export const RESET = 6;
-
-export const STATE_NAMES = ['INACTIVE', 'SYN_SENT', 'SYN_ACK_SENT', 'PARTIAL', 'ESTABLISHED', 'CLOSED', 'RESET'] as const;
+export { CLOSED, ESTABLISHED, INACTIVE, PARTIAL, RESET, SYN_ACK_SENT, SYN_SENT } from './conn-state.js';
 
 const TWO32 = 4294967296;
 

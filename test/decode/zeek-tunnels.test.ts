@@ -1,15 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeFile } from '../../src/library.js';
-import { CORPUS } from '../helpers/paths.js';
+import { HAS_ZEEK, ZEEK_DIR } from '../helpers/paths.js';
 
 /**
  * Zeek's own tunnel traces (GRE, VXLAN, Teredo) with Zeek's conn.log: every TCP
  * connection Zeek found inside a tunnel (a row with tunnel_parents) is found here too,
  * with Zeek's history, state, packets and payload bytes, and the tunnel named.
  */
-const ZEEK = join(CORPUS, '..', 'zeek');
 const TRACES: [string, string][] = [
   ['016-tunnels-gre-sample.pcap', 'gre'],
   ['023-tunnels-vxlan-encapsulated-http.pcap', 'vxlan'],
@@ -27,12 +26,12 @@ function zeekRows(log: string): string[] {
     .map((r) => `${r['id.orig_h']}:${r['id.orig_p']} ${r['id.resp_h']}:${r['id.resp_p']} ${r.conn_state} ${r.history} ${r.orig_pkts}/${r.resp_pkts} ${r.orig_bytes}/${r.resp_bytes}`);
 }
 
-describe.skipIf(!existsSync(ZEEK))("Zeek's tunnel traces", () => {
+describe.skipIf(!HAS_ZEEK)("Zeek's tunnel traces", () => {
   for (const [trace, kind] of TRACES) {
     it(`${trace}: the connections inside the ${kind} tunnel, as Zeek logs them`, async () => {
-      const expected = zeekRows(join(ZEEK, trace.replace(/\.pcap$/, '.conn.log')));
+      const expected = zeekRows(join(ZEEK_DIR, trace.replace(/\.pcap$/, '.conn.log')));
       expect(expected.length).toBeGreaterThan(0);
-      const { connections } = await analyzeFile(join(ZEEK, trace));
+      const { connections } = await analyzeFile(join(ZEEK_DIR, trace));
       const tunnelled = connections.filter((c) => c.tunnel.length > 0);
       expect(tunnelled.map((c) => c.tunnel.map((l) => l.kind))).toEqual(expected.map(() => [kind]));
       const ours = tunnelled.map(

@@ -13,6 +13,9 @@ const SHARED = process.env.TEARDOWN_SHARED ?? resolve(REPO, '..', 'shared');
 /** Public sample captures with tshark's view of each and the expert's verdicts. */
 export const CORPUS = join(SHARED, 'corpus');
 export const HAS_CORPUS = existsSync(join(CORPUS, 'MANIFEST.tsv'));
+/** Twelve of Zeek's own test traces with the conn.log Zeek wrote for each. */
+export const ZEEK_DIR = join(SHARED, 'zeek');
+export const HAS_ZEEK = existsSync(join(ZEEK_DIR, 'MANIFEST.tsv'));
 
 /** Capture files of the corpus (not its notes, truth or bad/ folders). */
 export function corpusCaptures(): string[] {

@@ -1,13 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { trackCapture } from '../../src/track/track-capture.js';
 import { ZeekConnTracker, type ZeekConnRow } from '../../src/zeek/conn-log.js';
 import type { ZeekParams } from '../../src/zeek/params.js';
-import { REPO } from '../helpers/paths.js';
+import { HAS_ZEEK, ZEEK_DIR } from '../helpers/paths.js';
 
-/** Zeek's own traces and the conn.log Zeek wrote for each (never copied into the repo). */
-export const ZEEK_DIR = join(process.env.TEARDOWN_SHARED ?? resolve(REPO, '..', 'shared'), 'zeek');
-export const HAS_ZEEK = existsSync(join(ZEEK_DIR, 'MANIFEST.tsv'));
+export { HAS_ZEEK, ZEEK_DIR };
 
 /** The columns compared, in conn.log's names. */
 export const COMPARED = [
@@ -129,8 +127,4 @@ export function diffRows(expected: Record<string, string>[], ours: ZeekConnRow[]
   const order = (rows: Record<string, string>[]): string => rows.map(tuple).join('\n');
   if (out.length === 0 && order(expected) !== order(got)) out.push(`row order differs:\n zeek:\n${order(expected)}\n ours:\n${order(got)}`);
   return out;
-}
-
-export function traceFiles(): string[] {
-  return readdirSync(ZEEK_DIR);
 }
