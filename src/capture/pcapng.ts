@@ -9,24 +9,42 @@ import { MICROSECONDS, parseTsResolution, unitsToTime, type TsResolution } from 
  * Interface Description Blocks number the interfaces of that section.
  */
 export const SECTION_HEADER = 0x0a0d0d0a;
-const INTERFACE_DESCRIPTION = 0x00000001;
-const OBSOLETE_PACKET = 0x00000002;
-const SIMPLE_PACKET = 0x00000003;
+export const INTERFACE_DESCRIPTION = 0x00000001;
+export const OBSOLETE_PACKET = 0x00000002;
+export const SIMPLE_PACKET = 0x00000003;
 const INTERFACE_STATISTICS = 0x00000005;
-const ENHANCED_PACKET = 0x00000006;
+export const ENHANCED_PACKET = 0x00000006;
 const SYSTEMD_JOURNAL_EXPORT = 0x00000009;
 const CUSTOM_COPY = 0x00000bad;
 const CUSTOM_NO_COPY = 0x40000bad;
 
-const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+/**
+ * Blocks that take a frame number: the packet blocks, and those Wireshark shows as
+ * frames of their own (readPcapng numbers them so; a copier of blocks counts alike).
+ */
+export function takesFrameNumber(type: number): boolean {
+  switch (type) {
+    case ENHANCED_PACKET:
+    case SIMPLE_PACKET:
+    case OBSOLETE_PACKET:
+    case CUSTOM_COPY:
+    case CUSTOM_NO_COPY:
+    case SYSTEMD_JOURNAL_EXPORT:
+      return true;
+    default:
+      return false;
+  }
+}
+
+export const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 const MIN_BLOCK = 12;
 /** A packet block may hold one maximal packet plus its fixed fields and options. */
 const MAX_BLOCK = MAX_CAPTURED_LENGTH + 64 * 1024;
 
-const OPT_END = 0;
-const SHB_USERAPPL = 4;
-const IF_TSRESOL = 9;
-const IF_FCSLEN = 13;
+export const OPT_END = 0;
+export const SHB_USERAPPL = 4;
+export const IF_TSRESOL = 9;
+export const IF_FCSLEN = 13;
 const IF_TSOFFSET = 14;
 const ISB_ENDTIME = 3;
 

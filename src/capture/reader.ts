@@ -64,13 +64,12 @@ export async function readCapture(input: CaptureInput, visit: PacketVisitor, opt
   let ctx: ReadContext | null = null;
   let decompressed: DecompressedSource | null = null;
   try {
+    const opened = await decompressedWindow(window, raw, options);
+    window = opened.window;
+    summary.compression = opened.compression;
+    decompressed = opened.decompressed;
+    // A damaged compressed stream fails here, at an offset in the decompressed data.
     await window.need(4);
-    summary.compression = compressionOf(window.buf.subarray(window.start, window.end));
-    if (summary.compression !== 'none') {
-      decompressed = decompressingSource(summary.compression, await window.takeRemaining(), raw);
-      window = new ByteWindow(decompressed, options.windowBytes, options.beforeRead);
-      await window.need(4);
-    }
     ctx = new ReadContext(window, visit);
     summary.linkTypes = ctx.linkTypes;
     summary.warnings = ctx.warnings;
@@ -88,6 +87,26 @@ export async function readCapture(input: CaptureInput, visit: PacketVisitor, opt
     await window.close().catch(() => undefined);
   }
   return finish(summary, ctx);
+}
+
+/** The capture's own bytes: `window` itself, or a new window (nothing read yet) over its decompression when it starts as gzip or zstd. */
+async function decompressedWindow(window: ByteWindow, raw: ByteSource, options: ReadOptions): Promise<{ window: ByteWindow; compression: Compression; decompressed: DecompressedSource | null }> {
+  await window.need(4);
+  const compression = compressionOf(window.buf.subarray(window.start, window.end));
+  if (compression === 'none') return { window, compression, decompressed: null };
+  const decompressed = decompressingSource(compression, await window.takeRemaining(), raw);
+  return { window: new ByteWindow(decompressed, options.windowBytes, options.beforeRead), compression, decompressed };
+}
+
+/**
+ * A window over a capture's bytes, decompressed, for a consumer that walks the file's
+ * own structure (annotate copies its blocks). Read it with readCapture first: this does
+ * not check the format, and its errors are not CaptureErrors.
+ */
+export async function openCaptureBytes(path: string): Promise<ByteWindow> {
+  const raw = await openInput(path);
+  const window = new ByteWindow(raw);
+  return (await decompressedWindow(window, raw, {})).window;
 }
 
 function finish(summary: CaptureSummary, ctx: ReadContext | null): CaptureSummary {

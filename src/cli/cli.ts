@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyzeCommand } from './commands/analyze/command.js';
+import { annotateCommand } from './commands/annotate/command.js';
 import { assertCommand } from './commands/assert/command.js';
 import { connectionsCommand } from './commands/connections/command.js';
 import { infoCommand } from './commands/info/command.js';
@@ -11,7 +12,7 @@ import { triageCommand } from './commands/triage/command.js';
 import { EXIT_BAD_INPUT, EXIT_OK } from './fail.js';
 import { protectStdinArg } from './stdin-arg.js';
 
-const commands = [analyzeCommand, assertCommand, connectionsCommand, infoCommand, segmentsCommand, showCommand, triageCommand];
+const commands = [analyzeCommand, annotateCommand, assertCommand, connectionsCommand, infoCommand, segmentsCommand, showCommand, triageCommand];
 
 /**
  * This package's version, from its own package.json (dist/src/cli/ is three levels

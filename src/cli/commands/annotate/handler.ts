@@ -1,0 +1,105 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, open, realpath, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
+import { openCaptureBytes } from '../../../capture/reader.js';
+import { run } from '../../../pipeline/run.js';
+import { LineWriter } from '../../../pipeline/output.js';
+import { AnnotateSink } from '../../../sinks/annotate.js';
+import { copyWithComments, type CopyResult, type FrameComments } from '../../../sinks/annotate-copy.js';
+import { decodeOptions, type DecodeArgs } from '../../decode-options.js';
+import { EXIT_BAD_INPUT, EXIT_OK, failureLine, sayFileEnd, warningLine } from '../../fail.js';
+import { trackerOptions, type TrackerArgs } from '../../tracker-options.js';
+
+export interface AnnotateArgs extends DecodeArgs, TrackerArgs {
+  file: string;
+  output: string;
+  quiet: boolean;
+}
+
+/** Written in the section header of a converted classic pcap (shb_userappl). */
+const APPLICATION = 'tcp-teardown annotate';
+
+/**
+ * Reads the capture twice: once to analyse it (every connection's comments wait in
+ * memory, a few per connection, none per packet), once to copy it with the comments
+ * added. Standard input is kept in a temporary file for the second read.
+ */
+export async function annotateHandler(args: AnnotateArgs): Promise<number> {
+  const held = args.file === '-' ? await holdStdin() : null;
+  const input = held?.path ?? args.file;
+  try {
+    if (args.output !== '-' && (await sameFile(input, args.output))) {
+      process.stderr.write(failureLine(args.file, new Error('-o names the capture itself: annotate writes a copy, give it another name')) + '\n');
+      return EXIT_BAD_INPUT;
+    }
+    const sink = new AnnotateSink();
+    await run([input], { decode: decodeOptions(args), tracker: trackerOptions(args) }, sink);
+    if (sayFileEnd(args.file, sink.ended!, args.quiet) !== EXIT_OK) return EXIT_BAD_INPUT;
+
+    let target: Writable = process.stdout;
+    if (args.output !== '-') {
+      try {
+        target = (await open(args.output, 'w')).createWriteStream();
+      } catch (err) {
+        process.stderr.write(failureLine(args.output, new Error(`cannot write (${(err as NodeJS.ErrnoException).code ?? String(err)})`)) + '\n');
+        return EXIT_BAD_INPUT;
+      }
+    }
+    let copied: CopyResult;
+    try {
+      copied = await copyTo(input, target, sink.comments);
+    } catch (err) {
+      if (args.output !== '-') await rm(args.output, { force: true });
+      process.stderr.write(failureLine(args.output, new Error(`cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)) + '\n');
+      return EXIT_BAD_INPUT;
+    }
+    if (!args.quiet) {
+      const where = args.output === '-' ? 'standard output' : args.output;
+      process.stderr.write(`teardown: ${where}: ${copied.frames} frames, ${sink.connections} connections, ${copied.comments} comments on ${copied.commentedFrames} frames (Wireshark: frame.comment contains "teardown")\n`);
+      if (copied.unplaced > 0) {
+        process.stderr.write(warningLine(args.file, `${copied.unplaced} comments not written: their frames are Simple Packet Blocks, which hold no comments`) + '\n');
+      }
+    }
+    return EXIT_OK;
+  } finally {
+    if (held !== null) await rm(held.dir, { recursive: true, force: true });
+  }
+}
+
+/** The copy with comments, written to `target` and, for a file, closed. */
+async function copyTo(input: string, target: Writable, comments: FrameComments): Promise<CopyResult> {
+  // A write that fails (a full disk) fails the flush that waits on it, or is kept here.
+  let failed: Error | null = null;
+  target.on('error', (err) => (failed = err));
+  const out = new LineWriter(target);
+  const window = await openCaptureBytes(input);
+  const copied = await copyWithComments(window, comments, out, APPLICATION).finally(() => window.close());
+  await out.flush();
+  if (target !== process.stdout) {
+    target.end();
+    await once(target, 'close');
+  }
+  if (failed !== null) throw failed;
+  return copied;
+}
+
+/** Standard input in a temporary file, which the second read needs. */
+async function holdStdin(): Promise<{ dir: string; path: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'teardown-'));
+  const path = join(dir, 'stdin');
+  await pipeline(process.stdin, createWriteStream(path));
+  return { dir, path };
+}
+
+async function sameFile(a: string, b: string): Promise<boolean> {
+  try {
+    return (await realpath(a)) === (await realpath(b));
+  } catch {
+    // The output does not exist yet (or the input does not: the read says so).
+    return false;
+  }
+}
