@@ -5,6 +5,7 @@ import { DEFAULT_UDP_TUNNEL_PORTS, UDP_TUNNEL_KINDS, type UdpTunnelKind } from '
 /** How every command that decodes reads what a frame does not say itself. */
 export interface DecodeArgs {
   'decode-as'?: string[];
+  checksums?: boolean;
 }
 
 const DEFAULTS = Object.entries(DEFAULT_UDP_TUNNEL_PORTS)
@@ -17,11 +18,17 @@ const DEFAULTS = Object.entries(DEFAULT_UDP_TUNNEL_PORTS)
  * comma-separated; checked before any capture is read.
  */
 export function withDecodeOptions<T>(y: Argv<T>): Argv<T & DecodeArgs> {
-  return y.option('decode-as', {
-    type: 'string',
-    coerce: (values: string | string[]) => [values].flat().flatMap((v) => String(v).split(',')).filter((v) => v !== '').map(checked),
-    describe: `UDP port of a tunnel, PORT=KIND (KIND: ${UDP_TUNNEL_KINDS.join(', ')}); besides ${DEFAULTS}`,
-  }) as Argv<T & DecodeArgs>;
+  return y
+    .option('decode-as', {
+      type: 'string',
+      coerce: (values: string | string[]) => [values].flat().flatMap((v) => String(v).split(',')).filter((v) => v !== '').map(checked),
+      describe: `UDP port of a tunnel, PORT=KIND (KIND: ${UDP_TUNNEL_KINDS.join(', ')}); besides ${DEFAULTS}`,
+    })
+    .option('checksums', {
+      type: 'boolean',
+      default: false,
+      describe: 'check IPv4 header and TCP checksums as Zeek does and leave out segments that fail (counted in a warning); off as in Wireshark, since a capture taken on a sending host holds checksums not yet filled in (offload)',
+    }) as Argv<T & DecodeArgs>;
 }
 
 function checked(text: string): string {
@@ -38,5 +45,5 @@ export function decodeOptions(args: DecodeArgs): DecodeOptions {
     const [port, kind] = text.split('=');
     ports[Number(port)] = kind as UdpTunnelKind;
   }
-  return { udpTunnelPorts: ports };
+  return { udpTunnelPorts: ports, checksums: args.checksums === true };
 }

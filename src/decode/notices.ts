@@ -20,6 +20,13 @@ export function decodeNotices(counts: DecodeCounts): string[] {
   if (truncated > 0) {
     notices.push(`${truncated} frame${truncated === 1 ? '' : 's'} cut short before the TCP header skipped (first: frame ${counts.firstTruncatedFrame}; snapshot length too small?)`);
   }
+  const bad = counts.byOutcome['bad-checksum'];
+  if (bad > 0) {
+    notices.push(
+      `${bad} TCP segment${bad === 1 ? '' : 's'} with a bad IPv4 header or TCP checksum left out (--checksums; first: frame ${counts.firstBadChecksumFrame}): ` +
+        'a capture taken on a sending host holds checksums its NIC had yet to fill in (offload); leave --checksums off for such a capture',
+    );
+  }
   const fragments = counts.incompleteTcpFragments;
   if (fragments.frames > 0) {
     const n = fragments.frames;

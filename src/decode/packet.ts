@@ -1,5 +1,6 @@
 import { u16be } from '../capture/byte-order.js';
 import type { PacketRecord } from '../capture/record.js';
+import { ipv4HeaderChecksumOk, tcpChecksumOk } from './checksum.js';
 import { FragmentReassembler } from './fragments.js';
 import { IcmpError, parseIcmpError } from './icmp.js';
 import { IpHeader, ipv6Headers, IPV6_FRAGMENTABLE_HEADERS, parseIp, PROTO_GRE, PROTO_ICMP, PROTO_ICMPV6, PROTO_IPV4, PROTO_IPV6, PROTO_TCP, PROTO_UDP } from './ip.js';
@@ -36,10 +37,12 @@ import {
  * - unsupported-link: a link type this decoder does not read.
  * - truncated: headers cut off by the snapshot length before TCP could be read.
  * - malformed: a header that contradicts itself (bad IHL, TCP data offset below 5, ...).
+ * - bad-checksum: a TCP segment whose IPv4 header or TCP checksum is wrong, when asked
+ *   to check them (DecodeOptions.checksums); `ip` and `tcp` hold it, but it is not used.
  */
-export type DecodeOutcome = 'tcp' | 'icmp-error' | 'other-ip' | 'fragment' | 'not-ip' | 'unsupported-link' | 'truncated' | 'malformed';
+export type DecodeOutcome = 'tcp' | 'icmp-error' | 'other-ip' | 'fragment' | 'not-ip' | 'unsupported-link' | 'truncated' | 'malformed' | 'bad-checksum';
 
-export const DECODE_OUTCOMES: readonly DecodeOutcome[] = ['tcp', 'icmp-error', 'other-ip', 'fragment', 'not-ip', 'unsupported-link', 'truncated', 'malformed'];
+export const DECODE_OUTCOMES: readonly DecodeOutcome[] = ['tcp', 'icmp-error', 'other-ip', 'fragment', 'not-ip', 'unsupported-link', 'truncated', 'malformed', 'bad-checksum'];
 
 // Indexes into DECODE_OUTCOMES: the hot path counts into a typed array by number, since
 // a store keyed by a variable string costs more than the rest of a frame's decoding.
@@ -51,6 +54,7 @@ const NOT_IP = 4;
 const UNSUPPORTED_LINK = 5;
 const TRUNCATED = 6;
 const MALFORMED = 7;
+const BAD_CHECKSUM = 8;
 
 /** Frames per outcome, which link types were skipped, and where problems first showed. */
 export class DecodeCounts {
@@ -66,6 +70,7 @@ export class DecodeCounts {
   readonly unsupportedLinkTypes = new Map<number, { frames: number; firstFrame: number }>();
   firstMalformedFrame = 0;
   firstTruncatedFrame = 0;
+  firstBadChecksumFrame = 0;
 
   constructor(private readonly fragments: FragmentReassembler) {}
 
@@ -112,6 +117,12 @@ const INNER_IP = -1;
 export interface DecodeOptions {
   /** UDP ports that carry a tunnel, besides (or instead of) the defaults: `{ 8472: 'vxlan' }`. */
   udpTunnelPorts?: Readonly<Record<number, UdpTunnelKind>>;
+  /**
+   * Check each TCP segment's IPv4 header and TCP checksums, as Zeek does, and leave out
+   * those that fail (outcome bad-checksum). Off by default, as in Wireshark: a capture
+   * taken on a sending host holds checksums its NIC had yet to fill in (offload).
+   */
+  checksums?: boolean;
 }
 
 /**
@@ -134,12 +145,14 @@ export class PacketDecoder {
   private readonly stack = new TunnelStack();
   private readonly chains = new TunnelChains();
   private readonly udpPorts: UdpTunnelPorts;
+  private readonly checksums: boolean;
   private readonly payload: TunnelPayload = { offset: 0, etherType: 0, id: -1, kind: 0 };
   /** Where the datagram being decoded ends: captured bytes, then each tunnel's bound. */
   private end = 0;
 
   constructor(options: DecodeOptions = {}) {
     this.udpPorts = new UdpTunnelPorts(options.udpTunnelPorts);
+    this.checksums = options.checksums === true;
   }
 
   decode(rec: PacketRecord): DecodeOutcome {
@@ -162,6 +175,7 @@ export class PacketDecoder {
     const counts = this.counts;
     if (code === MALFORMED && counts.firstMalformedFrame === 0) counts.firstMalformedFrame = rec.frame;
     else if (code === TRUNCATED && counts.firstTruncatedFrame === 0) counts.firstTruncatedFrame = rec.frame;
+    else if (code === BAD_CHECKSUM && counts.firstBadChecksumFrame === 0) counts.firstBadChecksumFrame = rec.frame;
     else if (code === UNSUPPORTED_LINK) {
       const seen = counts.unsupportedLinkTypes.get(rec.linkType);
       if (seen === undefined) counts.unsupportedLinkTypes.set(rec.linkType, { frames: 1, firstFrame: rec.frame });
@@ -191,6 +205,9 @@ export class PacketDecoder {
     const ip = this.ip;
     let frameBytes = original - (link.networkOffset - start);
     for (;;) {
+      // Where this IP header starts in `b`; -1 once the datagram is reassembled (its
+      // header is the first fragment's, not in the reassembled bytes).
+      let header = link.networkOffset;
       const ipOutcome = parseIp(link.etherType, b, link.networkOffset, this.end, frameBytes, ip);
       if (ipOutcome !== 'ok') return ipOutcome === 'truncated' ? TRUNCATED : MALFORMED;
       if (ip.fragmented && (ip.moreFragments || ip.fragmentOffset !== 0)) {
@@ -200,6 +217,7 @@ export class PacketDecoder {
         // reassembled TCP in that frame): decoding goes on in the reassembled bytes.
         const whole = this.fragments.completed!;
         b = this.data = whole.bytes!;
+        header = -1;
         ip.fragmentOffset = 0;
         ip.moreFragments = false;
         this.end = Math.min(whole.total, whole.capturedEnd);
@@ -215,7 +233,8 @@ export class PacketDecoder {
       const protocol = ip.protocol;
       if (protocol === PROTO_TCP) {
         const tcpOutcome = parseTcp(b, ip.payloadOffset, this.end, ip.payloadLength, this.tcp);
-        return tcpOutcome === 'ok' ? TCP : tcpOutcome === 'truncated' ? TRUNCATED : MALFORMED;
+        if (tcpOutcome !== 'ok') return tcpOutcome === 'truncated' ? TRUNCATED : MALFORMED;
+        return this.checksums && !this.checksumsOk(b, header) ? BAD_CHECKSUM : TCP;
       }
       if ((protocol === PROTO_ICMP && ip.version === 4) || (protocol === PROTO_ICMPV6 && ip.version === 6)) {
         const icmpOutcome = parseIcmpError(ip.version, b, ip.payloadOffset, this.end, this.icmp);
@@ -228,6 +247,18 @@ export class PacketDecoder {
       if (datagramEnd < this.end) this.end = datagramEnd;
       frameBytes = datagramEnd - link.networkOffset;
     }
+  }
+
+  /**
+   * The innermost IPv4 header's checksum (when its bytes are there) and the TCP
+   * checksum (when the whole segment was captured: a snapshot length that cut it leaves
+   * nothing to check), as Zeek checks them (IPAnalyzer, TCP_Endpoint::ValidChecksum).
+   */
+  private checksumsOk(b: Buffer, header: number): boolean {
+    const ip = this.ip;
+    if (ip.version === 4 && header >= 0 && !ipv4HeaderChecksumOk(b, header, ip.payloadOffset - header)) return false;
+    const tcp = this.tcp;
+    return tcp.capturedPayload < tcp.payloadLength || tcpChecksumOk(ip, tcp, b);
   }
 
   /**

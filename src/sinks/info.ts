@@ -83,7 +83,7 @@ export function infoText(info: CaptureInfo): string {
     ...(Object.keys(info.tunnels).length === 0 ? [] : [['tunnels', Object.entries(info.tunnels).map(([kind, n]) => `${kind}: ${n}`).join(', ')] as [string, string]]),
     ['TCP segments', String(d.tcp)],
     ['ICMP about TCP', String(d['icmp-error'])],
-    ['other', `${d['other-ip']} other IP, ${d.fragment} fragments, ${d['not-ip']} not IP, ${d['unsupported-link']} undecoded link, ${d.truncated} truncated, ${d.malformed} malformed`],
+    ['other', `${d['other-ip']} other IP, ${d.fragment} fragments, ${d['not-ip']} not IP, ${d['unsupported-link']} undecoded link, ${d.truncated} truncated, ${d.malformed} malformed${d['bad-checksum'] > 0 ? `, ${d['bad-checksum']} bad checksum` : ''}`],
     ['first packet', info.firstTime ?? '-'],
     ['last packet', info.lastTime ?? '-'],
   ];

@@ -86,15 +86,19 @@ export class ZeekLogSink extends WrittenSink {
   constructor(
     private readonly style: ZeekStyle,
     target = process.stdout,
+    /** Zeek's default; off (`zeek -C`) unless the decoder checks them too (--checksums). */
+    private readonly validateChecksums = false,
   ) {
     super(target);
   }
 
   /** Every TCP segment, with the stream our tracker gave it, in capture order. */
   readonly segment = (rec: PacketRecord, decoder: PacketDecoder, stream: number): void => {
-    // As `zeek -C`: checksums unchecked. A capture taken on a sending host carries the
-    // checksums its NIC had yet to fill in (offload), which Zeek would drop as bad.
-    this.tracker ??= new ZeekConnTracker((row) => this.rowOver(row), { validateChecksums: false });
+    // Unless --checksums, as `zeek -C`: checksums unchecked. A capture taken on a sending
+    // host carries the checksums its NIC had yet to fill in (offload), which Zeek would
+    // drop as bad. With it, the segments our decoder left out come here too (stream -1)
+    // and Zeek's rules count them ('C' in the history).
+    this.tracker ??= new ZeekConnTracker((row) => this.rowOver(row), { validateChecksums: this.validateChecksums });
     this.tracker.segment(rec, decoder, stream);
   };
 

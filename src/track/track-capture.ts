@@ -31,7 +31,7 @@ export async function trackCapture(
     tracker?: Partial<TrackerOptions>;
     decode?: DecodeOptions;
     read?: ReadOptions;
-    /** Called for each TCP segment with the stream it joined (-1: not tracked). */
+    /** Called for each TCP segment with the stream it joined (-1: not tracked, or a bad checksum). */
     onSegment?: (rec: PacketRecord, decoder: PacketDecoder, stream: number) => void;
   } = {},
 ): Promise<TrackResult> {
@@ -55,6 +55,8 @@ export async function trackCapture(
       options.onSegment?.(rec, decoder, stream);
     }
     else if (outcome === 'icmp-error') tracker.icmpError(rec, decoder);
+    // Left out of tracking; a consumer of segments (Zeek's view counts it) still sees it.
+    else if (outcome === 'bad-checksum') options.onSegment?.(rec, decoder, -1);
   };
   const finish = async (summary: CaptureSummary): Promise<TrackResult> => {
     const end = captureEnd(summary.statisticsEnds, any ? { tsSec: lastSec, tsNsec: lastNsec } : null);

@@ -4,7 +4,8 @@ import { TCP_ACK, TCP_SYN } from '../decode/tcp.js';
 import { zeekAddress } from './address.js';
 import { zeekTcpConnState } from './conn-state.js';
 import { ZeekConnection, type SessionTable } from './connection.js';
-import { IpHeaderView, ipv4HeaderChecksumOk, tcpChecksumOk } from './ip-bytes.js';
+import { ipv4HeaderChecksumOk, tcpChecksumOk } from '../decode/checksum.js';
+import { IpHeaderView } from './ip-bytes.js';
 import { ZEEK_DEFAULTS, type ZeekParams } from './params.js';
 import { TimerQueue } from './timers.js';
 
@@ -134,7 +135,7 @@ export class ZeekConnTracker implements SessionTable {
     }
     const isOrig = conn.isFromOrig(src, sport);
 
-    if (validate && tcp.capturedPayload >= tcp.payloadLength && !tcpChecksumOk(decoder)) {
+    if (validate && tcp.capturedPayload >= tcp.payloadLength && !tcpChecksumOk(ip, tcp, decoder.data)) {
       conn.checksumError(isOrig);
       return;
     }

@@ -35,7 +35,7 @@ export async function analyzeHandler(args: AnalyzeArgs): Promise<number> {
   let format: Sink;
   // The Zeek and Parquet sinks are loaded only when asked for: their modules would add
   // their loading to every command's start.
-  if (args.format === 'zeek' || args.format === 'zeek-json') format = zeek = new (await import('../../../sinks/zeek-log.js')).ZeekLogSink(args.format);
+  if (args.format === 'zeek' || args.format === 'zeek-json') format = zeek = new (await import('../../../sinks/zeek-log.js')).ZeekLogSink(args.format, process.stdout, args.checksums === true);
   else if (args.format === 'ndjson') format = new NdjsonSink();
   else if (args.format === 'parquet') format = new (await import('../../../sinks/parquet.js')).ParquetSink();
   else format = formatSink(args.format, sortOf(args), args.limit, args.files.length, tableLook(args));
