@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyzeCommand } from './commands/analyze/command.js';
 import { annotateCommand } from './commands/annotate/command.js';
+import { reportCommand } from './commands/report/command.js';
 import { assertCommand } from './commands/assert/command.js';
 import { connectionsCommand } from './commands/connections/command.js';
 import { infoCommand } from './commands/info/command.js';
@@ -12,7 +13,7 @@ import { triageCommand } from './commands/triage/command.js';
 import { EXIT_BAD_INPUT, EXIT_OK } from './fail.js';
 import { protectStdinArg } from './stdin-arg.js';
 
-const commands = [analyzeCommand, annotateCommand, assertCommand, connectionsCommand, infoCommand, segmentsCommand, showCommand, triageCommand];
+const commands = [analyzeCommand, annotateCommand, assertCommand, connectionsCommand, infoCommand, reportCommand, segmentsCommand, showCommand, triageCommand];
 
 /**
  * This package's version, from its own package.json (dist/src/cli/ is three levels

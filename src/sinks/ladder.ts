@@ -27,7 +27,7 @@ function flagNames(flags: number): string {
 }
 
 /** The state changes a side made at `frame`, as "STATE" (inferred ones marked *). */
-function changesAt(steps: readonly Step[], frame: number): string {
+export function changesAt(steps: readonly Step[], frame: number): string {
   return steps
     .filter((s) => s.frame === frame)
     .map((s) => `${s.state}${s.inferred ? '*' : ''}`)
@@ -35,21 +35,17 @@ function changesAt(steps: readonly Step[], frame: number): string {
 }
 
 /** A line of the ladder before it is laid out: a segment, a state change with no segment drawn, or a gap. */
-type Rung =
+export type Rung =
   | { kind: 'segment'; time: number; segment: LadderSegment }
   | { kind: 'change'; time: number; side: 'client' | 'server'; step: Step }
   | { kind: 'gap'; time: number; count: number; from: number | null; to: number | null };
 
 /**
- * The connection's story as a ladder: the client's column on the left, the server's on
- * the right, one arrow per segment drawn (flags, relative seq/ack, length, time since
- * the first packet), and each side's state changes beside the frame that caused them.
- * Relative numbers start from each side's first sequence number, as Wireshark's do.
- * `segments` may be a window of the connection's `total` (segment-window.ts): what
- * lies between is one line saying how much and which frames. Lines fit `width`
- * (null: as long as they are).
+ * Who sent each segment, and its label: flags, seq and ack relative to each side's
+ * first sequence number (as Wireshark's are), and length. The text ladder and the
+ * HTML report's drawing label alike.
  */
-export function renderLadder(c: ConnectionReport, segments: readonly LadderSegment[], total: number, width: number | null): string {
+export function segmentLabels(c: ConnectionReport, segments: readonly LadderSegment[]): { fromClient: (s: LadderSegment) => boolean; label: (s: LadderSegment) => string } {
   const fromClient = (s: LadderSegment): boolean => s.srcPort === c.client.port && s.srcIp === c.client.ip;
   const base = (client: boolean): number | null => {
     const isn = client ? c.sides.client.isn : c.sides.server.isn;
@@ -64,7 +60,20 @@ export function renderLadder(c: ConnectionReport, segments: readonly LadderSegme
     const out = fromClient(s);
     return `${flagNames(s.flags)} seq=${rel(s.seq, out ? clientBase : serverBase)}${s.flags & TCP_ACK ? ` ack=${rel(s.ack, out ? serverBase : clientBase)}` : ''} len=${s.len}`;
   };
+  return { fromClient, label };
+}
 
+/**
+ * The connection's story as a ladder: the client's column on the left, the server's on
+ * the right, one arrow per segment drawn (flags, relative seq/ack, length, time since
+ * the first packet), and each side's state changes beside the frame that caused them.
+ * Relative numbers start from each side's first sequence number, as Wireshark's do.
+ * `segments` may be a window of the connection's `total` (segment-window.ts): what
+ * lies between is one line saying how much and which frames. Lines fit `width`
+ * (null: as long as they are).
+ */
+export function renderLadder(c: ConnectionReport, segments: readonly LadderSegment[], total: number, width: number | null): string {
+  const { fromClient, label } = segmentLabels(c, segments);
   const rungs = ladderRungs(c, segments, total);
   const t0 = c.start;
   const time = (t: number): string => `+${(t - t0).toFixed(6)}`;
@@ -127,7 +136,7 @@ const pad = (s: string, n: number): string => (displayWidth(s) >= n ? s : s + ' 
  * The ladder's lines in time order: the segments drawn, each state change no drawn
  * segment caused, and a gap wherever segments were left out.
  */
-function ladderRungs(c: ConnectionReport, segments: readonly LadderSegment[], total: number): Rung[] {
+export function ladderRungs(c: ConnectionReport, segments: readonly LadderSegment[], total: number): Rung[] {
   const drawn = new Set(segments.map((s) => s.frame));
   // A gap goes right after the segment before it (first, if none is): the changes made
   // in frames it leaves out then follow it, in time order, before the next segment.

@@ -1,3 +1,6 @@
+import type { PacketRecord } from '../capture/record.js';
+import { formatAddress } from '../decode/address.js';
+import type { PacketDecoder } from '../decode/packet.js';
 import { TCP_FIN, TCP_RST, TCP_SYN } from '../decode/tcp.js';
 
 /** Which segments of a connection `show` draws. */
@@ -37,6 +40,23 @@ export interface LadderSegment {
   window: number;
   /** Its place among the connection's segments (0, 1, ...), set by SegmentWindow: what a gap leaves out is counted with it. */
   index: number;
+}
+
+/** The segment the decoder holds, as the ladder draws it (a fresh object, which a window may keep). */
+export function ladderSegment(rec: PacketRecord, d: PacketDecoder): LadderSegment {
+  const t = d.tcp;
+  return {
+    frame: rec.frame,
+    time: rec.tsSec + rec.tsNsec / 1e9,
+    srcIp: formatAddress(d.ip.version, d.ip.src),
+    srcPort: t.srcPort,
+    flags: t.flags,
+    seq: t.seq,
+    ack: t.ack,
+    len: t.payloadLength,
+    window: t.window,
+    index: 0,
+  };
 }
 
 /**

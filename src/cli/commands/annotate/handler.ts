@@ -1,9 +1,5 @@
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, open, realpath, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { open, realpath, rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { openCaptureBytes } from '../../../capture/reader.js';
 import { run } from '../../../pipeline/run.js';
@@ -11,6 +7,7 @@ import { LineWriter } from '../../../pipeline/output.js';
 import { AnnotateSink } from '../../../sinks/annotate.js';
 import { copyWithComments, type CopyResult, type FrameComments } from '../../../sinks/annotate-copy.js';
 import { decodeOptions, type DecodeArgs } from '../../decode-options.js';
+import { holdStdin } from '../../hold-stdin.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, sayFileEnd, warningLine } from '../../fail.js';
 import { trackerOptions, type TrackerArgs } from '../../tracker-options.js';
 
@@ -66,7 +63,7 @@ export async function annotateHandler(args: AnnotateArgs): Promise<number> {
     }
     return EXIT_OK;
   } finally {
-    if (held !== null) await rm(held.dir, { recursive: true, force: true });
+    await held?.release();
   }
 }
 
@@ -85,14 +82,6 @@ async function copyTo(input: string, target: Writable, comments: FrameComments):
   }
   if (failed !== null) throw failed;
   return copied;
-}
-
-/** Standard input in a temporary file, which the second read needs. */
-async function holdStdin(): Promise<{ dir: string; path: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'teardown-'));
-  const path = join(dir, 'stdin');
-  await pipeline(process.stdin, createWriteStream(path));
-  return { dir, path };
 }
 
 async function sameFile(a: string, b: string): Promise<boolean> {

@@ -4,8 +4,7 @@ import type { ConnectionReport } from '../../../diagnosis/report.js';
 import { run } from '../../../pipeline/run.js';
 import { writeOut } from '../../../sinks/stdout.js';
 import { OneConnection, showText } from '../../../sinks/show.js';
-import { SegmentWindow, type WindowChoice } from '../../../sinks/segment-window.js';
-import { formatAddress } from '../../../decode/address.js';
+import { ladderSegment, SegmentWindow, type WindowChoice } from '../../../sinks/segment-window.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine } from '../../fail.js';
 import { outputWidth } from '../../terminal.js';
 
@@ -31,20 +30,7 @@ export async function showHandler(args: ShowArgs): Promise<number> {
       decode: decodeOptions(args),
       filter: { streams: [args.stream] },
       onSegment: (rec, d, stream) => {
-        if (stream !== args.stream) return;
-        const t = d.tcp;
-        window.add({
-          frame: rec.frame,
-          time: rec.tsSec + rec.tsNsec / 1e9,
-          srcIp: formatAddress(d.ip.version, d.ip.src),
-          srcPort: t.srcPort,
-          flags: t.flags,
-          seq: t.seq,
-          ack: t.ack,
-          len: t.payloadLength,
-          window: t.window,
-          index: 0,
-        });
+        if (stream === args.stream) window.add(ladderSegment(rec, d));
       },
     },
     sink,

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { QuietSink } from '../../../pipeline/sink.js';
+import { run } from '../../../pipeline/run.js';
+import { reportHtml } from '../../../sinks/report/html.js';
+import { ladderSvg } from '../../../sinks/report/ladder-svg.js';
+import { ReportCollector, type ReportModel } from '../../../sinks/report/model.js';
+import { ladderSegment, SegmentWindow } from '../../../sinks/segment-window.js';
+import { writeOut } from '../../../sinks/stdout.js';
+import { decodeOptions, type DecodeArgs } from '../../decode-options.js';
+import { EXIT_BAD_INPUT, EXIT_OK, failureLine, warningLine } from '../../fail.js';
+import { holdStdin } from '../../hold-stdin.js';
+import { trackerOptions, type TrackerArgs } from '../../tracker-options.js';
+
+export interface ReportArgs extends DecodeArgs, TrackerArgs {
+  files: string[];
+  output: string;
+  detail: number;
+  quiet: boolean;
+}
+
+/**
+ * Reads the captures twice: once for the counts, charts and which connections get
+ * detail, once more for the segments of those connections only (their ladders), so
+ * memory holds the detailed connections' windows and never every connection's segments.
+ * Standard input is kept in a temporary file for the second read.
+ */
+export async function reportHandler(args: ReportArgs): Promise<number> {
+  const held = args.files.includes('-') ? await holdStdin() : null;
+  const inputs = args.files.map((f) => (f === '-' ? held!.path : f));
+  try {
+    const options = { decode: decodeOptions(args), tracker: trackerOptions(args) };
+    const collector = new ReportCollector({ detail: args.detail });
+    await run(inputs, options, collector);
+    const model = collector.result();
+    model.files.forEach((f, i) => (f.name = args.files[i]!));
+    let code = EXIT_OK;
+    for (const f of model.files) {
+      if (f.failure !== null) {
+        process.stderr.write(failureLine(f.name, f.failure) + '\n');
+        code = EXIT_BAD_INPUT;
+      } else if (!args.quiet) for (const w of f.warnings) process.stderr.write(warningLine(f.name, w) + '\n');
+    }
+    const ladders = await drawLadders(inputs, options, model);
+    const html = reportHtml({ model, ladders, chartJs: chartJsSource(), version: ownVersion() });
+    if (args.output === '-') await writeOut(html);
+    else {
+      try {
+        await writeFile(args.output, html);
+      } catch (err) {
+        process.stderr.write(failureLine(args.output, new Error(`cannot write (${(err as NodeJS.ErrnoException).code ?? String(err)})`)) + '\n');
+        return EXIT_BAD_INPUT;
+      }
+    }
+    if (!args.quiet && args.output !== '-') {
+      process.stderr.write(`teardown: ${args.output}: ${model.connections} connections, ${model.rows.length} with detail; open it in a browser\n`);
+    }
+    return code;
+  } finally {
+    await held?.release();
+  }
+}
+
+/** The second read: each detailed connection's segments, as `show` chooses them, drawn. */
+async function drawLadders(inputs: string[], options: Parameters<typeof run>[1], model: ReportModel): Promise<Map<string, string>> {
+  const ladders = new Map<string, string>();
+  for (let file = 0; file < inputs.length; file++) {
+    const rows = model.rows.filter((r) => r.file === file);
+    if (rows.length === 0) continue;
+    const windows = new Map(rows.map((r) => [r.report.stream, new SegmentWindow({ kind: 'story' })]));
+    const onSegment: Parameters<typeof run>[1]['onSegment'] = (rec, d, stream) => windows.get(stream)?.add(ladderSegment(rec, d));
+    await run([inputs[file]!], { ...options, filter: { streams: [...windows.keys()] }, onSegment }, new (class extends QuietSink {
+      connection(): void {}
+    })());
+    for (const r of rows) {
+      const { segments, total } = windows.get(r.report.stream)!.result();
+      ladders.set(`${file}:${r.report.stream}`, ladderSvg(r.report, segments, total, `ladder-${file}-${r.report.stream}`));
+    }
+  }
+  return ladders;
+}
+
+/** Chart.js's browser build, to inline (the package exports only its modules, so found beside them). */
+function chartJsSource(): string {
+  const main = createRequire(import.meta.url).resolve('chart.js');
+  return readFileSync(join(dirname(main), 'chart.umd.min.js'), 'utf8');
+}
+
+function ownVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
