@@ -27,7 +27,10 @@ export interface CopyOutput extends ByteSink {
  * Copies a capture as pcapng with comments added on the frames named: a pcapng file
  * block by block, every block it does not comment on byte for byte (interfaces,
  * statistics, name resolution, secrets, custom blocks, byte order and time resolution
- * stay as they were); a classic pcap file as one section with one interface, each
+ * stay as they were, but for the section length, now -1: not given). Custom blocks
+ * marked not to be copied (0x40000BAD) are copied all the same: Wireshark numbers them
+ * as frames, and leaving them out would move every later frame's number, so the
+ * comments would no longer sit where the report's frame numbers say. A classic pcap file as one section with one interface, each
  * record an Enhanced Packet Block with its timestamp in the file's own resolution.
  *
  * The capture was read whole by readCapture before (its errors said there): this walks
@@ -58,7 +61,8 @@ async function copyPcapng(window: ByteWindow, comments: FrameComments, out: Copy
     pos = window.start;
     const block = window.buf.subarray(pos, pos + length);
     const texts = takesFrameNumber(type) ? comments.get(++result.frames) : undefined;
-    if (texts === undefined) out.write(block);
+    if (type === SECTION_HEADER) out.write(unknownLength(block));
+    else if (texts === undefined) out.write(block);
     else if (type === ENHANCED_PACKET || type === OBSOLETE_PACKET) {
       commentPacket(new BlockWriter(littleEndian), type, block, texts, out);
       count(result, texts);
@@ -72,9 +76,19 @@ async function copyPcapng(window: ByteWindow, comments: FrameComments, out: Copy
 }
 
 /**
+ * A section header as it was, but for its section length, which comments make wrong: it
+ * becomes -1 (not given), as the format allows (the 64-bit field after the version).
+ */
+function unknownLength(block: Buffer): Buffer {
+  const copy = Buffer.from(block);
+  if (copy.length >= 24) copy.fill(0xff, 16, 24);
+  return copy;
+}
+
+/**
  * A packet block with comments added after its own options. An obsolete Packet Block
- * becomes an Enhanced one (its options have the same codes; its drop count becomes
- * epb_dropcount), as Wireshark writes it when it saves a file.
+ * with comments becomes an Enhanced one (its options have the same codes; its drop count
+ * becomes epb_dropcount); the others stay as they were.
  */
 function commentPacket(w: BlockWriter, type: number, block: Buffer, texts: readonly string[], out: ByteSink): void {
   const u32 = (p: number): number => (w.littleEndian ? i32le(block, p) : i32be(block, p)) >>> 0;

@@ -13,7 +13,7 @@ export function frameComments(c: ConnectionReport): Array<[frame: number, text: 
   const verdict = `teardown: stream ${c.stream} ${c.ending}${c.detail === null ? '' : ` (${c.detail})`}`;
   const comments: Array<[number, string]> = [[c.firstFrame, `${verdict}: ${c.explanation}`]];
   c.evidence.forEach((frame, i) => {
-    const changes = [changesAt('client', c.timeline.client, frame), changesAt('server', c.timeline.server, frame), ...factsAt(c, frame)].filter((t) => t !== '');
+    const changes = [stepsAt('client', c.timeline.client, frame), stepsAt('server', c.timeline.server, frame), ...factsAt(c, frame)].filter((t) => t !== '');
     const what = changes.length === 0 ? '' : `: ${changes.join('; ')}`;
     comments.push([frame, `${verdict}, evidence ${i + 1} of ${c.evidence.length}${what} (the verdict is on frame ${c.firstFrame})`]);
   });
@@ -21,7 +21,7 @@ export function frameComments(c: ConnectionReport): Array<[frame: number, text: 
 }
 
 /** "server: sent FIN → FIN-WAIT-1", each change a side made at `frame` in its own words; a state the capture only implies is marked inferred. */
-function changesAt(side: 'client' | 'server', steps: readonly Step[], frame: number): string {
+function stepsAt(side: 'client' | 'server', steps: readonly Step[], frame: number): string {
   return steps
     .filter((s) => s.frame === frame)
     .map((s) => `${side}: ${s.cause} → ${s.state}${s.inferred ? ' (inferred)' : ''}`)

@@ -1,10 +1,9 @@
 import { ENHANCED_PACKET, BYTE_ORDER_MAGIC, INTERFACE_DESCRIPTION, OPT_END, SECTION_HEADER } from '../capture/pcapng.js';
 
-/**
- * pcapng blocks as `annotate` writes them (draft-ietf-opsawg-pcapng): each is `type,
- * total length, body, total length`, every field in its section's byte order, options
- * `code, length, value padded to 4` ended by opt_endofopt.
- */
+// pcapng blocks as `annotate` writes them (draft-ietf-opsawg-pcapng): each is `type,
+// total length, body, total length`, every field in its section's byte order, options
+// `code, length, value padded to 4` ended by opt_endofopt.
+
 export const OPT_COMMENT = 1;
 /** epb_dropcount: an obsolete Packet Block's drops_count, kept when it becomes an EPB. */
 export const EPB_DROPCOUNT = 4;
@@ -36,7 +35,7 @@ export class BlockWriter {
     return b;
   }
 
-  /** One option; a value longer than the 16-bit length allows is cut (at a UTF-8 character for text). */
+  /** One option; a value longer than the 16-bit length allows is cut (at a UTF-8 character boundary: values written here are text or short numbers). */
   option(code: number, value: Buffer): Buffer {
     const v = value.length > MAX_OPTION_VALUE ? cutUtf8(value, MAX_OPTION_VALUE) : value;
     return Buffer.concat([this.u16(code), this.u16(v.length), v, padding(v.length)]);

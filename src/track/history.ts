@@ -5,8 +5,10 @@ import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../decode/tcp.js';
  * kind of event, upper case when the originator sent it, lower case for the responder.
  * a, d, i, q are recorded once per direction; s, h, f, r again whenever the sequence
  * number differs from the last one recorded for that letter; g, t, w logarithmically
- * (the 1st, 10th, 100th ... occurrence). c (bad checksum) is never set: checksums are
- * not verified here. The originator is endpoint 0 (first sender) until the report
+ * (the 1st, 10th, 100th ... occurrence). c (bad checksum) is never set: a segment
+ * with a bad checksum (--checksums) never reaches the tracker, so this history is that
+ * of the connection we saw without it (the Zeek log format, which replays Zeek's own
+ * rules, does count it). The originator is endpoint 0 (first sender) until the report
  * decides roles; `forClient` flips the case and prefixes ^ when Zeek would have too.
  */
 export class ZeekHistory {

@@ -4,7 +4,7 @@ import { formatEndpoint } from '../../track/report.js';
 import { utcTime } from '../time.js';
 import { escapeHtml as h, scriptJson } from './escape.js';
 import { ARROW_HEAD_DEFS } from './ladder-svg.js';
-import type { CloseKind, ReportModel, ReportRow } from './model.js';
+import type { CloseKind, Ranked, ReportModel, ReportRow } from './model.js';
 import { reportPage } from './page-script.js';
 
 /** One colour per ending and per way of closing, readable on light and dark backgrounds. */
@@ -25,9 +25,9 @@ const COLORS: Record<Ending | CloseKind, string> = {
   'server RST': '#c62828',
 };
 
+/** A bar chart as the page script draws it (page-script.ts reads the same fields). */
 interface ChartSpec {
   id: string;
-  kind: 'bar';
   title: string;
   /** What the chart shows, for those who cannot see it (its aria-label). */
   summary: string;
@@ -39,10 +39,16 @@ interface ChartSpec {
   yTitle: string;
 }
 
+/** A connection's ladder drawn (SVG), and as `show` writes it: its text alternative. */
+export interface Ladder {
+  svg: string;
+  text: string;
+}
+
 export interface ReportPage {
   model: ReportModel;
-  /** Ladder SVGs by `${file}:${stream}`. */
-  ladders: ReadonlyMap<string, string>;
+  /** Ladders by `${file}:${stream}`. */
+  ladders: ReadonlyMap<string, Ladder>;
   /** Chart.js itself (its UMD build), inlined. */
   chartJs: string;
   version: string;
@@ -59,7 +65,7 @@ export function reportHtml(page: ReportPage): string {
   const charts = chartSpecs(m);
   const firsts = m.files.flatMap((f) => (f.first === null ? [] : [f.first]));
   const lasts = m.files.flatMap((f) => (f.last === null ? [] : [f.last]));
-  const span = firsts.length === 0 ? 'no packets' : `${utcTime(Math.min(...firsts))} to ${utcTime(Math.max(...lasts, ...firsts))} UTC`;
+  const span = firsts.length === 0 ? '' : `, from ${utcTime(Math.min(...firsts))} to ${utcTime(Math.max(...lasts, ...firsts))} UTC`;
   const names = m.files.map((f) => f.name);
   const title = `TCP teardown report: ${names.length === 1 ? names[0] : `${names.length} captures`}`;
   return `<!doctype html>
@@ -76,7 +82,7 @@ ${ARROW_HEAD_DEFS}
 <a class="skip" href="#connections-section">Skip to the connections</a>
 <header>
 <h1>${h(title)}</h1>
-<p>${m.connections} TCP connection${m.connections === 1 ? '' : 's'}, ${m.problems} of them problem${m.problems === 1 ? '' : 's'}, in a capture from ${span}.</p>
+<p>${m.connections} TCP connection${m.connections === 1 ? '' : 's'}, ${m.problems} of them problem${m.problems === 1 ? '' : 's'}, in ${names.length === 1 ? 'the capture' : `${names.length} captures`}${span}.</p>
 </header>
 <main>
 <section id="summary" aria-labelledby="summary-h">
@@ -118,7 +124,7 @@ function endingTable(m: ReportModel): string {
 }
 
 function fileSummary(f: ReportModel['files'][number]): string {
-  const span = f.first === null ? 'no packets' : `${utcTime(f.first)} to ${utcTime(f.last ?? f.first)} UTC`;
+  const span = f.first === null ? 'no packets' : `from the first packet at ${utcTime(f.first)} to the last connection's end at ${utcTime(f.last ?? f.first)} UTC`;
   const said = [...(f.failure === null ? [] : [`The capture is damaged; what came before the damage is shown: ${f.failure.message}`]), ...f.warnings];
   const warnings = said.length === 0 ? '' : `<ul class="warnings">${said.map((w) => `<li>${h(w)}</li>`).join('')}</ul>`;
   return `<article class="file"><h3>${h(f.name)}</h3><p>${f.connections} connections, ${span}.</p>${warnings}<pre class="triage">${h(f.triage)}</pre></article>`;
@@ -173,15 +179,17 @@ function connectionTable(m: ReportModel): string {
     ];
     return `<tr data-ending="${c.ending}" data-hosts="${h(`${c.client.ip} ${c.server.ip}`)}" data-ports="${c.client.port} ${c.server.port}">${cells.join('')}</tr>`;
   });
-  return `<div class="scroll"><table id="connections"><caption>Connections (select a column's name to sort by it)</caption><thead><tr>${head}</tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`;
+  return `<div class="scroll" tabindex="0" role="region" aria-label="Connections table, scrolls sideways"><table id="connections"><caption>Connections (select a column's name to sort by it)</caption><thead><tr>${head}</tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`;
 }
 
 const anchor = (r: ReportRow): string => `c-${r.file}-${r.report.stream}`;
 
-function detail(r: ReportRow, m: ReportModel, ladders: ReadonlyMap<string, string>): string {
+function detail(r: ReportRow, m: ReportModel, ladders: ReadonlyMap<string, Ladder>): string {
   const c: ConnectionReport = r.report;
   const ending = c.detail === null ? c.ending : `${c.ending} (${c.detail})`;
-  const ladder = ladders.get(`${r.file}:${c.stream}`) ?? '<p>No segment of this connection was drawn.</p>';
+  const drawn = ladders.get(`${r.file}:${c.stream}`);
+  const ladder = drawn === undefined ? '<p>No segment of this connection was drawn.</p>' : `${drawn.svg}`;
+  const asText = drawn === undefined ? '' : `<details><summary>The ladder as text</summary><pre class="ladder-text">${h(drawn.text)}</pre></details>`;
   const facts: Array<[string, string]> = [
     ['capture', m.files[r.file]!.name],
     ['ending', ending],
@@ -197,7 +205,8 @@ function detail(r: ReportRow, m: ReportModel, ladders: ReadonlyMap<string, strin
 <h3 id="${anchor(r)}-h">Stream ${c.stream}: ${h(formatEndpoint(c.client))} → ${h(formatEndpoint(c.server))}, <span class="swatch" style="background:${COLORS[c.ending]}"></span>${h(ending)}</h3>
 <p class="explanation">${h(c.explanation)}</p>
 <dl>${facts.map(([k, v]) => `<dt>${h(k)}</dt><dd>${k === 'Wireshark filter' ? `<code>${h(v)}</code>` : h(v)}</dd>`).join('')}</dl>
-<div class="scroll">${ladder}</div>
+<div class="scroll" tabindex="0" role="region" aria-label="Ladder of stream ${c.stream}, scrolls sideways">${ladder}</div>
+${asText}
 <p><a href="#connections">Back to the table</a></p>
 </article>`;
 }
@@ -209,37 +218,33 @@ function figure(c: ChartSpec): string {
   return `<figure aria-labelledby="${c.id}-h">
 <h3 id="${c.id}-h">${h(c.title)}</h3>
 <div class="chart${c.horizontal ? ' tall' : ''}"><canvas id="${c.id}" role="img" aria-label="${h(c.summary)}">${h(c.summary)}</canvas></div>
-<details><summary>The numbers</summary><div class="scroll"><table><caption>${h(c.title)}</caption><thead>${head}</thead><tbody>${rows}</tbody></table></div></details>
+<details><summary>The numbers</summary><div class="scroll" tabindex="0" role="region" aria-label="${h(c.title)}: the numbers"><table><caption>${h(c.title)}</caption><thead>${head}</thead><tbody>${rows}</tbody></table></div></details>
 </figure>`;
 }
 
 function chartSpecs(m: ReportModel): ChartSpec[] {
   const present = ENDINGS.filter((e) => m.byEnding[e] > 0);
-  const bucket = m.overTime.bucketSeconds;
-  const unit = bucket === 1 ? 'second' : bucket === 60 ? 'minute' : 'hour';
-  // Seconds within the capture's day; minutes and hours with their date.
-  const timeLabel = (t: number): string => (bucket === 1 ? utcTime(t).slice(11, 19) : utcTime(t).slice(0, 16));
-  const overTime: ChartSpec = {
+  const time = overTime(m);
+  const overTimeChart: ChartSpec = {
     id: 'chart-over-time',
-    kind: 'bar',
-    title: `Endings over time (connections by when they started, per ${unit})`,
-    summary: `Connections started per ${unit}, stacked by ending, from ${m.overTime.buckets.length} ${unit}s with connections.`,
-    labels: m.overTime.buckets.map((b) => timeLabel(b.start)),
-    series: present.map((e) => ({ label: e, values: m.overTime.buckets.map((b) => b.byEnding[e] ?? 0) })),
+    title: `Endings over time (connections by when they started, per ${time.unit})`,
+    summary: `Connections started per ${time.unit}, stacked by ending, over ${time.starts.length} ${time.unit}s.`,
+    labels: time.starts.map(time.label),
+    series: present.map((e) => ({ label: e, values: time.counts.map((b) => b[e] ?? 0) })),
     stacked: true,
     horizontal: false,
-    xTitle: `start (UTC, per ${unit})`,
+    xTitle: `start (UTC, per ${time.unit})`,
     yTitle: 'connections',
   };
-  const ranked = (id: string, title: string, what: string, list: ReportModel['byServer']): ChartSpec => {
-    const endings = ENDINGS.filter((e) => list.some((x) => (x.byEnding[e] ?? 0) > 0));
+  const ranked = (id: string, what: string, r: Ranked): ChartSpec => {
+    const endings = ENDINGS.filter((e) => r.top.some((x) => (x.byEnding[e] ?? 0) > 0));
+    const title = `Problems by ${what}${r.keys > r.top.length ? ` (the ${r.top.length} with the most, of ${r.keys}${r.keys >= 10000 ? '; past 10,000 they count as "all others"' : ''})` : ''}`;
     return {
       id,
-      kind: 'bar',
       title,
-      summary: list.length === 0 ? 'No problems.' : `${title}: ${list.slice(0, 3).map((x) => `${x.key} ${x.total}`).join(', ')}${list.length > 3 ? ', ...' : ''}.`,
-      labels: list.map((x) => x.key),
-      series: endings.map((e) => ({ label: e, values: list.map((x) => x.byEnding[e] ?? 0) })),
+      summary: r.top.length === 0 ? 'No problems.' : `${title}: ${r.top.slice(0, 3).map((x) => `${x.key} ${x.total}`).join(', ')}${r.top.length > 3 ? ', ...' : ''}.`,
+      labels: r.top.map((x) => x.key),
+      series: endings.map((e) => ({ label: e, values: r.top.map((x) => x.byEnding[e] ?? 0) })),
       stacked: true,
       horizontal: true,
       xTitle: 'problem connections',
@@ -254,7 +259,6 @@ function chartSpecs(m: ReportModel): ChartSpec[] {
   const binLabels = bins.map((edge, i) => (edge === Infinity ? `> ${seconds(bins[i - 1]!)}` : `≤ ${seconds(edge)}`));
   const durations: ChartSpec = {
     id: 'chart-durations',
-    kind: 'bar',
     title: 'Connection durations by ending',
     summary: 'How long connections lasted, a histogram per ending.',
     labels: binLabels,
@@ -267,9 +271,8 @@ function chartSpecs(m: ReportModel): ChartSpec[] {
   const kinds = (Object.keys(m.closeDelay.series) as CloseKind[]).filter((k) => m.closeDelay.series[k].some((n) => n > 0));
   const closeDelay: ChartSpec = {
     id: 'chart-close-delay',
-    kind: 'bar',
-    title: 'Who closed, and how soon after the last data (the first FIN, or the RST that ended it)',
-    summary: 'Time from the last data to the close, by who closed and how: an RST at once suggests a crash or abort, a close after a round delay an idle timeout.',
+    title: `Who closed first, and how soon after the last data before it (the first FIN, or the RST that ended it; ${m.closeDelay.none} connections without data before a close, or without a close, are not counted)`,
+    summary: 'Time from the last data to the first close, by who closed and how: an RST right after data suggests a crash or an abort, a close after a round delay an idle timeout.',
     labels: binLabels,
     series: kinds.map((k) => ({ label: k, values: cut(m.closeDelay.series[k]) })),
     stacked: true,
@@ -278,12 +281,47 @@ function chartSpecs(m: ReportModel): ChartSpec[] {
     yTitle: 'connections',
   };
   return [
-    overTime,
-    ranked('chart-by-server', 'Problems by server', 'server', m.byServer),
-    ranked('chart-by-service', 'Problems by service (server port)', 'service', m.byService),
+    overTimeChart,
+    ranked('chart-by-server', 'server', m.byServer),
+    ranked('chart-by-service', 'service (server port)', m.byService),
     durations,
     closeDelay,
   ];
+}
+
+/** Bar widths the time chart may use, and their names: the first that gives at most MAX_BARS bars over the span. */
+const WIDTHS: Array<[number, string]> = [
+  [1, 'second'],
+  [10, '10 seconds'],
+  [60, 'minute'],
+  [600, '10 minutes'],
+  [3600, 'hour'],
+  [21600, '6 hours'],
+  [86400, 'day'],
+];
+const MAX_BARS = 600;
+
+/**
+ * The endings over time as bars of one width over the whole span, quiet ones included
+ * (a gap in the traffic shows as a gap), the width the smallest that gives at most
+ * MAX_BARS bars and is no finer than the buckets gathered.
+ */
+function overTime(m: ReportModel): { unit: string; starts: number[]; counts: Array<Partial<Record<Ending, number>>>; label: (t: number) => string } {
+  const buckets = m.overTime.buckets;
+  if (buckets.length === 0) return { unit: 'second', starts: [], counts: [], label: String };
+  const first = buckets[0]!.start;
+  const last = buckets[buckets.length - 1]!.start;
+  const [width, unit] = WIDTHS.find(([w]) => w >= m.overTime.bucketSeconds && (last - first) / w < MAX_BARS) ?? [Math.max(86400, m.overTime.bucketSeconds), 'day'];
+  const start = Math.floor(first / width) * width;
+  const counts: Array<Partial<Record<Ending, number>>> = Array.from({ length: Math.floor((last - start) / width) + 1 }, () => ({}));
+  for (const b of buckets) {
+    const into = counts[Math.floor((b.start - start) / width)]!;
+    for (const [e, n] of Object.entries(b.byEnding) as Array<[Ending, number]>) into[e] = (into[e] ?? 0) + n;
+  }
+  const starts = counts.map((_, i) => start + i * width);
+  // Within a day the time of day says it; past that, the date too.
+  const label = (t: number): string => (last - first < 86400 ? utcTime(t).slice(11, width < 60 ? 19 : 16) : utcTime(t).slice(0, width < 86400 ? 16 : 10));
+  return { unit, starts, counts, label };
 }
 
 function seconds(s: number): string {
@@ -303,6 +341,7 @@ a:focus, button:focus, input:focus, select:focus, summary:focus { outline: 3px s
 .skip:focus { left: 1rem; top: 1rem; background: var(--bg); padding: .5rem; }
 h1 { font-size: 1.6rem; margin: .5rem 0; }
 h2 { border-bottom: 1px solid var(--line); padding-bottom: .25rem; margin-top: 2rem; }
+pre.ladder-text { overflow-x: auto; font-size: 12px; }
 pre.triage { background: var(--panel); padding: .75rem; overflow-x: auto; font-size: 13px; }
 table { border-collapse: collapse; margin: .5rem 0; }
 caption { text-align: left; font-weight: 600; padding: .25rem 0; }

@@ -16,8 +16,9 @@ const SERVER_X = WIDTH - 190;
  * the left, server on the right, an arrow per segment drawn (flags, relative seq/ack,
  * length), each side's state changes beside the frame that caused them (inferred ones
  * marked *), gaps where segments were left out, and the evidence frames emphasised.
- * Its text alternative is the <title>; the drawing is also readable printed. The arrow
- * head is the page's one marker (ARROW_HEAD_DEFS), so that ids stay unique.
+ * Its <title> says what it is; the page gives the text ladder beside it for those who
+ * cannot see it (html.ts). The arrow head is the page's one marker (ARROW_HEAD_DEFS),
+ * so that ids stay unique.
  */
 export function ladderSvg(c: ConnectionReport, segments: readonly LadderSegment[], total: number, id: string): string {
   const { fromClient, label } = segmentLabels(c, segments);
@@ -40,8 +41,10 @@ export function ladderSvg(c: ConnectionReport, segments: readonly LadderSegment[
     }
     text(4, y, `+${(r.time - t0).toFixed(6)}`, 'time');
     if (r.kind === 'change') {
+      // As the text ladder marks it: inferred, or made by a timer (no frame), gets a *.
       const x = r.side === 'client' ? CLIENT_X - 8 : SERVER_X + 8;
-      text(x, y, `${r.step.state}* (${r.step.cause})`, 'state', r.side === 'client' ? 'end' : 'start');
+      const at = r.step.frame === null ? 'timer' : `#${r.step.frame}`;
+      text(x, y, `${r.step.state}${r.step.inferred || r.step.frame === null ? '*' : ''} (${at}: ${r.step.cause})`, 'state', r.side === 'client' ? 'end' : 'start');
       return;
     }
     const s = r.segment;

@@ -13,25 +13,32 @@ import { TriageSink } from '../triage-sink.js';
  */
 export interface ReportModel {
   files: FileSummary[];
-  /** First and last packet over every file (seconds since the epoch), null without packets. */
-  first: number | null;
-  last: number | null;
   connections: number;
   byEnding: Record<Ending, number>;
+  /** Connections by when they started, in buckets of `bucketSeconds` (only those with connections). */
   overTime: { bucketSeconds: number; buckets: Array<{ start: number; byEnding: Partial<Record<Ending, number>> }> };
-  /** Problem connections per server (address:port) and per service (server port), the most first. */
-  byServer: Array<{ key: string; byEnding: Partial<Record<Ending, number>>; total: number }>;
-  byService: Array<{ key: string; byEnding: Partial<Record<Ending, number>>; total: number }>;
+  /** Problem connections per server (address:port) and per service (server port): the TOP with the most, of `keys`. */
+  byServer: Ranked;
+  byService: Ranked;
   /** Histograms: `bins` are upper edges in seconds (the last is open). */
   durations: { bins: number[]; byEnding: Partial<Record<Ending, number[]>> };
-  /** From a connection's last data to its first FIN or ending RST, by who sent it and which. */
-  closeDelay: { bins: number[]; series: Record<CloseKind, number[]> };
+  /** From the last data before a connection's first close (FIN or ending RST) to that close, by who sent it and which; `none`: connections with no data before a close, or no close. */
+  closeDelay: { bins: number[]; series: Record<CloseKind, number[]>; none: number };
   rows: ReportRow[];
   problems: number;
   detailedProblems: number;
   others: number;
   sampledOthers: number;
 }
+
+export interface Ranked {
+  top: Array<{ key: string; byEnding: Partial<Record<Ending, number>>; total: number }>;
+  /** Keys counted (OTHERS counts those past MAX_KEYS as one). */
+  keys: number;
+}
+
+/** The key that counts every server or service past MAX_KEYS. */
+export const OTHERS = 'all others';
 
 export type CloseKind = 'client FIN' | 'server FIN' | 'client RST' | 'server RST';
 const CLOSE_KINDS: readonly CloseKind[] = ['client FIN', 'server FIN', 'client RST', 'server RST'];
@@ -62,26 +69,30 @@ const BINS = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 60, 120, 300, 60
 const TOP = 15;
 /** Keys counted per server or service; past it, the rest count as "other" (a scan of a /16 stays small). */
 const MAX_KEYS = 10000;
-/** Per-second buckets kept before they are merged into minutes. */
-const MAX_SECONDS = 7200;
+/** Buckets kept before they are merged sixty to one (seconds into minutes, minutes into hours). */
+const MAX_BUCKETS = 7200;
 
 export interface ReportLimits {
-  /** Connections given full detail: problems first, then a sample of the rest. */
+  /**
+   * Connections given full detail, at most: problems first (in capture order), then a
+   * random sample of the others in the room left, which is at least a tenth.
+   */
   detail: number;
+  /** The name a file is shown by (standard input is read from a temporary file). */
+  displayName?: (file: string) => string;
 }
 
 export class ReportCollector extends QuietSink {
   private readonly files: FileSummary[] = [];
   private current: { triage: TriageSink; connections: number; first: number | null; last: number | null } | null = null;
-  private first: number | null = null;
-  private last: number | null = null;
   private readonly byEnding = Object.fromEntries(ENDINGS.map((e) => [e, 0])) as Record<Ending, number>;
-  private readonly perSecond = new Map<number, Partial<Record<Ending, number>>>();
+  private readonly buckets = new Map<number, Partial<Record<Ending, number>>>();
   private bucketSeconds = 1;
   private readonly servers = new Map<string, Partial<Record<Ending, number>>>();
   private readonly services = new Map<string, Partial<Record<Ending, number>>>();
   private readonly durations: Partial<Record<Ending, number[]>> = {};
   private readonly closeDelay = Object.fromEntries(CLOSE_KINDS.map((k) => [k, BINS.map(() => 0)])) as Record<CloseKind, number[]>;
+  private noCloseDelay = 0;
   private readonly problemRows: ReportRow[] = [];
   private readonly otherRows: ReportRow[] = [];
   private problems = 0;
@@ -99,7 +110,6 @@ export class ReportCollector extends QuietSink {
     file.triage.connection(c);
     file.connections++;
     this.byEnding[c.ending]++;
-    this.span(c.start, c.end);
     if (file.first === null || c.start < file.first) file.first = c.start;
     if (file.last === null || c.end > file.last) file.last = c.end;
     this.count(c);
@@ -110,7 +120,8 @@ export class ReportCollector extends QuietSink {
     } else this.sample(row);
   }
 
-  override async fileEnd(name: string, end: FileEnd): Promise<void> {
+  override async fileEnd(input: string, end: FileEnd): Promise<void> {
+    const name = this.limits.displayName?.(input) ?? input;
     const file = this.current ?? { triage: new TriageSink(), connections: 0, first: null, last: null };
     this.current = null;
     this.files.push({
@@ -125,84 +136,101 @@ export class ReportCollector extends QuietSink {
   }
 
   result(): ReportModel {
-    const rank = (m: Map<string, Partial<Record<Ending, number>>>) =>
-      [...m]
+    const rank = (m: Map<string, Partial<Record<Ending, number>>>): Ranked => ({
+      top: [...m]
         .map(([key, byEnding]) => ({ key, byEnding, total: Object.values(byEnding).reduce((a, b) => a + (b ?? 0), 0) }))
         .sort((a, b) => b.total - a.total || a.key.localeCompare(b.key))
-        .slice(0, TOP);
-    const buckets = [...this.perSecond].sort((a, b) => a[0] - b[0]).map(([start, byEnding]) => ({ start, byEnding }));
-    // The others were sampled in the order they came; the table shows them in capture order.
+        .slice(0, TOP),
+      keys: m.size,
+    });
+    const buckets = [...this.buckets].sort((a, b) => a[0] - b[0]).map(([start, byEnding]) => ({ start, byEnding }));
+    // The room: at least a tenth for the others (when there are others), the rest for problems first.
+    const detail = this.limits.detail;
+    const problemRows = this.problemRows.slice(0, detail - Math.min(this.otherRows.length, Math.ceil(detail / 10)));
+    const otherRows = this.pick(this.otherRows, detail - problemRows.length);
     const byStream = (a: ReportRow, b: ReportRow) => a.file - b.file || a.report.stream - b.report.stream;
     return {
       files: this.files,
-      first: this.first,
-      last: this.last,
       connections: this.problems + this.others,
       byEnding: this.byEnding,
       overTime: { bucketSeconds: this.bucketSeconds, buckets },
       byServer: rank(this.servers),
       byService: rank(this.services),
       durations: { bins: BINS, byEnding: this.durations },
-      closeDelay: { bins: BINS, series: this.closeDelay },
-      rows: [...this.problemRows, ...this.otherRows].sort(byStream),
+      closeDelay: { bins: BINS, series: this.closeDelay, none: this.noCloseDelay },
+      // The table shows the sample in capture order, as the problems.
+      rows: [...problemRows, ...otherRows].sort(byStream),
       problems: this.problems,
-      detailedProblems: this.problemRows.length,
+      detailedProblems: problemRows.length,
       others: this.others,
-      sampledOthers: this.otherRows.length,
+      sampledOthers: otherRows.length,
     };
-  }
-
-  private span(start: number, end: number): void {
-    if (this.first === null || start < this.first) this.first = start;
-    if (this.last === null || end > this.last) this.last = end;
   }
 
   private count(c: ConnectionReport): void {
     const add = (m: Map<string, Partial<Record<Ending, number>>>, key: string): void => {
-      const counts = m.get(key) ?? (m.size < MAX_KEYS ? {} : (m.get('other') ?? {}));
+      const k = m.has(key) || m.size < MAX_KEYS ? key : OTHERS;
+      const counts = m.get(k) ?? {};
       counts[c.ending] = (counts[c.ending] ?? 0) + 1;
-      m.set(m.has(key) || m.size < MAX_KEYS ? key : 'other', counts);
+      m.set(k, counts);
     };
     if (isProblem(c)) {
       add(this.servers, formatEndpoint(c.server));
       add(this.services, `port ${c.server.port}`);
     }
     const bucket = Math.floor(c.start / this.bucketSeconds) * this.bucketSeconds;
-    const counts = this.perSecond.get(bucket) ?? {};
+    const counts = this.buckets.get(bucket) ?? {};
     counts[c.ending] = (counts[c.ending] ?? 0) + 1;
-    this.perSecond.set(bucket, counts);
-    if (this.perSecond.size > MAX_SECONDS) this.coarsen();
+    this.buckets.set(bucket, counts);
+    if (this.buckets.size > MAX_BUCKETS) this.coarsen();
     (this.durations[c.ending] ??= BINS.map(() => 0))[binOf(c.end - c.start)]!++;
     const delay = closeDelay(c);
-    if (delay !== null) this.closeDelay[delay.kind][binOf(delay.seconds)]!++;
+    if (delay === null) this.noCloseDelay++;
+    else this.closeDelay[delay.kind][binOf(delay.seconds)]!++;
   }
 
   /** Buckets sixty times wider (seconds to minutes, minutes to hours), merged. */
   private coarsen(): void {
     const wider = this.bucketSeconds * 60;
     const merged = new Map<number, Partial<Record<Ending, number>>>();
-    for (const [start, counts] of this.perSecond) {
+    for (const [start, counts] of this.buckets) {
       const key = Math.floor(start / wider) * wider;
       const into = merged.get(key) ?? {};
       for (const [e, n] of Object.entries(counts) as Array<[Ending, number]>) into[e] = (into[e] ?? 0) + n;
       merged.set(key, into);
     }
-    this.perSecond.clear();
-    for (const [k, v] of merged) this.perSecond.set(k, v);
+    this.buckets.clear();
+    for (const [k, v] of merged) this.buckets.set(k, v);
     this.bucketSeconds = wider;
   }
 
+  /** Reservoir sampling (Algorithm R) of the others, as many as could be detailed. */
   private sample(row: ReportRow): void {
     this.others++;
-    // Algorithm R: the k-th other replaces a kept one with probability room / k.
-    const room = Math.max(1, Math.floor(this.limits.detail / 10));
+    const room = this.limits.detail;
     if (this.otherRows.length < room) {
       this.otherRows.push(row);
       return;
     }
-    this.random = (Math.imul(this.random ^ (this.random >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
-    const slot = this.random % this.others;
+    const slot = this.next() % this.others;
     if (slot < room) this.otherRows[slot] = row;
+  }
+
+  /** `n` of `rows` at random (a partial Fisher-Yates shuffle), all when there are no more. */
+  private pick(rows: ReportRow[], n: number): ReportRow[] {
+    const pool = [...rows];
+    const count = Math.min(n, pool.length);
+    for (let i = 0; i < count; i++) {
+      const j = i + (this.next() % (pool.length - i));
+      [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+    }
+    return pool.slice(0, count);
+  }
+
+  /** A fixed-seed generator (a 32-bit mix), so that a report is the same each time. */
+  private next(): number {
+    this.random = (Math.imul(this.random ^ (this.random >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    return this.random;
   }
 }
 
@@ -211,20 +239,25 @@ function binOf(seconds: number): number {
 }
 
 /**
- * How soon after the last data the connection was closed, and how: the first FIN, or
- * the RST that ended it, whichever came first. Null without data or without either.
- * A crash shows as an RST at once; an idle timeout as a FIN or RST after a round delay.
+ * How the connection was first closed (its first FIN, or the RST that ended it, whichever
+ * came first) and how long after the last data sent before that close. Data after the
+ * close (an after-close write) does not count: the delay is what the closer waited.
+ * Null when nothing closed it, or no data came before the close. ("Data" is any payload,
+ * a keepalive's byte included.) An RST right after data points at a crash or an abort;
+ * a close after a round delay at an idle timeout.
  */
 export function closeDelay(c: ConnectionReport): { kind: CloseKind; seconds: number } | null {
-  const lastData = Math.max(c.sides.client.lastDataTime ?? 0, c.sides.server.lastDataTime ?? 0);
-  if (lastData === 0) return null;
-  const candidates: Array<{ kind: CloseKind; time: number }> = [];
+  const closes: Array<{ kind: CloseKind; time: number }> = [];
   for (const side of ['client', 'server'] as const) {
     const fin = c.sides[side].finTime;
-    if (fin !== null && !c.sides[side].finInferred) candidates.push({ kind: `${side} FIN`, time: fin });
+    if (fin !== null && !c.sides[side].finInferred) closes.push({ kind: `${side} FIN`, time: fin });
   }
   const rst = c.endingRst;
-  if (rst !== null && (rst.by === 'client' || rst.by === 'server')) candidates.push({ kind: `${rst.by} RST`, time: rst.time });
-  const firstClose = candidates.filter((x) => x.time >= lastData).sort((a, b) => a.time - b.time)[0];
-  return firstClose === undefined ? null : { kind: firstClose.kind, seconds: firstClose.time - lastData };
+  if (rst !== null && (rst.by === 'client' || rst.by === 'server')) closes.push({ kind: `${rst.by} RST`, time: rst.time });
+  const first = closes.sort((a, b) => a.time - b.time)[0];
+  if (first === undefined) return null;
+  // lastDataFrame 0: that side sent no data.
+  const before = [c.sides.client, c.sides.server].filter((s) => s.lastDataFrame !== 0 && s.lastDataTime <= first.time).map((s) => s.lastDataTime);
+  if (before.length === 0) return null;
+  return { kind: first.kind, seconds: first.time - Math.max(...before) };
 }

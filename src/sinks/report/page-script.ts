@@ -13,7 +13,6 @@ export function reportPage(): void {
   }
   interface ChartSpec {
     id: string;
-    kind: 'bar';
     labels: string[];
     series: Series[];
     stacked: boolean;
@@ -97,7 +96,7 @@ export function reportPage(): void {
       rows.sort((a, b) => {
         const x = key(a);
         const y = key(b);
-        const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+        const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), undefined, { numeric: true });
         return ascending ? order : -order;
       });
       body.append(...rows);

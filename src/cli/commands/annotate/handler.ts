@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { open, realpath, rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { openCaptureBytes } from '../../../capture/reader.js';
 import { run } from '../../../pipeline/run.js';
@@ -7,7 +7,7 @@ import { LineWriter } from '../../../pipeline/output.js';
 import { AnnotateSink } from '../../../sinks/annotate.js';
 import { copyWithComments, type CopyResult, type FrameComments } from '../../../sinks/annotate-copy.js';
 import { decodeOptions, type DecodeArgs } from '../../decode-options.js';
-import { holdStdin } from '../../hold-stdin.js';
+import { holdStdin, isOneOf } from '../../second-read.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, sayFileEnd, warningLine } from '../../fail.js';
 import { trackerOptions, type TrackerArgs } from '../../tracker-options.js';
 
@@ -29,7 +29,7 @@ export async function annotateHandler(args: AnnotateArgs): Promise<number> {
   const held = args.file === '-' ? await holdStdin() : null;
   const input = held?.path ?? args.file;
   try {
-    if (args.output !== '-' && (await sameFile(input, args.output))) {
+    if (args.output !== '-' && (await isOneOf(args.output, [input]))) {
       process.stderr.write(failureLine(args.file, new Error('-o names the capture itself: annotate writes a copy, give it another name')) + '\n');
       return EXIT_BAD_INPUT;
     }
@@ -82,13 +82,4 @@ async function copyTo(input: string, target: Writable, comments: FrameComments):
   }
   if (failed !== null) throw failed;
   return copied;
-}
-
-async function sameFile(a: string, b: string): Promise<boolean> {
-  try {
-    return (await realpath(a)) === (await realpath(b));
-  } catch {
-    // The output does not exist yet (or the input does not: the read says so).
-    return false;
-  }
 }

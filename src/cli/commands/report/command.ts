@@ -12,7 +12,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
     withDecodeOptions(withTrackerOptions(y))
       .positional('files', { type: 'string', array: true, demandOption: true, coerce: restoreStdinAll, describe: 'capture files, or - for standard input' })
       .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'the HTML file to write, or - for standard output' })
-      .option('detail', { type: 'number', default: 2000, describe: 'connections given a table row and a ladder: problems first, then a sample of the others (a tenth as many)' })
+      .option('detail', { type: 'number', default: 2000, describe: 'connections given a table row and a ladder, at most: problems first, then a sample of the others in the room left (at least a tenth)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no warnings or summary on stderr (errors still)' })
       .check((a) => {
         if (!Number.isInteger(a.detail) || a.detail < 1) throw new Error('--detail takes a whole number of at least 1');

@@ -4,14 +4,15 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { QuietSink } from '../../../pipeline/sink.js';
 import { run } from '../../../pipeline/run.js';
-import { reportHtml } from '../../../sinks/report/html.js';
+import { reportHtml, type Ladder } from '../../../sinks/report/html.js';
+import { renderLadder } from '../../../sinks/ladder.js';
 import { ladderSvg } from '../../../sinks/report/ladder-svg.js';
 import { ReportCollector, type ReportModel } from '../../../sinks/report/model.js';
 import { ladderSegment, SegmentWindow } from '../../../sinks/segment-window.js';
 import { writeOut } from '../../../sinks/stdout.js';
 import { decodeOptions, type DecodeArgs } from '../../decode-options.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, warningLine } from '../../fail.js';
-import { holdStdin } from '../../hold-stdin.js';
+import { holdStdin, isOneOf } from '../../second-read.js';
 import { trackerOptions, type TrackerArgs } from '../../tracker-options.js';
 
 export interface ReportArgs extends DecodeArgs, TrackerArgs {
@@ -32,10 +33,10 @@ export async function reportHandler(args: ReportArgs): Promise<number> {
   const inputs = args.files.map((f) => (f === '-' ? held!.path : f));
   try {
     const options = { decode: decodeOptions(args), tracker: trackerOptions(args) };
-    const collector = new ReportCollector({ detail: args.detail });
+    const shown = new Map(inputs.map((input, i) => [input, args.files[i]!]));
+    const collector = new ReportCollector({ detail: args.detail, displayName: (input) => shown.get(input) ?? input });
     await run(inputs, options, collector);
     const model = collector.result();
-    model.files.forEach((f, i) => (f.name = args.files[i]!));
     let code = EXIT_OK;
     for (const f of model.files) {
       if (f.failure !== null) {
@@ -45,6 +46,10 @@ export async function reportHandler(args: ReportArgs): Promise<number> {
     }
     const ladders = await drawLadders(inputs, options, model);
     const html = reportHtml({ model, ladders, chartJs: chartJsSource(), version: ownVersion() });
+    if (args.output !== '-' && (await isOneOf(args.output, inputs))) {
+      process.stderr.write(failureLine(args.output, new Error('-o names a capture being read: give the report another name')) + '\n');
+      return EXIT_BAD_INPUT;
+    }
     if (args.output === '-') await writeOut(html);
     else {
       try {
@@ -64,8 +69,8 @@ export async function reportHandler(args: ReportArgs): Promise<number> {
 }
 
 /** The second read: each detailed connection's segments, as `show` chooses them, drawn. */
-async function drawLadders(inputs: string[], options: Parameters<typeof run>[1], model: ReportModel): Promise<Map<string, string>> {
-  const ladders = new Map<string, string>();
+async function drawLadders(inputs: string[], options: Parameters<typeof run>[1], model: ReportModel): Promise<Map<string, Ladder>> {
+  const ladders = new Map<string, Ladder>();
   for (let file = 0; file < inputs.length; file++) {
     const rows = model.rows.filter((r) => r.file === file);
     if (rows.length === 0) continue;
@@ -76,7 +81,8 @@ async function drawLadders(inputs: string[], options: Parameters<typeof run>[1],
     })());
     for (const r of rows) {
       const { segments, total } = windows.get(r.report.stream)!.result();
-      ladders.set(`${file}:${r.report.stream}`, ladderSvg(r.report, segments, total, `ladder-${file}-${r.report.stream}`));
+      const id = `ladder-${file}-${r.report.stream}`;
+      ladders.set(`${file}:${r.report.stream}`, { svg: ladderSvg(r.report, segments, total, id), text: renderLadder(r.report, segments, total, null) });
     }
   }
   return ladders;
