@@ -131,8 +131,9 @@ async function convertPcap(window: ByteWindow, comments: FrameComments, out: Cop
   const w = new BlockWriter(le);
   const interfaceOptions: Buffer[] = [];
   if (flavour.nanoseconds) interfaceOptions.push(w.option(IF_TSRESOL, Buffer.of(9)));
-  // The header's FCS length is in 16-bit words (libpcap's LT_FCS_LENGTH); if_fcslen in bits, as Wireshark writes it.
-  if ((linkField & 0x04000000) !== 0) interfaceOptions.push(w.option(IF_FCSLEN, Buffer.of((linkField >>> 28) * 16)));
+  // The header's FCS length is in 16-bit words (libpcap's LT_FCS_LENGTH); if_fcslen in
+  // octets, as writers give it and readPcapng reads it (fcsBytes).
+  if ((linkField & 0x04000000) !== 0) interfaceOptions.push(w.option(IF_FCSLEN, Buffer.of((linkField >>> 28) * 2)));
   out.write(w.sectionHeader([w.option(SHB_USERAPPL, Buffer.from(application, 'utf8'))]));
   out.write(w.interfaceDescription(linkField & 0xffff, snaplen, interfaceOptions));
   window.start += 24;
