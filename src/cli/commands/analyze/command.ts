@@ -1,7 +1,7 @@
 import { withDecodeOptions } from '../../decode-options.js';
 import type { CommandModule } from 'yargs';
-import { analyzeHandler, type AnalyzeArgs } from './handler.js';
-import { runHandler } from '../../run.js';
+import type { AnalyzeArgs } from './handler.js';
+import { lazyHandler } from '../../run.js';
 import { restoreStdinAll } from '../../stdin-arg.js';
 import { ENDINGS } from '../../../diagnosis/types.js';
 import { parseEndingSpec } from '../../../diagnosis/ending-spec.js';
@@ -66,5 +66,5 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
         }
         return true;
       }),
-  handler: (args) => runHandler(analyzeHandler, args),
+  handler: lazyHandler(async () => (await import('./handler.js')).analyzeHandler),
 };

@@ -1,9 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { withDecodeOptions } from '../../decode-options.js';
-import { runHandler } from '../../run.js';
+import { lazyHandler } from '../../run.js';
 import { restoreStdin } from '../../stdin-arg.js';
 import { withTrackerOptions } from '../../tracker-options.js';
-import { annotateHandler, type AnnotateArgs } from './handler.js';
+import type { AnnotateArgs } from './handler.js';
 
 export const annotateCommand: CommandModule<object, AnnotateArgs> = {
   command: 'annotate <file>',
@@ -18,5 +18,5 @@ export const annotateCommand: CommandModule<object, AnnotateArgs> = {
         if (a.output === '-' && process.stdout.isTTY) throw new Error('annotate writes pcapng: give -o FILE, or redirect standard output');
         return true;
       }),
-  handler: (args) => runHandler(annotateHandler, args),
+  handler: lazyHandler(async () => (await import('./handler.js')).annotateHandler),
 };

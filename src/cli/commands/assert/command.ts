@@ -1,8 +1,8 @@
 import { withDecodeOptions } from '../../decode-options.js';
 import type { CommandModule } from 'yargs';
-import { assertHandler, type AssertArgs } from './handler.js';
+import type { AssertArgs } from './handler.js';
 import { MAX_OFFENDERS } from '../../../assert/expectations.js';
-import { runHandler } from '../../run.js';
+import { lazyHandler } from '../../run.js';
 import { restoreStdinAll } from '../../stdin-arg.js';
 
 export const assertCommand: CommandModule<object, AssertArgs> = {
@@ -25,5 +25,5 @@ export const assertCommand: CommandModule<object, AssertArgs> = {
       })
       .option('all', { type: 'boolean', describe: `list every connection that breaks an expectation (default: the first ${MAX_OFFENDERS} by stream, and how many more)` })
       .option('junit', { type: 'string', describe: 'also write JUnit XML here (one test case per expectation; an unreadable capture or a missing stream or port is an <error>)' }),
-  handler: (args) => runHandler(assertHandler, args),
+  handler: lazyHandler(async () => (await import('./handler.js')).assertHandler),
 };

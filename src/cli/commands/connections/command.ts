@@ -1,7 +1,7 @@
 import { withDecodeOptions } from '../../decode-options.js';
 import type { CommandModule } from 'yargs';
-import { connectionsHandler, type ConnectionsArgs } from './handler.js';
-import { runHandler } from '../../run.js';
+import type { ConnectionsArgs } from './handler.js';
+import { lazyHandler } from '../../run.js';
 import { restoreStdin } from '../../stdin-arg.js';
 import { withTrackerOptions } from '../../tracker-options.js';
 import { withLimit } from '../../table-limit.js';
@@ -15,5 +15,5 @@ export const connectionsCommand: CommandModule<object, ConnectionsArgs> = {
     withDecodeOptions(withTime(withThreads(withLimit(withTrackerOptions(y)))))
       .positional('file', { type: 'string', demandOption: true, coerce: restoreStdin, describe: 'capture file, or - for standard input' })
       .option('format', { choices: ['table', 'ndjson'] as const, default: 'table' as const, describe: 'table, or one JSON object per connection with timelines' }),
-  handler: (args) => runHandler(connectionsHandler, args),
+  handler: lazyHandler(async () => (await import('./handler.js')).connectionsHandler),
 };

@@ -1,7 +1,7 @@
 import { withDecodeOptions } from '../../decode-options.js';
 import type { CommandModule } from 'yargs';
-import { infoHandler, type InfoArgs } from './handler.js';
-import { runHandler } from '../../run.js';
+import type { InfoArgs } from './handler.js';
+import { lazyHandler } from '../../run.js';
 import { restoreStdinAll } from '../../stdin-arg.js';
 
 export const infoCommand: CommandModule<object, InfoArgs> = {
@@ -11,5 +11,5 @@ export const infoCommand: CommandModule<object, InfoArgs> = {
     withDecodeOptions(y)
       .positional('files', { type: 'string', array: true, demandOption: true, coerce: restoreStdinAll, describe: 'capture files, or - for standard input' })
       .option('json', { type: 'boolean', default: false, describe: 'print JSON instead of text' }),
-  handler: (args) => runHandler(infoHandler, args),
+  handler: lazyHandler(async () => (await import('./handler.js')).infoHandler),
 };

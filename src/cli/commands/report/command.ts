@@ -1,9 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { withDecodeOptions } from '../../decode-options.js';
-import { runHandler } from '../../run.js';
+import { lazyHandler } from '../../run.js';
 import { restoreStdinAll } from '../../stdin-arg.js';
 import { withTrackerOptions } from '../../tracker-options.js';
-import { reportHandler, type ReportArgs } from './handler.js';
+import type { ReportArgs } from './handler.js';
 
 export const reportCommand: CommandModule<object, ReportArgs> = {
   command: 'report <files..>',
@@ -19,5 +19,5 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
         if (a.files.filter((f) => f === '-').length > 1) throw new Error('standard input (-) can be read once');
         return true;
       }),
-  handler: (args) => runHandler(reportHandler, args),
+  handler: lazyHandler(async () => (await import('./handler.js')).reportHandler),
 };

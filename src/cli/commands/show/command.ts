@@ -1,8 +1,8 @@
 import { withDecodeOptions } from '../../decode-options.js';
 import { withTrackerOptions } from '../../tracker-options.js';
 import type { CommandModule } from 'yargs';
-import { showHandler, type ShowArgs } from './handler.js';
-import { runHandler } from '../../run.js';
+import type { ShowArgs } from './handler.js';
+import { lazyHandler } from '../../run.js';
 import { restoreStdin } from '../../stdin-arg.js';
 
 /** "A-B", "A-" or "-B" (frame numbers, from 1). */
@@ -33,5 +33,5 @@ export const showCommand: CommandModule<object, ShowArgs> = {
         if (a.around !== undefined && (!Number.isInteger(a.around) || a.around < 1)) throw new Error('--around takes a frame number');
         return true;
       }),
-  handler: (args) => runHandler(showHandler, args),
+  handler: lazyHandler(async () => (await import('./handler.js')).showHandler),
 };

@@ -1,7 +1,7 @@
 import { withDecodeOptions } from '../../decode-options.js';
 import type { CommandModule } from 'yargs';
-import { triageHandler, type TriageArgs } from './handler.js';
-import { runHandler } from '../../run.js';
+import type { TriageArgs } from './handler.js';
+import { lazyHandler } from '../../run.js';
 import { restoreStdin } from '../../stdin-arg.js';
 
 export const triageCommand: CommandModule<object, TriageArgs> = {
@@ -11,5 +11,5 @@ export const triageCommand: CommandModule<object, TriageArgs> = {
     withDecodeOptions(y)
       .positional('file', { type: 'string', demandOption: true, coerce: restoreStdin, describe: 'capture file, or - for standard input' })
       .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text, or the groups as JSON' }),
-  handler: (args) => runHandler(triageHandler, args),
+  handler: lazyHandler(async () => (await import('./handler.js')).triageHandler),
 };
