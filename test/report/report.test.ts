@@ -121,6 +121,35 @@ describe.skipIf(CHROMIUM === undefined)('teardown report, in a real browser', ()
     await page.close();
   });
 
+  it('keeps text readable in light and dark: every text colour against the page has a contrast of at least 4.5 (WCAG AA)', async () => {
+    const file = join(dir, 'demo.html');
+    await teardown(['report', join(REPO, 'fixtures', 'demo.pcap'), '-o', file, '--quiet']);
+    for (const scheme of ['light', 'dark'] as const) {
+      const page = await browser.newPage();
+      await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
+      await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+      const worst = await page.evaluate(() => {
+        const rgb = (css: string): number[] => (css.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+        const luminance = ([r, g, b]: number[]): number =>
+          [r!, g!, b!].map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4)).reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i]!, 0);
+        const background = luminance(rgb(getComputedStyle(document.body).backgroundColor));
+        const ratio = (fg: number): number => (Math.max(fg, background) + 0.05) / (Math.min(fg, background) + 0.05);
+        const selectors = ['body', 'h1', 'th', 'td', 'dt', 'dd', 'a', '.warnings li', 'svg.ladder text', 'svg.ladder text.evidence', 'svg.ladder .time', 'label'];
+        let low = { selector: '', ratio: Infinity };
+        for (const sel of selectors) {
+          for (const el of Array.from(document.querySelectorAll(sel)).slice(0, 20)) {
+            const style = getComputedStyle(el);
+            const r = ratio(luminance(rgb(el instanceof SVGElement ? style.fill : style.color)));
+            if (r < low.ratio) low = { selector: sel, ratio: r };
+          }
+        }
+        return low;
+      });
+      expect(worst.ratio, `${scheme}: ${worst.selector}`).toBeGreaterThanOrEqual(4.5);
+      await page.close();
+    }
+  });
+
   it("summarises a large capture: detail for problems first and a sample of the rest, said on the page", async () => {
     const file = join(dir, 'mixed-small.html');
     await teardown(['report', MIXED, '-o', file, '--detail', '10', '--quiet']);
