@@ -83,10 +83,10 @@ describe('tunnels Linux made (fixtures/tunnel)', () => {
   });
 });
 
-describe('every other tunnel kind, around real traffic (fixtures/encapsulated)', () => {
+describe('every other tunnel kind and link layer, around real traffic (fixtures/encapsulated)', () => {
   const rows = manifest(ENCAPSULATED);
-  it('cover IP in IP both ways, GRE (plain, key/seq/checksum, Ethernet, IPv6 outside, PPTP), ERSPAN II and III, Geneve, GRE in UDP, GTP-U, Teredo, AYIYA and a nest', () => {
-    expect(rows.length).toBe(15);
+  it('cover IP in IP both ways, GRE (plain, key/seq/checksum, Ethernet, IPv6 outside, PPTP), ERSPAN II and III, Geneve, GRE in UDP, GTP-U, Teredo, AYIYA, a nest, and 802.3 LLC/SNAP, PBB, VN-Tag, Cisco HDLC, NFLOG and an FCS', () => {
+    expect(rows.length).toBe(21);
   });
 
   for (const { file, chain } of rows) {
@@ -96,7 +96,8 @@ describe('every other tunnel kind, around real traffic (fixtures/encapsulated)',
       const { connections } = await connectionsOf(path);
       expect(connections.map(streamRow)).toEqual(streamRowsFromFrames(`${path}.frames.tsv`));
       // Teredo carries only IPv6: the IPv4 connection stays outside any tunnel.
-      const expected = connections.map((c) => (file === 'teredo.pcap' && !c.client.ip.includes(':') ? [] : chain!.split(',')));
+      // A link layer (chain -) is no tunnel.
+      const expected = connections.map((c) => ((file === 'teredo.pcap' && !c.client.ip.includes(':')) || chain === '-' ? [] : chain!.split(',')));
       expect(connections.map((c) => c.tunnel.map((l) => l.kind))).toEqual(expected);
       expect(connections.length).toBe(2);
     });
