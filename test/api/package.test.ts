@@ -10,7 +10,7 @@ describe('the published package (npm pack)', () => {
   const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { bin: Record<string, string>; main: string; types: string };
 
   it('holds the built code, its docs and README, and nothing of the tests', () => {
-    expect(files.filter((f) => !/^(dist\/src\/|docs\/[^/]+\.md$|README\.md$|package\.json$|LICENSE)/.test(f))).toEqual([]);
+    expect(files.filter((f) => !/^(dist\/src\/|docs\/[^/]+\.(md|png)$|README\.md$|package\.json$|LICENSE)/.test(f))).toEqual([]);
     expect(files.filter((f) => /(^|\/)(test|tests|__tests__|fixtures)\/|\.test\.|\.junit\.xml$|\.pcap/i.test(f))).toEqual([]);
   });
 
