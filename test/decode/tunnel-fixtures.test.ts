@@ -12,7 +12,8 @@ import { connectionsOf, streamRow, streamRowsFromFrames } from '../helpers/track
  * connections are numbered as tshark's tcp.stream, and each names its tunnel chain.
  * fixtures/tunnel: VXLAN made by the Linux kernel (the only tunnel this machine's kernel
  * has); fixtures/encapsulated: the real traffic of a reader fixture wrapped in every
- * other kind (tools/encapsulate.py).
+ * other kind or carried by another link layer (tools/encapsulate.py); fixtures/nflog:
+ * real traffic as Linux's netfilter logs it to NFLOG.
  */
 const TUNNEL = join(REPO, 'fixtures', 'tunnel');
 const ENCAPSULATED = join(REPO, 'fixtures', 'encapsulated');
@@ -102,4 +103,18 @@ describe('every other tunnel kind and link layer, around real traffic (fixtures/
       expect(connections.length).toBe(2);
     });
   }
+});
+
+describe('Linux NFLOG as netfilter logged real traffic (fixtures/nflog)', () => {
+  it('segments and streams as tshark reads them, and both connections whole', async () => {
+    const path = join(REPO, 'fixtures', 'nflog', 'linux-nflog.pcap');
+    await sameAsTshark(path);
+    const { connections } = await connectionsOf(path);
+    expect(connections.map(streamRow)).toEqual(streamRowsFromFrames(`${path}.frames.tsv`));
+    const reports = (await analyzeFile(path)).connections;
+    expect(reports.map((c) => [c.ending, c.tunnel])).toEqual([
+      ['graceful', []],
+      ['graceful', []],
+    ]);
+  });
 });
