@@ -110,7 +110,7 @@ describe('verdicts, word for word', () => {
 
 describe('expectations read whole', () => {
   it('refuse text before or after a form, naming what was written', () => {
-    for (const text of ['all graceful please', 'please all graceful', 'no reset now', 'x no reset', 'reset <= 2x', 'the reset <= 2', 'stream 3 is open!', 'a stream 3 is open', 'closer of port 80 is client!', 'the closer of port 80 is client', 'no reset longer than 5 s!']) {
+    for (const text of ['all graceful please', 'please all graceful', 'no reset now', 'x no reset', 'reset <= 2x', 'the reset <= 2', 'stream 3 is open!', 'stream 3 is open now', 'a stream 3 is open', 'closer of port 80 is client!', 'the closer of port 80 is client', 'no reset longer than 5 s!']) {
       expect(() => parseExpectation(text), text).toThrow(ExpectationError);
     }
     expect(() => parseExpectation('  all  graceful please ')).toThrow('"all  graceful please": not an expectation (all E | no E [longer than Ns] | E OP N | stream N is E | closer of port N is client|server|both)');
