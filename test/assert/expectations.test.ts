@@ -183,6 +183,8 @@ describe('rules files', () => {
     expect(error('expect: []\n')).toBe('line 1, column 9: the list of expectations is empty');
     expect(error('expects:\n  - no reset\n')).toBe('line 1, column 1: unknown key expects: the expectations go under expect: (another key may only hold an &anchor)');
     expect(error('')).toBe('line 1, column 1: expected a list of expectations, or a mapping with an expect: list');
+    // A single expectation under expect: is a string, not a list: the line and column are its own.
+    expect(error('# rules\nexpect: no reset\n')).toBe('line 2, column 9: expected a list of expectations, or a mapping with an expect: list');
     expect(error('expect:\n  - no reset\nexpect:\n  - all graceful\n')).toMatch(/^line 3, column 1: .*unique/);
   });
 });
