@@ -1,7 +1,5 @@
 import { offenderLines, tally, type Suite, type Tally } from '../assert/expectations.js';
-
-const xml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+import { escapeMarkup as xml } from './markup.js';
 
 /** The counts as attributes, errors always: the JUnit schema has it on every suite, and some readers take none for unknown. */
 const counts = ({ tests, failures, errors }: Tally): string => `tests="${tests}" failures="${failures}" errors="${errors}"`;

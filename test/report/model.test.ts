@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ConnectionReport } from '../../src/diagnosis/report.js';
+import { isProblem } from '../../src/pipeline/filter.js';
 import { reportHtml } from '../../src/sinks/report/html.js';
 import { ladderSvg } from '../../src/sinks/report/ladder-svg.js';
 import { closeDelay, ReportCollector } from '../../src/sinks/report/model.js';
@@ -42,7 +43,7 @@ describe('the report: what its numbers mean', () => {
     expect(overTime.series.flatMap((s) => s.values).reduce((a, b) => a + b, 0)).toBe(all.length);
     // At most five rows: four problems and one of the others.
     expect(model.rows.length).toBe(5);
-    expect(model.rows.filter((r) => r.problem).length).toBe(4);
+    expect(model.rows.filter((r) => isProblem(r.report)).length).toBe(4);
   });
 
   it('escapes what comes from the capture or the command line, in the page and in its script data', async () => {

@@ -2,9 +2,10 @@ import type { ConnectionReport } from '../../diagnosis/report.js';
 import { ENDINGS, type Ending } from '../../diagnosis/types.js';
 import { formatEndpoint } from '../../track/report.js';
 import { utcTime } from '../time.js';
-import { escapeHtml as h, scriptJson } from './escape.js';
+import { escapeMarkup as h } from '../markup.js';
+import { scriptJson } from './script-json.js';
 import { ARROW_HEAD_DEFS } from './ladder-svg.js';
-import type { CloseKind, Ranked, ReportModel, ReportRow } from './model.js';
+import { OTHERS, type CloseKind, type Ranked, type ReportModel, type ReportRow } from './model.js';
 import { reportPage } from './page-script.js';
 
 /** One colour per ending and per way of closing, readable on light and dark backgrounds. */
@@ -25,8 +26,8 @@ const COLORS: Record<Ending | CloseKind, string> = {
   'server RST': '#c62828',
 };
 
-/** A bar chart as the page script draws it (page-script.ts reads the same fields). */
-interface ChartSpec {
+/** A bar chart as the page script draws it. */
+export interface ChartSpec {
   id: string;
   title: string;
   /** What the chart shows, for those who cannot see it (its aria-label). */
@@ -238,7 +239,7 @@ function chartSpecs(m: ReportModel): ChartSpec[] {
   };
   const ranked = (id: string, what: string, r: Ranked): ChartSpec => {
     const endings = ENDINGS.filter((e) => r.top.some((x) => (x.byEnding[e] ?? 0) > 0));
-    const title = `Problems by ${what}${r.keys > r.top.length ? ` (the ${r.top.length} with the most, of ${r.keys}${r.keys >= 10000 ? '; past 10,000 they count as "all others"' : ''})` : ''}`;
+    const title = `Problems by ${what}${r.keys > r.top.length ? ` (the ${r.top.length} with the most, of ${r.keys}${r.capped ? `; "${OTHERS}" counts those past the first ${r.keys - 1}` : ''})` : ''}`;
     return {
       id,
       title,

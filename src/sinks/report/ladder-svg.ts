@@ -2,7 +2,7 @@ import type { ConnectionReport } from '../../diagnosis/report.js';
 import { formatEndpoint } from '../../track/report.js';
 import { changesAt, ladderRungs, segmentLabels } from '../ladder.js';
 import type { LadderSegment } from '../segment-window.js';
-import { escapeHtml } from './escape.js';
+import { escapeMarkup } from '../markup.js';
 
 const WIDTH = 860;
 const ROW = 22;
@@ -28,7 +28,7 @@ export function ladderSvg(c: ConnectionReport, segments: readonly LadderSegment[
   const t0 = c.start;
   const parts: string[] = [];
   const text = (x: number, y: number, s: string, cls: string, anchor = 'start') =>
-    parts.push(`<text x="${x}" y="${y}" class="${cls}" text-anchor="${anchor}">${escapeHtml(s)}</text>`);
+    parts.push(`<text x="${x}" y="${y}" class="${cls}" text-anchor="${anchor}">${escapeMarkup(s)}</text>`);
   text(CLIENT_X, 16, `client ${formatEndpoint(c.client)}`, 'who', 'middle');
   text(SERVER_X, 16, `server ${formatEndpoint(c.server)}`, 'who', 'middle');
   parts.push(`<line x1="${CLIENT_X}" y1="24" x2="${CLIENT_X}" y2="${height - 6}" class="life"/>`);
@@ -61,7 +61,7 @@ export function ladderSvg(c: ConnectionReport, segments: readonly LadderSegment[
   const title = `Ladder diagram of stream ${c.stream}: ${segments.length} of ${total} segments drawn between client ${formatEndpoint(c.client)} and server ${formatEndpoint(c.server)}; evidence frames ${c.evidence.join(', ') || 'none'}.`;
   return (
     `<svg class="ladder" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="${id}-title" xmlns="http://www.w3.org/2000/svg">` +
-    `<title id="${id}-title">${escapeHtml(title)}</title>` +
+    `<title id="${id}-title">${escapeMarkup(title)}</title>` +
     parts.join('') +
     `</svg>`
   );

@@ -33,8 +33,9 @@ export interface ReportModel {
 
 export interface Ranked {
   top: Array<{ key: string; byEnding: Partial<Record<Ending, number>>; total: number }>;
-  /** Keys counted (OTHERS counts those past MAX_KEYS as one). */
+  /** Keys counted; past MAX_KEYS the rest count as one, OTHERS (then `capped`). */
   keys: number;
+  capped: boolean;
 }
 
 /** The key that counts every server or service past MAX_KEYS. */
@@ -60,7 +61,6 @@ export interface ReportRow {
   /** Index into files. */
   file: number;
   report: ConnectionReport;
-  problem: boolean;
 }
 
 /** Bin edges, seconds: 1 ms to 1 h by factors of about 3, then everything longer. */
@@ -113,8 +113,8 @@ export class ReportCollector extends QuietSink {
     if (file.first === null || c.start < file.first) file.first = c.start;
     if (file.last === null || c.end > file.last) file.last = c.end;
     this.count(c);
-    const row: ReportRow = { file: this.files.length, report: c, problem: isProblem(c) };
-    if (row.problem) {
+    const row: ReportRow = { file: this.files.length, report: c };
+    if (isProblem(c)) {
       this.problems++;
       if (this.problemRows.length < this.limits.detail) this.problemRows.push(row);
     } else this.sample(row);
@@ -142,6 +142,7 @@ export class ReportCollector extends QuietSink {
         .sort((a, b) => b.total - a.total || a.key.localeCompare(b.key))
         .slice(0, TOP),
       keys: m.size,
+      capped: m.has(OTHERS),
     });
     const buckets = [...this.buckets].sort((a, b) => a[0] - b[0]).map(([start, byEnding]) => ({ start, byEnding }));
     // The room: at least a tenth for the others (when there are others), the rest for problems first.

@@ -1,4 +1,6 @@
 /// <reference lib="dom" />
+// Types only: erased when compiled, so the function's source text stays whole.
+import type { ChartSpec } from './html.js';
 /**
  * The report page's own script, run in the browser: it draws the charts (Chart.js,
  * inlined before it) from the data inlined as JSON, and makes the connection table sort,
@@ -7,19 +9,6 @@
  * page still holds everything: each chart's numbers are a table beside it.
  */
 export function reportPage(): void {
-  interface Series {
-    label: string;
-    values: number[];
-  }
-  interface ChartSpec {
-    id: string;
-    labels: string[];
-    series: Series[];
-    stacked: boolean;
-    horizontal: boolean;
-    xTitle: string;
-    yTitle: string;
-  }
   interface ChartJs {
     new (canvas: HTMLCanvasElement, config: unknown): unknown;
     defaults: { color: string; borderColor: string; font: { family: string } };

@@ -1,10 +1,3 @@
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Text made safe inside HTML or SVG, in elements and in quoted attributes. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => ENTITIES[ch]!);
-}
-
 /**
  * JSON made safe inside a <script> element: `<` escaped so that no `</script>` or `<!--`
  * in the data (a capture's text could hold one) ends or changes the element.
