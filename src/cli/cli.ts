@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyzeCommand } from './commands/analyze/command.js';
@@ -12,19 +11,9 @@ import { showCommand } from './commands/show/command.js';
 import { triageCommand } from './commands/triage/command.js';
 import { EXIT_BAD_INPUT, EXIT_OK } from './fail.js';
 import { protectStdinArg } from './stdin-arg.js';
+import { ownVersion } from './version.js';
 
 const commands = [analyzeCommand, annotateCommand, assertCommand, connectionsCommand, infoCommand, reportCommand, segmentsCommand, showCommand, triageCommand];
-
-/**
- * This package's version, from its own package.json (dist/src/cli/ is three levels
- * below it, in the repository and in the published package alike). yargs looks for
- * package.json above the node_modules that holds yargs, which, once teardown is
- * installed in a project, is that project's.
- */
-function ownVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return manifest.version;
-}
 
 async function main(): Promise<void> {
   // A closed pipe (`teardown segments x | head`) is not an error: whoever reads has what they wanted.

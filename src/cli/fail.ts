@@ -17,8 +17,13 @@ export function warningLine(file: string, warning: string): string {
   return `teardown: ${file}: warning: ${warning}`;
 }
 
+/** The one line for an output that could not be written (`teardown: FILE: cannot write (ENOENT)`). */
+export function cannotWriteLine(file: string, err: unknown): string {
+  return failureLine(file, new Error(`cannot write (${(err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err))})`));
+}
+
 /** A file's failure, or its warnings (unless quiet), on stderr a line each; returns the exit code the file earns. */
-export function sayFileEnd(file: string, end: FileEnd, quiet = false): number {
+export function sayFileEnd(file: string, end: Pick<FileEnd, 'failure' | 'warnings'>, quiet = false): number {
   if (end.failure !== null) {
     process.stderr.write(failureLine(file, end.failure) + '\n');
     return EXIT_BAD_INPUT;

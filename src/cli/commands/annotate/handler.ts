@@ -8,8 +8,9 @@ import { AnnotateSink } from '../../../sinks/annotate.js';
 import { copyWithComments, type CopyResult, type FrameComments } from '../../../sinks/annotate-copy.js';
 import { decodeOptions, type DecodeArgs } from '../../decode-options.js';
 import { holdStdin, isOneOf } from '../../second-read.js';
-import { EXIT_BAD_INPUT, EXIT_OK, failureLine, sayFileEnd, warningLine } from '../../fail.js';
+import { cannotWriteLine, EXIT_BAD_INPUT, EXIT_OK, failureLine, sayFileEnd, warningLine } from '../../fail.js';
 import { trackerOptions, type TrackerArgs } from '../../tracker-options.js';
+import { ownVersion } from '../../version.js';
 
 export interface AnnotateArgs extends DecodeArgs, TrackerArgs {
   file: string;
@@ -17,8 +18,7 @@ export interface AnnotateArgs extends DecodeArgs, TrackerArgs {
   quiet: boolean;
 }
 
-/** Written in the section header of a converted classic pcap (shb_userappl). */
-const APPLICATION = 'tcp-teardown annotate';
+
 
 /**
  * Reads the capture twice: once to analyse it (every connection's comments wait in
@@ -42,7 +42,7 @@ export async function annotateHandler(args: AnnotateArgs): Promise<number> {
       try {
         target = (await open(args.output, 'w')).createWriteStream();
       } catch (err) {
-        process.stderr.write(failureLine(args.output, new Error(`cannot write (${(err as NodeJS.ErrnoException).code ?? String(err)})`)) + '\n');
+        process.stderr.write(cannotWriteLine(args.output, err) + '\n');
         return EXIT_BAD_INPUT;
       }
     }
@@ -51,7 +51,7 @@ export async function annotateHandler(args: AnnotateArgs): Promise<number> {
       copied = await copyTo(input, target, sink.comments);
     } catch (err) {
       if (args.output !== '-') await rm(args.output, { force: true });
-      process.stderr.write(failureLine(args.output, new Error(`cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)) + '\n');
+      process.stderr.write(cannotWriteLine(args.output, err) + '\n');
       return EXIT_BAD_INPUT;
     }
     if (!args.quiet) {
@@ -74,7 +74,7 @@ async function copyTo(input: string, target: Writable, comments: FrameComments):
   target.on('error', (err) => (failed = err));
   const out = new LineWriter(target);
   const window = await openCaptureBytes(input);
-  const copied = await copyWithComments(window, comments, out, APPLICATION).finally(() => window.close());
+  const copied = await copyWithComments(window, comments, out, `tcp-teardown ${ownVersion()} annotate`).finally(() => window.close());
   await out.flush();
   if (target !== process.stdout) {
     target.end();

@@ -11,9 +11,10 @@ import { ReportCollector, type ReportModel } from '../../../sinks/report/model.j
 import { ladderSegment, SegmentWindow } from '../../../sinks/segment-window.js';
 import { writeOut } from '../../../sinks/stdout.js';
 import { decodeOptions, type DecodeArgs } from '../../decode-options.js';
-import { EXIT_BAD_INPUT, EXIT_OK, failureLine, warningLine } from '../../fail.js';
+import { cannotWriteLine, EXIT_BAD_INPUT, EXIT_OK, failureLine, sayFileEnd } from '../../fail.js';
 import { holdStdin, isOneOf } from '../../second-read.js';
 import { trackerOptions, type TrackerArgs } from '../../tracker-options.js';
+import { ownVersion } from '../../version.js';
 
 export interface ReportArgs extends DecodeArgs, TrackerArgs {
   files: string[];
@@ -32,30 +33,26 @@ export async function reportHandler(args: ReportArgs): Promise<number> {
   const held = args.files.includes('-') ? await holdStdin() : null;
   const inputs = args.files.map((f) => (f === '-' ? held!.path : f));
   try {
+    // Before any reading: the report must not replace a capture it reads.
+    if (args.output !== '-' && (await isOneOf(args.output, inputs))) {
+      process.stderr.write(failureLine(args.output, new Error('-o names a capture being read: give the report another name')) + '\n');
+      return EXIT_BAD_INPUT;
+    }
     const options = { decode: decodeOptions(args), tracker: trackerOptions(args) };
     const shown = new Map(inputs.map((input, i) => [input, args.files[i]!]));
     const collector = new ReportCollector({ detail: args.detail, displayName: (input) => shown.get(input) ?? input });
     await run(inputs, options, collector);
     const model = collector.result();
-    let code = EXIT_OK;
-    for (const f of model.files) {
-      if (f.failure !== null) {
-        process.stderr.write(failureLine(f.name, f.failure) + '\n');
-        code = EXIT_BAD_INPUT;
-      } else if (!args.quiet) for (const w of f.warnings) process.stderr.write(warningLine(f.name, w) + '\n');
-    }
+    // Every file's line on stderr; a damaged one earns exit 2, its report still written.
+    const code = Math.max(EXIT_OK, ...model.files.map((f) => sayFileEnd(f.name, f, args.quiet)));
     const ladders = await drawLadders(inputs, options, model);
     const html = reportHtml({ model, ladders, chartJs: chartJsSource(), version: ownVersion() });
-    if (args.output !== '-' && (await isOneOf(args.output, inputs))) {
-      process.stderr.write(failureLine(args.output, new Error('-o names a capture being read: give the report another name')) + '\n');
-      return EXIT_BAD_INPUT;
-    }
     if (args.output === '-') await writeOut(html);
     else {
       try {
         await writeFile(args.output, html);
       } catch (err) {
-        process.stderr.write(failureLine(args.output, new Error(`cannot write (${(err as NodeJS.ErrnoException).code ?? String(err)})`)) + '\n');
+        process.stderr.write(cannotWriteLine(args.output, err) + '\n');
         return EXIT_BAD_INPUT;
       }
     }
@@ -92,8 +89,4 @@ async function drawLadders(inputs: string[], options: Parameters<typeof run>[1],
 function chartJsSource(): string {
   const main = createRequire(import.meta.url).resolve('chart.js');
   return readFileSync(join(dirname(main), 'chart.umd.min.js'), 'utf8');
-}
-
-function ownVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }

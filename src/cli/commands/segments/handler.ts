@@ -1,8 +1,7 @@
 import { decodeOptions, type DecodeArgs } from '../../decode-options.js';
 import { scan } from '../../../pipeline/packets.js';
 import { SegmentsSink } from '../../../sinks/segments.js';
-import { formatWarning } from '../../../capture/errors.js';
-import { decodeNotices } from '../../../decode/notices.js';
+import { readWarnings } from '../../../pipeline/warnings.js';
 import { EXIT_BAD_INPUT, EXIT_OK, failureLine, warningLine } from '../../fail.js';
 
 export interface SegmentsArgs extends DecodeArgs {
@@ -18,8 +17,7 @@ export async function segmentsHandler(args: SegmentsArgs): Promise<number> {
     process.stderr.write(failureLine(file, end.failure) + '\n');
     return EXIT_BAD_INPUT;
   }
-  for (const w of end.summary!.warnings) process.stderr.write(warningLine(file, formatWarning(w)) + '\n');
-  // What the rows leave out (--checksums' bad segments, malformed headers, ...), as analyze says it.
-  for (const n of decodeNotices(end.decoder.counts)) process.stderr.write(warningLine(file, n) + '\n');
+  // With what the rows leave out (--checksums' bad segments, malformed headers, ...), as analyze says it.
+  for (const w of readWarnings(end.summary, end.decoder.counts)) process.stderr.write(warningLine(file, w) + '\n');
   return EXIT_OK;
 }
