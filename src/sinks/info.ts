@@ -1,10 +1,9 @@
 import type { PacketRecord } from '../capture/record.js';
-import { formatWarning } from '../capture/errors.js';
 import { captureEnd, type CaptureEnd } from '../capture/capture-end.js';
 import { linkTypeName } from '../decode/link-names.js';
-import { decodeNotices } from '../decode/notices.js';
 import type { DecodeCounts, DecodeOutcome, PacketDecoder } from '../decode/packet.js';
 import type { PacketFileEnd, PacketSink } from '../pipeline/packets.js';
+import { readWarnings } from '../pipeline/warnings.js';
 import { formatTimestamp } from './segment-rows.js';
 import { largest } from './text.js';
 
@@ -60,7 +59,7 @@ export class InfoSink implements PacketSink {
       lastTime: last === null ? null : formatTimestamp(last.tsSec, last.tsNsec),
       captureEnd: end === null ? null : { time: formatTimestamp(end.tsSec, end.tsNsec), source: end.source },
       writer: summary?.writer ?? null,
-      warnings: [...(summary?.warnings ?? []).map(formatWarning), ...decodeNotices(decoder.counts)],
+      warnings: readWarnings(summary, decoder.counts),
       failure,
     });
     this.first = null;
