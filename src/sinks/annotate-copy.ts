@@ -2,10 +2,8 @@ import { i32be, i32le, u16be, u16le } from '../capture/byte-order.js';
 import { pcapFlavour } from '../capture/pcap.js';
 import { BYTE_ORDER_MAGIC, ENHANCED_PACKET, IF_FCSLEN, IF_TSRESOL, OBSOLETE_PACKET, OPT_END, SECTION_HEADER, SHB_USERAPPL, takesFrameNumber } from '../capture/pcapng.js';
 import type { ByteWindow } from '../capture/window.js';
+import type { CommentQueue } from './annotate.js';
 import { BlockWriter, EPB_DROPCOUNT, type ByteSink } from './pcapng-write.js';
-
-/** Comments to add, by frame number (as Wireshark numbers frames). */
-export type FrameComments = ReadonlyMap<number, readonly string[]>;
 
 /** What a copy did. */
 export interface CopyResult {
@@ -36,7 +34,7 @@ export interface CopyOutput extends ByteSink {
  * The capture was read whole by readCapture before (its errors said there): this walks
  * only the structure, and stops at a last block or record cut short, as the reader did.
  */
-export async function copyWithComments(window: ByteWindow, comments: FrameComments, out: CopyOutput, application: string): Promise<CopyResult> {
+export async function copyWithComments(window: ByteWindow, comments: CommentQueue, out: CopyOutput, application: string): Promise<CopyResult> {
   const result: CopyResult = { frames: 0, comments: 0, commentedFrames: 0, unplaced: 0 };
   if (window.available < 4 && !(await window.need(4))) return result;
   const magic = i32le(window.buf, window.start) >>> 0;
@@ -45,7 +43,7 @@ export async function copyWithComments(window: ByteWindow, comments: FrameCommen
   return result;
 }
 
-async function copyPcapng(window: ByteWindow, comments: FrameComments, out: CopyOutput, result: CopyResult): Promise<void> {
+async function copyPcapng(window: ByteWindow, comments: CommentQueue, out: CopyOutput, result: CopyResult): Promise<void> {
   let littleEndian = true;
   for (;;) {
     if (window.available < 12 && !(await window.need(12))) return;
@@ -60,7 +58,13 @@ async function copyPcapng(window: ByteWindow, comments: FrameComments, out: Copy
     if (window.available < length && !(await window.need(length))) return;
     pos = window.start;
     const block = window.buf.subarray(pos, pos + length);
-    const texts = takesFrameNumber(type) ? comments.get(++result.frames) : undefined;
+    let texts: string[] | undefined;
+    if (takesFrameNumber(type)) {
+      const frame = ++result.frames;
+      // Only a frame that reaches the next connection waits for its comments to be read in.
+      if (frame >= comments.nextFirst) await comments.loadUpTo(frame);
+      texts = comments.take(frame);
+    }
     if (type === SECTION_HEADER) out.write(unknownLength(block));
     else if (texts === undefined) out.write(block);
     else if (type === ENHANCED_PACKET || type === OBSOLETE_PACKET) {
@@ -119,7 +123,7 @@ function ownOptions(block: Buffer, start: number, end: number, u16: (p: number) 
   return block.subarray(start, p);
 }
 
-async function convertPcap(window: ByteWindow, comments: FrameComments, out: CopyOutput, result: CopyResult, application: string): Promise<void> {
+async function convertPcap(window: ByteWindow, comments: CommentQueue, out: CopyOutput, result: CopyResult, application: string): Promise<void> {
   if (window.available < 24 && !(await window.need(24))) return;
   const flavour = pcapFlavour(i32le(window.buf, window.start) >>> 0)!;
   const le = flavour.order.littleEndian;
@@ -150,7 +154,9 @@ async function convertPcap(window: ByteWindow, comments: FrameComments, out: Cop
     const pos = window.start;
     // The timestamp as written, in the file's unit: a fraction past one second stays as it was.
     const units = BigInt(u32(pos)) * perSecond + BigInt(u32(pos + 4));
-    const texts = comments.get(++result.frames);
+    const frame = ++result.frames;
+    if (frame >= comments.nextFirst) await comments.loadUpTo(frame);
+    const texts = comments.take(frame);
     const added = texts === undefined ? [] : texts.map((t) => w.comment(t));
     if (texts !== undefined) count(result, texts);
     const packet = window.buf.subarray(pos + 16, pos + 16 + captured);

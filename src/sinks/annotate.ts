@@ -1,5 +1,8 @@
 import type { ConnectionReport } from '../diagnosis/report.js';
 import type { Step } from '../state/timeline.js';
+import { createInterface } from 'node:readline';
+import { PassThrough } from 'node:stream';
+import { Spool } from '../pipeline/output.js';
 import { QuietSink, type FileEnd } from '../pipeline/sink.js';
 
 /**
@@ -42,22 +45,93 @@ function factsAt(c: ConnectionReport, frame: number): string[] {
   return facts;
 }
 
-/** Collects every connection's comments by frame, for the copy that writes them. */
+/**
+ * Each connection's comments, kept on disk as they come (a line per connection, in
+ * capture order: by first frame), so memory does not grow with the capture's
+ * connections; `queue()` hands them back by frame for the copy.
+ */
 export class AnnotateSink extends QuietSink {
-  readonly comments = new Map<number, string[]>();
+  private readonly spool = new Spool();
   connections = 0;
   ended: FileEnd | null = null;
 
   connection(report: ConnectionReport): void {
     this.connections++;
-    for (const [frame, text] of frameComments(report)) {
-      const texts = this.comments.get(frame);
-      if (texts === undefined) this.comments.set(frame, [text]);
-      else texts.push(text);
-    }
+    this.spool.out.push(JSON.stringify([report.firstFrame, frameComments(report)]));
   }
 
   override async fileEnd(_file: string, end: FileEnd): Promise<void> {
     this.ended = end;
+  }
+
+  /** The comments, by frame, read back from the spool (which `close` then removes). */
+  queue(): CommentQueue {
+    const pass = new PassThrough();
+    this.spool.copyTo(pass).then(
+      () => pass.end(),
+      (err: Error) => pass.destroy(err),
+    );
+    return new CommentQueue(createInterface({ input: pass, crlfDelay: Infinity })[Symbol.asyncIterator]());
+  }
+
+  close(): void {
+    this.spool.close();
+  }
+}
+
+type SpooledLine = [firstFrame: number, comments: Array<[frame: number, text: string]>];
+
+/**
+ * Comments handed out by frame, for a copy that walks the frames in order. A
+ * connection's comments are read in when the copy reaches its first frame and dropped as
+ * their frames pass, so what is held is the comments of the connections open at the
+ * frame being copied, as the tracker holds them.
+ */
+export class CommentQueue {
+  private readonly pending = new Map<number, string[]>();
+  private next: SpooledLine | null = null;
+  private done = false;
+  /** The frame at which the next connection's comments must be read in (Infinity: none left). */
+  nextFirst = 0;
+  /** Comments whose frame had passed when they were read in (none, as connections come by first frame). */
+  missed = 0;
+
+  constructor(private readonly lines: AsyncIterator<string>) {}
+
+  /** Reads in every connection whose first frame is at most `frame`. */
+  async loadUpTo(frame: number): Promise<void> {
+    for (;;) {
+      if (this.next === null && !this.done) {
+        const line = await this.lines.next();
+        if (line.done === true) this.done = true;
+        else this.next = JSON.parse(line.value) as SpooledLine;
+      }
+      const next = this.next;
+      if (next === null || next[0] > frame) break;
+      this.next = null;
+      for (const [at, text] of next[1]) {
+        if (at < frame) this.missed++;
+        else {
+          const texts = this.pending.get(at);
+          if (texts === undefined) this.pending.set(at, [text]);
+          else texts.push(text);
+        }
+      }
+    }
+    this.nextFirst = this.next === null ? Infinity : this.next[0];
+  }
+
+  /** The comments on `frame`, handed out once. */
+  take(frame: number): string[] | undefined {
+    const texts = this.pending.get(frame);
+    if (texts !== undefined) this.pending.delete(frame);
+    return texts;
+  }
+
+  /** Comments left for frames the copy never reached (a capture cut short after its analysis). */
+  get left(): number {
+    let n = 0;
+    for (const texts of this.pending.values()) n += texts.length;
+    return n;
   }
 }

@@ -5,7 +5,8 @@ import { openCaptureBytes } from '../../../capture/reader.js';
 import { run } from '../../../pipeline/run.js';
 import { LineWriter } from '../../../pipeline/output.js';
 import { AnnotateSink } from '../../../sinks/annotate.js';
-import { copyWithComments, type CopyResult, type FrameComments } from '../../../sinks/annotate-copy.js';
+import type { CommentQueue } from '../../../sinks/annotate.js';
+import { copyWithComments, type CopyResult } from '../../../sinks/annotate-copy.js';
 import { decodeOptions, type DecodeArgs } from '../../decode-options.js';
 import { holdStdin, isOneOf } from '../../second-read.js';
 import { cannotWriteLine, EXIT_BAD_INPUT, EXIT_OK, failureLine, sayFileEnd, warningLine } from '../../fail.js';
@@ -18,22 +19,21 @@ export interface AnnotateArgs extends DecodeArgs, TrackerArgs {
   quiet: boolean;
 }
 
-
-
 /**
- * Reads the capture twice: once to analyse it (every connection's comments wait in
- * memory, a few per connection, none per packet), once to copy it with the comments
- * added. Standard input is kept in a temporary file for the second read.
+ * Reads the capture twice: once to analyse it (every connection's comments wait in a
+ * temporary file, AnnotateSink), once to copy it with the comments added, each read in
+ * as the copy reaches its connection. Standard input is kept in a temporary file for
+ * the second read.
  */
 export async function annotateHandler(args: AnnotateArgs): Promise<number> {
   const held = args.file === '-' ? await holdStdin() : null;
   const input = held?.path ?? args.file;
+  const sink = new AnnotateSink();
   try {
     if (args.output !== '-' && (await isOneOf(args.output, [input]))) {
       process.stderr.write(failureLine(args.file, new Error('-o names the capture itself: annotate writes a copy, give it another name')) + '\n');
       return EXIT_BAD_INPUT;
     }
-    const sink = new AnnotateSink();
     await run([input], { decode: decodeOptions(args), tracker: trackerOptions(args) }, sink);
     if (sayFileEnd(args.file, sink.ended!, args.quiet) !== EXIT_OK) return EXIT_BAD_INPUT;
 
@@ -48,7 +48,7 @@ export async function annotateHandler(args: AnnotateArgs): Promise<number> {
     }
     let copied: CopyResult;
     try {
-      copied = await copyTo(input, target, sink.comments);
+      copied = await copyTo(input, target, sink.queue());
     } catch (err) {
       if (args.output !== '-') await rm(args.output, { force: true });
       process.stderr.write(cannotWriteLine(args.output, err) + '\n');
@@ -58,17 +58,18 @@ export async function annotateHandler(args: AnnotateArgs): Promise<number> {
       const where = args.output === '-' ? 'standard output' : args.output;
       process.stderr.write(`teardown: ${where}: ${copied.frames} frames, ${sink.connections} connections, ${copied.comments} comments on ${copied.commentedFrames} frames (Wireshark: frame.comment contains "teardown")\n`);
       if (copied.unplaced > 0) {
-        process.stderr.write(warningLine(args.file, `${copied.unplaced} comments not written: their frames are Simple Packet Blocks, which hold no comments`) + '\n');
+        process.stderr.write(warningLine(args.file, `${copied.unplaced} comments not written: their frames are Simple Packet Blocks, which hold no comments, or not in the file as read the second time`) + '\n');
       }
     }
     return EXIT_OK;
   } finally {
+    sink.close();
     await held?.release();
   }
 }
 
 /** The copy with comments, written to `target` and, for a file, closed. */
-async function copyTo(input: string, target: Writable, comments: FrameComments): Promise<CopyResult> {
+async function copyTo(input: string, target: Writable, comments: CommentQueue): Promise<CopyResult> {
   // A write that fails (a full disk) fails the flush that waits on it, or is kept here.
   let failed: Error | null = null;
   target.on('error', (err) => (failed = err));
@@ -81,5 +82,7 @@ async function copyTo(input: string, target: Writable, comments: FrameComments):
     await once(target, 'close');
   }
   if (failed !== null) throw failed;
+  // Comments whose frames the copy did not reach (none unless the file changed between the reads) have no place either.
+  copied.unplaced += comments.missed + comments.left;
   return copied;
 }
